@@ -1,0 +1,57 @@
+/**
+ * Main memory: one ArrayBuffer with typed-array views of each width, so the hart can load and
+ * store with a single indexed access. A guest of N MiB costs N MiB of host memory (the buffer
+ * is zero-filled lazily by the OS) and nothing per byte beyond it.
+ *
+ * Multi-byte views use the host's byte order; pvlab requires a little-endian host (x86-64 and
+ * AArch64 both are), which matches RISC-V. The check below makes a big-endian host fail loudly.
+ */
+import type { AccessWidth, Device } from './device.js';
+
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  throw new Error('pvlab requires a little-endian host');
+}
+
+export class Ram implements Device {
+  readonly name = 'ram';
+  readonly buffer: ArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly i32: Int32Array;
+
+  constructor(readonly size: number) {
+    if (size <= 0 || size % 4096 !== 0) throw new Error(`RAM size ${size} must be a positive multiple of 4 KiB`);
+    this.buffer = new ArrayBuffer(size);
+    this.u8 = new Uint8Array(this.buffer);
+    this.i8 = new Int8Array(this.buffer);
+    this.u16 = new Uint16Array(this.buffer);
+    this.i16 = new Int16Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+
+  read(offset: number, width: AccessWidth): number {
+    switch (width) {
+      case 1: return this.u8[offset] as number;
+      case 2: return this.u16[offset >>> 1] as number;
+      case 4: return (this.i32[offset >>> 2] as number) >>> 0;
+    }
+  }
+
+  write(offset: number, width: AccessWidth, value: number): void {
+    switch (width) {
+      case 1: this.u8[offset] = value; break;
+      case 2: this.u16[offset >>> 1] = value; break;
+      case 4: this.i32[offset >>> 2] = value; break;
+    }
+  }
+
+  /** Copy bytes in at a RAM offset (loaders). */
+  load(offset: number, bytes: Uint8Array): void {
+    if (offset < 0 || offset + bytes.length > this.size) {
+      throw new RangeError(`${bytes.length} bytes at RAM offset 0x${offset.toString(16)} do not fit in ${this.size} bytes of RAM`);
+    }
+    this.u8.set(bytes, offset);
+  }
+}
