@@ -1,0 +1,1069 @@
+/**
+ * One RV32IMA hart with M, S and U modes: the interpreter loop, memory access through the
+ * TLB, and — in `trap()` — the single place where exceptions and interrupts are delivered.
+ *
+ * The loop is the hot path of all of pvlab. It keeps the pc, the TLB arrays and RAM views in
+ * locals, decodes with one table load (DECODE_TABLE, derived from the instruction table), and
+ * dispatches with a switch over execution ids, which the TypeScript compiler turns into literal
+ * case labels (Op is a const enum) so V8 emits a jump table. Anything rare — TLB misses, MMIO,
+ * CSRs, traps, xRET, WFI — leaves through a method and then breaks out of the inner loop, so
+ * that the outer loop reloads whatever state the slow path may have changed (privilege,
+ * translation, pending interrupts, scheduled events).
+ *
+ * Time: `cycle` advances by one per instruction plus the modeled costs in `timing`, and mtime
+ * is cycle / cyclesPerTick. Nothing here reads a wall clock.
+ */
+import { CAUSE_INTERRUPT, Cause, Interrupt } from '../isa/causes.js';
+import {
+  MIP, MSTATUS, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, TVEC, type PrivLevel,
+} from '../isa/csr.js';
+import { DECODE_SLOW, DECODE_TABLE, decodeSlow } from '../isa/decode.js';
+import { Op } from '../isa/instructions.js';
+import type { Bus } from './bus.js';
+import { CSR_OK, CsrFile, type CsrHost } from './csr-file.js';
+import type { AccessWidth, Clock, InterruptPins } from './device.js';
+import type { EventQueue } from './events.js';
+import { Access, WALK_ACCESS_FAULT, WALK_PAGE_FAULT, sv32Walk, type WalkStats } from './mmu.js';
+import type { Probe } from './probe.js';
+import { TLB_MASK, Tlb } from './tlb.js';
+
+/** Modeled costs, in cycles, added on top of one cycle per instruction. */
+export interface MachineTiming {
+  /** Hardware trap entry (pipeline flush, vectoring). */
+  trapEntry: number;
+  /** mret / sret. */
+  trapReturn: number;
+  /** Each page-table entry read by a TLB-miss walk. */
+  pteRead: number;
+}
+
+export const UNMODELED_TIMING: MachineTiming = { trapEntry: 0, trapReturn: 0, pteRead: 0 };
+
+/** Why run() returned. A closed union: callers switch over `kind` exhaustively. */
+export type HartStop =
+  | { kind: 'budget' }
+  | { kind: 'insn-limit'; pc: number }
+  | { kind: 'power-off'; code: number }
+  | { kind: 'reset' }
+  | { kind: 'idle'; pc: number }
+  | { kind: 'trap-loop'; pc: number; cause: number; count: number };
+
+/** Hooks for --trace: called before each instruction executes (slow mode). */
+export type TraceHook = (pc: number, insn: number, priv: PrivLevel) => void;
+
+export interface HartOptions {
+  hartId?: number;
+  /** Cycles per mtime tick (core clock / timebase). */
+  cyclesPerTick: number;
+  timing?: MachineTiming;
+}
+
+/** How many consecutive traps at the handler's own first instruction count as a trap loop. */
+const TRAP_LOOP_LIMIT = 64;
+/** Longest slice between checks of the event queue when nothing is scheduled sooner. */
+const SLICE_MAX = 1 << 16;
+const UINT32 = 0x1_0000_0000;
+const PHYS_LIMIT = UINT32;
+
+/** Interrupt priority order of the privileged spec (§3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */
+const INTERRUPT_PRIORITY = [
+  Interrupt.MachineExternal, Interrupt.MachineSoftware, Interrupt.MachineTimer,
+  Interrupt.SupervisorExternal, Interrupt.SupervisorSoftware, Interrupt.SupervisorTimer,
+] as const;
+
+export class Hart implements CsrHost, Clock, InterruptPins {
+  /** Integer registers; x[0] is forced to zero at every instruction boundary. */
+  readonly x = new Int32Array(32);
+  pc = 0;
+  priv: PrivLevel = Priv.M;
+  readonly csr: CsrFile;
+  readonly tlb = new Tlb();
+  readonly walkStats: WalkStats = { pteReads: 0, lastLeafLevel: 0 };
+  probe: Probe | null = null;
+  traceHook: TraceHook | null = null;
+  timing: MachineTiming;
+
+  /** Simulated cycles (instructions, modeled costs and idle time). */
+  cycle = 0;
+  /** Retired instructions. */
+  retired = 0;
+  /** Retired instructions by the privilege they ran in, indexed by PrivLevel. */
+  readonly retiredByPriv = new Float64Array(4);
+  /** Cycles spent waiting in WFI. */
+  idleCycles = 0;
+  /** WFI executed and no interrupt has woken the hart yet. */
+  waiting = false;
+
+  /** LR/SC reservation: the reserved physical address, or -1. */
+  private reservation = -1;
+  private stopRequest: HartStop | null = null;
+  private readonly cyclesPerTick: number;
+  private lastTrapCause = -1;
+  private lastTrapTarget = -1;
+  private trapRepeat = 0;
+  private trapLoop: HartStop | null = null;
+  /** The TLB holds pieces of a megapage, so sfence.vma of one address must flush everything. */
+  private megapagesCached = false;
+  private readonly ramU8: Uint8Array;
+  private readonly ramI8: Int8Array;
+  private readonly ramU16: Uint16Array;
+  private readonly ramI16: Int16Array;
+  private readonly ramI32: Int32Array;
+  private readonly ramBase: number;
+  private readonly ramSize: number;
+
+  constructor(readonly bus: Bus, readonly events: EventQueue, opts: HartOptions) {
+    this.csr = new CsrFile(this, opts.hartId ?? 0);
+    this.cyclesPerTick = opts.cyclesPerTick;
+    this.timing = opts.timing ?? UNMODELED_TIMING;
+    const ram = bus.ram;
+    this.ramU8 = ram.u8;
+    this.ramI8 = ram.i8;
+    this.ramU16 = ram.u16;
+    this.ramI16 = ram.i16;
+    this.ramI32 = ram.i32;
+    this.ramBase = bus.ramBase;
+    this.ramSize = ram.size;
+  }
+
+  // ---- Clock / CsrHost / InterruptPins ------------------------------------------------------
+
+  cycles(): number {
+    return this.cycle;
+  }
+
+  instret(): number {
+    return this.retired;
+  }
+
+  mtime(): number {
+    return Math.floor(this.cycle / this.cyclesPerTick);
+  }
+
+  cycleOfMtime(ticks: number): number {
+    return ticks * this.cyclesPerTick;
+  }
+
+  translationChanged(): void {
+    this.tlb.flushAll();
+    this.megapagesCached = false;
+  }
+
+  interruptsChanged(): void {
+    this.events.poke();
+  }
+
+  setPending(mipBit: number, level: boolean): void {
+    const before = this.csr.mipHardware;
+    this.csr.mipHardware = level ? before | mipBit : before & ~mipBit;
+    if (this.csr.mipHardware !== before) this.events.poke();
+  }
+
+  /** Sstc: STIP follows time >= stimecmp while menvcfg.STCE is set. */
+  stimecmpChanged(): void {
+    const key = `hart${this.csr.hartId}.stimecmp`;
+    if (!this.csr.sstcEnabled()) {
+      this.events.cancel(key);
+      this.setPending(MIP.STIP, false);
+      return;
+    }
+    const cmp = this.csr.stimecmph * UINT32 + (this.csr.stimecmp >>> 0);
+    if (this.mtime() >= cmp) {
+      this.events.cancel(key);
+      this.setPending(MIP.STIP, true);
+    } else {
+      this.setPending(MIP.STIP, false);
+      this.events.schedule(key, this.cycleOfMtime(cmp), () => this.stimecmpChanged());
+    }
+  }
+
+  /** Ask run() to return at the next instruction boundary (power-off, reset). */
+  requestStop(stop: HartStop): void {
+    this.stopRequest = stop;
+    this.events.poke();
+  }
+
+  reset(pc: number): void {
+    this.x.fill(0);
+    this.pc = pc;
+    this.priv = Priv.M;
+    this.csr.reset();
+    this.translationChanged();
+    this.reservation = -1;
+    this.waiting = false;
+    this.stopRequest = null;
+    this.trapLoop = null;
+    this.trapRepeat = 0;
+  }
+
+  // ---- the interpreter ----------------------------------------------------------------------
+
+  /**
+   * Run until `maxInsns` instructions have retired, the cycle counter reaches `untilCycle`, or
+   * something stops the hart. Deterministic: the same state and arguments give the same result.
+   */
+  run(maxInsns: number, untilCycle = Infinity): HartStop {
+    const events = this.events;
+    const startRetired = this.retired;
+
+    for (;;) {
+      // -- between slices: stop requests, due events, interrupts, WFI ------------------------
+      if (this.stopRequest !== null) {
+        const s = this.stopRequest;
+        this.stopRequest = null;
+        return s;
+      }
+      if (this.trapLoop !== null) {
+        const s = this.trapLoop;
+        this.trapLoop = null;
+        return s;
+      }
+      if (this.cycle >= events.nextAt) {
+        events.runDue(this.cycle);
+        if (this.stopRequest !== null) continue;
+      }
+      const irq = this.pendingInterrupt();
+      if (irq >= 0) {
+        this.waiting = false;
+        this.trap(CAUSE_INTERRUPT | irq, 0);
+      } else if (this.waiting) {
+        if ((this.csr.pendingEnabled()) !== 0) {
+          this.waiting = false; // WFI wakes on any locally enabled pending interrupt
+        } else {
+          if (events.nextAt === Infinity) return { kind: 'idle', pc: this.pc };
+          const wake = Math.min(events.nextAt, untilCycle);
+          if (wake > this.cycle) {
+            this.idleCycles += wake - this.cycle;
+            this.cycle = wake;
+          }
+          if (this.cycle >= untilCycle) return { kind: 'budget' };
+          continue;
+        }
+      }
+      const done = this.retired - startRetired;
+      if (done >= maxInsns) return { kind: 'insn-limit', pc: this.pc };
+      if (this.cycle >= untilCycle) return { kind: 'budget' };
+
+      // -- one slice of straight-line execution ---------------------------------------------
+      let budget = Math.min(maxInsns - done, events.nextAt - this.cycle, untilCycle - this.cycle, SLICE_MAX);
+      if (budget < 1 || this.traceHook !== null) budget = 1;
+      this.execSlice(budget);
+    }
+  }
+
+  /**
+   * Execute up to `budget` instructions without looking at events or interrupts. A separate
+   * function from run() so that V8 optimizes it on entry rather than by on-stack replacement of
+   * one endless loop, and re-optimizes it promptly after a deoptimization.
+   */
+  private execSlice(budget: number): void {
+      const x = this.x;
+      const mem8 = this.ramU8;
+      const memS8 = this.ramI8;
+      const mem16 = this.ramU16;
+      const memS16 = this.ramI16;
+      const mem32 = this.ramI32;
+      const decodeTable = DECODE_TABLE;
+      const trace = this.traceHook;
+      // Module-level imports are cell loads with a hole check on every use; locals are registers.
+      const pageShift = PAGE_SHIFT;
+      const pageMask = PAGE_SIZE - 1;
+      const tlbMask = TLB_MASK;
+      const decodeSlowMark = DECODE_SLOW;
+      const fetchSet = this.tlb.set(this.priv);
+      const dataSet = this.tlb.set(this.dataPriv());
+      const fTag = fetchSet.fetchTag;
+      const fOff = fetchSet.fetchOff;
+      const lTag = dataSet.loadTag;
+      const lOff = dataSet.loadOff;
+      const sTag = dataSet.storeTag;
+      const sOff = dataSet.storeOff;
+      let pc = this.pc;
+      let n = 0;
+      /** Word index in RAM of the current fetch page, for fetches that stay in one page. */
+      let fetchVpn = -1;
+      let fetchWord = 0;
+
+      inner: while (n < budget) {
+        // Fetch: same page as last time is the common case.
+        // Counted before the fetch so that a fault anywhere in this instruction un-retires
+        // exactly what was counted (see exception()).
+        n++;
+        const vpn = pc >>> pageShift;
+        if (vpn !== fetchVpn) {
+          const slot = vpn & tlbMask;
+          if (fTag[slot] === vpn) {
+            fetchVpn = vpn;
+            fetchWord = (fOff[slot] as number) >>> 2;
+          } else {
+            this.pc = pc; this.commit(n); budget -= n; n = 0;
+            const off = this.fetchSlow(pc);
+            if (off < 0) break inner;
+            fetchVpn = vpn;
+            fetchWord = off >>> 2;
+          }
+        }
+        const insn = mem32[fetchWord + ((pc & (pageMask)) >>> 2)] as number;
+        if (trace !== null) trace(pc >>> 0, insn >>> 0, this.priv);
+        x[0] = 0;
+        let op = decodeTable[((insn >>> 2) & 31) | (((insn >>> 12) & 7) << 5) | (((insn >>> 25) & 127) << 8)] as number;
+        if (op === decodeSlowMark) op = decodeSlow(insn);
+        if ((insn & 3) !== 3) op = Op.ILLEGAL;
+        const rd = (insn >>> 7) & 31;
+        const rs1 = (insn >>> 15) & 31;
+        const rs2 = (insn >>> 20) & 31;
+
+        switch (op) {
+          case Op.LUI: x[rd] = insn & 0xfffff000; pc = (pc + 4) | 0; break;
+          case Op.AUIPC: x[rd] = (pc + (insn & 0xfffff000)) | 0; pc = (pc + 4) | 0; break;
+          case Op.JAL: {
+            const target = (pc + (((insn >> 31) << 20) | (insn & 0xff000) | (((insn >>> 20) & 1) << 11) |
+              (((insn >>> 21) & 1023) << 1))) | 0;
+            if ((target & 3) !== 0) {
+              this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+              break inner;
+            }
+            x[rd] = (pc + 4) | 0;
+            pc = target;
+            break;
+          }
+          case Op.JALR: {
+            const target = ((x[rs1] as number) + (insn >> 20)) & ~1;
+            if ((target & 3) !== 0) {
+              this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+              break inner;
+            }
+            x[rd] = (pc + 4) | 0;
+            pc = target;
+            break;
+          }
+
+          case Op.BEQ:
+            if ((x[rs1] as number) === (x[rs2] as number)) {
+              const target = (pc + branchOffset(insn)) | 0;
+              if ((target & 3) !== 0) {
+                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+                break inner;
+              }
+              pc = target;
+            } else {
+              pc = (pc + 4) | 0;
+            }
+            break;
+          case Op.BNE:
+            if ((x[rs1] as number) !== (x[rs2] as number)) {
+              const target = (pc + branchOffset(insn)) | 0;
+              if ((target & 3) !== 0) {
+                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+                break inner;
+              }
+              pc = target;
+            } else {
+              pc = (pc + 4) | 0;
+            }
+            break;
+          case Op.BLT:
+            if ((x[rs1] as number) < (x[rs2] as number)) {
+              const target = (pc + branchOffset(insn)) | 0;
+              if ((target & 3) !== 0) {
+                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+                break inner;
+              }
+              pc = target;
+            } else {
+              pc = (pc + 4) | 0;
+            }
+            break;
+          case Op.BGE:
+            if ((x[rs1] as number) >= (x[rs2] as number)) {
+              const target = (pc + branchOffset(insn)) | 0;
+              if ((target & 3) !== 0) {
+                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+                break inner;
+              }
+              pc = target;
+            } else {
+              pc = (pc + 4) | 0;
+            }
+            break;
+          case Op.BLTU:
+            if (((x[rs1] as number) >>> 0) < ((x[rs2] as number) >>> 0)) {
+              const target = (pc + branchOffset(insn)) | 0;
+              if ((target & 3) !== 0) {
+                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+                break inner;
+              }
+              pc = target;
+            } else {
+              pc = (pc + 4) | 0;
+            }
+            break;
+          case Op.BGEU:
+            if (((x[rs1] as number) >>> 0) >= ((x[rs2] as number) >>> 0)) {
+              const target = (pc + branchOffset(insn)) | 0;
+              if ((target & 3) !== 0) {
+                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
+                break inner;
+              }
+              pc = target;
+            } else {
+              pc = (pc + 4) | 0;
+            }
+            break;
+
+          case Op.LB: {
+            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (lTag[slot] === page) {
+              const off = (lOff[slot] as number) + (va & (pageMask));
+              x[rd] = memS8[off] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            const v = this.loadSlow(va, 1);
+            if (v === undefined) break inner;
+            x[rd] = (v << 24) >> 24;
+            this.pc = (pc + 4) | 0;
+            break inner;
+          }
+          case Op.LH: {
+            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (lTag[slot] === page && (va & 1) === 0) {
+              const off = (lOff[slot] as number) + (va & (pageMask));
+              x[rd] = memS16[off >>> 1] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            const v = this.loadSlow(va, 2);
+            if (v === undefined) break inner;
+            x[rd] = (v << 16) >> 16;
+            this.pc = (pc + 4) | 0;
+            break inner;
+          }
+          case Op.LW: {
+            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (lTag[slot] === page && (va & 3) === 0) {
+              const off = (lOff[slot] as number) + (va & (pageMask));
+              x[rd] = mem32[off >>> 2] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            const v = this.loadSlow(va, 4);
+            if (v === undefined) break inner;
+            x[rd] = v | 0;
+            this.pc = (pc + 4) | 0;
+            break inner;
+          }
+          case Op.LBU: {
+            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (lTag[slot] === page) {
+              const off = (lOff[slot] as number) + (va & (pageMask));
+              x[rd] = mem8[off] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            const v = this.loadSlow(va, 1);
+            if (v === undefined) break inner;
+            x[rd] = v;
+            this.pc = (pc + 4) | 0;
+            break inner;
+          }
+          case Op.LHU: {
+            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (lTag[slot] === page && (va & 1) === 0) {
+              const off = (lOff[slot] as number) + (va & (pageMask));
+              x[rd] = mem16[off >>> 1] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            const v = this.loadSlow(va, 2);
+            if (v === undefined) break inner;
+            x[rd] = v;
+            this.pc = (pc + 4) | 0;
+            break inner;
+          }
+
+          case Op.SB: {
+            const va = ((x[rs1] as number) + storeOffset(insn)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (sTag[slot] === page) {
+              const off = (sOff[slot] as number) + (va & (pageMask));
+              mem8[off] = x[rs2] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            if (this.storeSlow(va, 1, x[rs2] as number)) this.pc = (pc + 4) | 0;
+            break inner;
+          }
+          case Op.SH: {
+            const va = ((x[rs1] as number) + storeOffset(insn)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (sTag[slot] === page && (va & 1) === 0) {
+              const off = (sOff[slot] as number) + (va & (pageMask));
+              mem16[off >>> 1] = x[rs2] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            if (this.storeSlow(va, 2, x[rs2] as number)) this.pc = (pc + 4) | 0;
+            break inner;
+          }
+          case Op.SW: {
+            const va = ((x[rs1] as number) + storeOffset(insn)) | 0;
+            const page = va >>> pageShift;
+            const slot = page & tlbMask;
+            if (sTag[slot] === page && (va & 3) === 0) {
+              const off = (sOff[slot] as number) + (va & (pageMask));
+              mem32[off >>> 2] = x[rs2] as number;
+              pc = (pc + 4) | 0;
+              break;
+            }
+            this.pc = pc; this.commit(n); n = 0;
+            if (this.storeSlow(va, 4, x[rs2] as number)) this.pc = (pc + 4) | 0;
+            break inner;
+          }
+
+          case Op.ADDI: x[rd] = ((x[rs1] as number) + (insn >> 20)) | 0; pc = (pc + 4) | 0; break;
+          case Op.SLTI: x[rd] = (x[rs1] as number) < (insn >> 20) ? 1 : 0; pc = (pc + 4) | 0; break;
+          case Op.SLTIU: x[rd] = ((x[rs1] as number) >>> 0) < ((insn >> 20) >>> 0) ? 1 : 0; pc = (pc + 4) | 0; break;
+          case Op.XORI: x[rd] = (x[rs1] as number) ^ (insn >> 20); pc = (pc + 4) | 0; break;
+          case Op.ORI: x[rd] = (x[rs1] as number) | (insn >> 20); pc = (pc + 4) | 0; break;
+          case Op.ANDI: x[rd] = (x[rs1] as number) & (insn >> 20); pc = (pc + 4) | 0; break;
+          case Op.SLLI: x[rd] = (x[rs1] as number) << rs2; pc = (pc + 4) | 0; break;
+          case Op.SRLI: x[rd] = (x[rs1] as number) >>> rs2; pc = (pc + 4) | 0; break;
+          case Op.SRAI: x[rd] = (x[rs1] as number) >> rs2; pc = (pc + 4) | 0; break;
+
+          case Op.ADD: x[rd] = ((x[rs1] as number) + (x[rs2] as number)) | 0; pc = (pc + 4) | 0; break;
+          case Op.SUB: x[rd] = ((x[rs1] as number) - (x[rs2] as number)) | 0; pc = (pc + 4) | 0; break;
+          case Op.SLL: x[rd] = (x[rs1] as number) << ((x[rs2] as number) & 31); pc = (pc + 4) | 0; break;
+          case Op.SLT: x[rd] = (x[rs1] as number) < (x[rs2] as number) ? 1 : 0; pc = (pc + 4) | 0; break;
+          case Op.SLTU: x[rd] = ((x[rs1] as number) >>> 0) < ((x[rs2] as number) >>> 0) ? 1 : 0; pc = (pc + 4) | 0; break;
+          case Op.XOR: x[rd] = (x[rs1] as number) ^ (x[rs2] as number); pc = (pc + 4) | 0; break;
+          case Op.SRL: x[rd] = (x[rs1] as number) >>> ((x[rs2] as number) & 31); pc = (pc + 4) | 0; break;
+          case Op.SRA: x[rd] = (x[rs1] as number) >> ((x[rs2] as number) & 31); pc = (pc + 4) | 0; break;
+          case Op.OR: x[rd] = (x[rs1] as number) | (x[rs2] as number); pc = (pc + 4) | 0; break;
+          case Op.AND: x[rd] = (x[rs1] as number) & (x[rs2] as number); pc = (pc + 4) | 0; break;
+
+          case Op.MUL: x[rd] = Math.imul(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
+          case Op.MULH: x[rd] = mulh(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
+          case Op.MULHSU: x[rd] = mulhsu(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
+          case Op.MULHU: x[rd] = mulhu(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
+          case Op.DIV: {
+            const a = x[rs1] as number;
+            const b = x[rs2] as number;
+            // Division by zero gives -1; the one overflow case (-2^31 / -1) gives the dividend.
+            x[rd] = b === 0 ? -1 : b === -1 ? -a | 0 : (a / b) | 0;
+            pc = (pc + 4) | 0;
+            break;
+          }
+          case Op.DIVU: {
+            const b = (x[rs2] as number) >>> 0;
+            x[rd] = b === 0 ? -1 : (((x[rs1] as number) >>> 0) / b) | 0;
+            pc = (pc + 4) | 0;
+            break;
+          }
+          case Op.REM: {
+            const a = x[rs1] as number;
+            const b = x[rs2] as number;
+            // Remainder by zero gives the dividend; overflow (-2^31 % -1) gives 0.
+            x[rd] = b === 0 ? a : b === -1 ? 0 : a % b;
+            pc = (pc + 4) | 0;
+            break;
+          }
+          case Op.REMU: {
+            const a = (x[rs1] as number) >>> 0;
+            const b = (x[rs2] as number) >>> 0;
+            x[rd] = b === 0 ? a | 0 : (a % b) | 0;
+            pc = (pc + 4) | 0;
+            break;
+          }
+
+          // Memory ordering is trivially satisfied by one in-order hart, and there is no
+          // instruction cache to synchronize (nothing caches decoded instructions).
+          case Op.FENCE: case Op.FENCE_TSO: case Op.PAUSE: case Op.FENCE_I:
+            pc = (pc + 4) | 0;
+            break;
+
+          case Op.ECALL:
+            this.pc = pc; this.commit(n); n = 0;
+            this.exception(this.priv === Priv.U ? Cause.EnvironmentCallFromU
+              : this.priv === Priv.S ? Cause.EnvironmentCallFromS : Cause.EnvironmentCallFromM, 0);
+            break inner;
+          case Op.EBREAK:
+            this.pc = pc; this.commit(n); n = 0;
+            this.exception(Cause.Breakpoint, pc);
+            break inner;
+
+          case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+            this.pc = pc; this.commit(n); n = 0;
+            this.csrInstruction(op, insn, rd, rs1);
+            break inner;
+
+          case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W:
+          case Op.AMOAND_W: case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W:
+          case Op.AMOMINU_W: case Op.AMOMAXU_W:
+            this.pc = pc; this.commit(n); n = 0;
+            this.atomic(op, rd, rs1, rs2);
+            break inner;
+
+          case Op.MRET: this.pc = pc; this.commit(n); n = 0; this.mret(insn); break inner;
+          case Op.SRET: this.pc = pc; this.commit(n); n = 0; this.sret(insn); break inner;
+          case Op.WFI: this.pc = pc; this.commit(n); n = 0; this.wfi(insn); break inner;
+          case Op.SFENCE_VMA: this.pc = pc; this.commit(n); n = 0; this.sfenceVma(insn, rs1, rs2); break inner;
+
+          case Op.ILLEGAL:
+            this.pc = pc; this.commit(n); n = 0;
+            this.exception(Cause.IllegalInstruction, insn);
+            break inner;
+
+          default:
+            throw new Error(`decoder returned op ${op} that the hart does not implement`);
+        }
+      }
+      // Slow paths set this.pc themselves and commit before breaking; n is what remains.
+      if (n > 0) {
+        this.pc = pc;
+        this.commit(n);
+      }
+      x[0] = 0;
+  }
+
+  /**
+   * Retire `n` instructions run at the current privilege. Called before anything that reads
+   * counters or changes privilege, so each instruction is charged to the mode it ran in.
+   */
+  private commit(n: number): void {
+    this.cycle += n;
+    this.retired += n;
+    this.retiredByPriv[this.priv] = (this.retiredByPriv[this.priv] as number) + n;
+  }
+
+  /** Privilege that loads and stores are checked and translated with (mstatus.MPRV). */
+  private dataPriv(): PrivLevel {
+    const ms = this.csr.mstatus;
+    if (this.priv === Priv.M && (ms & MSTATUS.MPRV) !== 0) {
+      return ((ms & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) as PrivLevel;
+    }
+    return this.priv;
+  }
+
+  // ---- translation and the memory slow paths -------------------------------------------------
+
+  /**
+   * Translate `va` for `access` at privilege `priv` and, for RAM, fill the TLB. Returns the
+   * physical address, or raises the fault and returns -1.
+   */
+  private translate(va: number, access: Access, priv: PrivLevel): number {
+    let pa: number;
+    const satp = this.csr.satp;
+    if (priv === Priv.M || (satp >>> 31) !== SATP.MODE_SV32) {
+      pa = va >>> 0;
+    } else {
+      const ms = this.csr.mstatus;
+      const before = this.walkStats.pteReads;
+      pa = sv32Walk(this.bus, va, access, {
+        satp, priv, sum: (ms & MSTATUS.SUM) !== 0, mxr: (ms & MSTATUS.MXR) !== 0,
+      }, this.walkStats);
+      this.cycle += (this.walkStats.pteReads - before) * this.timing.pteRead;
+      this.tlb.misses++;
+      if (pa === WALK_PAGE_FAULT) {
+        this.exception(access === Access.Fetch ? Cause.InstructionPageFault
+          : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault, va >>> 0);
+        return -1;
+      }
+      if (pa === WALK_ACCESS_FAULT || pa >= PHYS_LIMIT) {
+        this.raiseAccessFault(access, va);
+        return -1;
+      }
+      // A level-1 leaf maps 4 MiB; the TLB caches it one 4 KiB piece at a time.
+      if (this.walkStats.lastLeafLevel > 0) this.megapagesCached = true;
+    }
+    const off = (pa - this.ramBase) >>> 0;
+    if (off < this.ramSize) {
+      const set = this.tlb.set(priv);
+      const vpn = (va >>> PAGE_SHIFT) | 0;
+      const slot = vpn & TLB_MASK;
+      const pageOff = off & ~(PAGE_SIZE - 1);
+      switch (access) {
+        case Access.Fetch: set.fetchTag[slot] = vpn; set.fetchOff[slot] = pageOff; break;
+        case Access.Load: set.loadTag[slot] = vpn; set.loadOff[slot] = pageOff; break;
+        case Access.Store: set.storeTag[slot] = vpn; set.storeOff[slot] = pageOff; break;
+      }
+    }
+    return pa;
+  }
+
+  private raiseAccessFault(access: Access, va: number): void {
+    this.exception(access === Access.Fetch ? Cause.InstructionAccessFault
+      : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault, va >>> 0);
+  }
+
+  /** Fetch translation on a TLB miss. Returns the RAM byte offset of the page, or -1 after
+   *  raising the fault (instructions execute only from RAM). */
+  private fetchSlow(pc: number): number {
+    const pa = this.translate(pc, Access.Fetch, this.priv);
+    if (pa < 0) return -1;
+    const off = (pa - this.ramBase) >>> 0;
+    if (off >= this.ramSize) {
+      this.exception(Cause.InstructionAccessFault, pc >>> 0);
+      return -1;
+    }
+    return off & ~(PAGE_SIZE - 1);
+  }
+
+  /**
+   * A load that missed the TLB fast path: a TLB miss, a device, or a misaligned address (done
+   * byte by byte, as QEMU's virt board does rather than trapping). Returns the zero-extended
+   * value, or undefined after raising a fault.
+   */
+  loadSlow(va: number, width: AccessWidth): number | undefined {
+    if ((va & (width - 1)) !== 0) {
+      let v = 0;
+      for (let i = 0; i < width; i++) {
+        const b = this.loadSlow((va + i) | 0, 1);
+        if (b === undefined) return undefined;
+        v |= b << (8 * i);
+      }
+      return v >>> 0;
+    }
+    const pa = this.translate(va, Access.Load, this.dataPriv());
+    if (pa < 0) return undefined;
+    const v = this.bus.read(pa, width);
+    if (v === undefined) {
+      this.raiseAccessFault(Access.Load, va);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A store that missed the fast path. Returns false after raising a fault. */
+  storeSlow(va: number, width: AccessWidth, value: number): boolean {
+    if ((va & (width - 1)) !== 0) {
+      // Translate every byte first so a fault leaves memory untouched.
+      const pas: number[] = [];
+      for (let i = 0; i < width; i++) {
+        const pa = this.translate((va + i) | 0, Access.Store, this.dataPriv());
+        if (pa < 0) return false;
+        if (this.bus.find(pa) === undefined) {
+          this.raiseAccessFault(Access.Store, (va + i) | 0);
+          return false;
+        }
+        pas.push(pa);
+      }
+      pas.forEach((pa, i) => this.bus.write(pa, 1, (value >>> (8 * i)) & 0xff));
+      return true;
+    }
+    const pa = this.translate(va, Access.Store, this.dataPriv());
+    if (pa < 0) return false;
+    if (!this.bus.write(pa, width, value)) {
+      this.raiseAccessFault(Access.Store, va);
+      return false;
+    }
+    return true;
+  }
+
+  // ---- A extension -----------------------------------------------------------------------
+
+  private atomic(op: Op, rd: number, rs1: number, rs2: number): void {
+    const x = this.x;
+    const va = x[rs1] as number;
+    const isLoad = op === Op.LR_W;
+    if ((va & 3) !== 0) {
+      this.exception(isLoad ? Cause.LoadAddressMisaligned : Cause.StoreAddressMisaligned, va >>> 0);
+      return;
+    }
+    if (op === Op.SC_W) {
+      const reserved = this.reservation;
+      this.reservation = -1;
+      // A failed sc.w need not check permissions (it does not write); a successful one must.
+      const pa = this.translate(va, Access.Store, this.dataPriv());
+      if (pa < 0) return;
+      if (pa !== reserved) {
+        if (rd !== 0) x[rd] = 1;
+        this.pc = (this.pc + 4) | 0;
+        return;
+      }
+      if (!this.bus.write(pa, 4, x[rs2] as number)) {
+        this.raiseAccessFault(Access.Store, va);
+        return;
+      }
+      if (rd !== 0) x[rd] = 0;
+      this.pc = (this.pc + 4) | 0;
+      return;
+    }
+    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.dataPriv());
+    if (pa < 0) return;
+    // AMOs are only supported on RAM; QEMU's virt devices do not support them either.
+    const off = (pa - this.ramBase) >>> 0;
+    if (off >= this.ramSize) {
+      this.raiseAccessFault(isLoad ? Access.Load : Access.Store, va);
+      return;
+    }
+    const mem = this.ramI32;
+    const old = mem[off >>> 2] as number;
+    if (isLoad) {
+      this.reservation = pa;
+    } else {
+      const src = x[rs2] as number;
+      let v: number;
+      switch (op) {
+        case Op.AMOSWAP_W: v = src; break;
+        case Op.AMOADD_W: v = (old + src) | 0; break;
+        case Op.AMOXOR_W: v = old ^ src; break;
+        case Op.AMOAND_W: v = old & src; break;
+        case Op.AMOOR_W: v = old | src; break;
+        case Op.AMOMIN_W: v = old < src ? old : src; break;
+        case Op.AMOMAX_W: v = old > src ? old : src; break;
+        case Op.AMOMINU_W: v = (old >>> 0) < (src >>> 0) ? old : src; break;
+        case Op.AMOMAXU_W: v = (old >>> 0) > (src >>> 0) ? old : src; break;
+        default: throw new Error(`not an AMO: ${op}`);
+      }
+      mem[off >>> 2] = v;
+    }
+    if (rd !== 0) x[rd] = old;
+    this.pc = (this.pc + 4) | 0;
+  }
+
+  // ---- Zicsr ------------------------------------------------------------------------------
+
+  private csrInstruction(op: Op, insn: number, rd: number, rs1: number): void {
+    const csr = insn >>> 20;
+    const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
+    const src = immediate ? rs1 : (this.x[rs1] as number);
+    const isWrite = op === Op.CSRRW || op === Op.CSRRWI || rs1 !== 0;
+    // csrrw with rd = x0 does not read (so has no read side effects).
+    const isRead = !(op === Op.CSRRW || op === Op.CSRRWI) || rd !== 0;
+    const access = this.csr.checkAccess(csr, isWrite);
+    if (access !== CSR_OK) {
+      this.exception(access, insn >>> 0);
+      return;
+    }
+    const old = isRead ? (this.csr.read(csr) as number) : 0;
+    if (isWrite) {
+      let v: number;
+      switch (op) {
+        case Op.CSRRW: case Op.CSRRWI: v = src; break;
+        case Op.CSRRS: case Op.CSRRSI: v = old | src; break;
+        default: v = old & ~src; break;
+      }
+      this.csr.write(csr, v);
+    }
+    if (rd !== 0) this.x[rd] = old | 0;
+    this.pc = (this.pc + 4) | 0;
+  }
+
+  // ---- privileged instructions ------------------------------------------------------------
+
+  private mret(insn: number): void {
+    if (this.priv !== Priv.M) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    const ms = this.csr.mstatus;
+    const mpp = ((ms & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) as PrivLevel;
+    let next = (ms & ~(MSTATUS.MIE | MSTATUS.MPP)) | MSTATUS.MPIE;
+    if (ms & MSTATUS.MPIE) next |= MSTATUS.MIE;
+    if (mpp !== Priv.M) next &= ~MSTATUS.MPRV;
+    this.csr.writeMstatus(next);
+    this.setPriv(mpp);
+    this.pc = this.csr.mepc | 0;
+    this.cycle += this.timing.trapReturn;
+    this.reservation = -1;
+  }
+
+  private sret(insn: number): void {
+    const ms = this.csr.mstatus;
+    if (this.priv === Priv.U || (this.priv === Priv.S && (ms & MSTATUS.TSR) !== 0)) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    const spp: PrivLevel = (ms & MSTATUS.SPP) !== 0 ? Priv.S : Priv.U;
+    let next = (ms & ~(MSTATUS.SIE | MSTATUS.SPP | MSTATUS.MPRV)) | MSTATUS.SPIE;
+    if (ms & MSTATUS.SPIE) next |= MSTATUS.SIE;
+    this.csr.writeMstatus(next);
+    this.setPriv(spp);
+    this.pc = this.csr.sepc | 0;
+    this.cycle += this.timing.trapReturn;
+    this.reservation = -1;
+  }
+
+  private wfi(insn: number): void {
+    // U-mode may not wait at all; S-mode may not when mstatus.TW is set (we take the
+    // "bounded time limit" of the spec to be zero, as QEMU does).
+    if (this.priv === Priv.U || (this.priv === Priv.S && (this.csr.mstatus & MSTATUS.TW) !== 0)) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    this.pc = (this.pc + 4) | 0;
+    this.waiting = true;
+  }
+
+  private sfenceVma(insn: number, rs1: number, _rs2: number): void {
+    if (this.priv === Priv.U || (this.priv === Priv.S && (this.csr.mstatus & MSTATUS.TVM) !== 0)) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    // The TLB is not tagged by ASID, so an ASID-specific fence flushes as much as a global one
+    // for that address (over-flushing is always allowed).
+    if (rs1 === 0 || this.megapagesCached) {
+      this.translationChanged();
+    } else {
+      this.tlb.flushPage(((this.x[rs1] as number) >>> PAGE_SHIFT) | 0);
+    }
+    this.pc = (this.pc + 4) | 0;
+  }
+
+  private setPriv(p: PrivLevel): void {
+    this.priv = p;
+  }
+
+  // ---- traps: the one place they are delivered ---------------------------------------------
+
+  /** The highest-priority interrupt that is pending, enabled and not masked at the current
+   *  privilege, as an interrupt code, or -1. */
+  pendingInterrupt(): number {
+    const csr = this.csr;
+    const pe = csr.pendingEnabled();
+    if (pe === 0) return -1;
+    const ms = csr.mstatus;
+    const mEnabled = this.priv < Priv.M || (ms & MSTATUS.MIE) !== 0;
+    const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && (ms & MSTATUS.SIE) !== 0);
+    const toM = mEnabled ? pe & ~csr.mideleg : 0;
+    const toS = sEnabled ? pe & csr.mideleg : 0;
+    const takeable = toM !== 0 ? toM : toS;
+    if (takeable === 0) return -1;
+    for (const code of INTERRUPT_PRIORITY) if (takeable & (1 << code)) return code;
+    return -1;
+  }
+
+  /** Raise a synchronous exception for the instruction at this.pc (which does not retire). */
+  exception(cause: number, tval: number): void {
+    this.retired--;
+    this.retiredByPriv[this.priv] = (this.retiredByPriv[this.priv] as number) - 1;
+    this.trap(cause, tval);
+  }
+
+  /**
+   * Deliver a trap: choose M or S by delegation, stack the status bits, write the cause
+   * registers and jump to the vector. Exceptions and interrupts both come through here and
+   * nowhere else. `cause` has CAUSE_INTERRUPT set for interrupts.
+   */
+  trap(cause: number, tval: number): void {
+    const csr = this.csr;
+    const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
+    const code = cause & ~CAUSE_INTERRUPT;
+    const from = this.priv;
+    const deleg = isInterrupt ? csr.mideleg : csr.medeleg;
+    const toS = from <= Priv.S && (deleg & (1 << code)) !== 0;
+    const epc = this.pc | 0;
+    const ms = csr.mstatus;
+    let vector: number;
+    if (toS) {
+      csr.sepc = epc >>> 0;
+      csr.scause = cause >>> 0;
+      csr.stval = tval >>> 0;
+      let next = ms & ~(MSTATUS.SPIE | MSTATUS.SIE | MSTATUS.SPP);
+      if (ms & MSTATUS.SIE) next |= MSTATUS.SPIE;
+      if (from === Priv.S) next |= MSTATUS.SPP;
+      csr.writeMstatus(next);
+      this.setPriv(Priv.S);
+      vector = csr.stvec;
+    } else {
+      csr.mepc = epc >>> 0;
+      csr.mcause = cause >>> 0;
+      csr.mtval = tval >>> 0;
+      let next = ms & ~(MSTATUS.MPIE | MSTATUS.MIE | MSTATUS.MPP);
+      if (ms & MSTATUS.MIE) next |= MSTATUS.MPIE;
+      next |= from << MSTATUS.MPP_SHIFT;
+      csr.writeMstatus(next);
+      this.setPriv(Priv.M);
+      vector = csr.mtvec;
+    }
+    const base = vector & ~TVEC.MODE;
+    const target = (vector & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base;
+    this.pc = target | 0;
+    this.cycle += this.timing.trapEntry;
+    this.reservation = -1;
+    this.probe?.trap(cause >>> 0, tval >>> 0, epc >>> 0, from, this.priv);
+
+    // A handler that faults on its own first instruction with the same cause will do so
+    // forever (typically: no handler installed, xtvec = 0). Stop instead of spinning.
+    if (!isInterrupt && epc === this.lastTrapTarget && cause === this.lastTrapCause) {
+      if (++this.trapRepeat >= TRAP_LOOP_LIMIT) {
+        this.trapLoop = { kind: 'trap-loop', pc: epc >>> 0, cause: cause >>> 0, count: this.trapRepeat };
+        this.trapRepeat = 0;
+      }
+    } else {
+      this.trapRepeat = 0;
+    }
+    this.lastTrapCause = cause;
+    this.lastTrapTarget = target | 0;
+  }
+
+  /** Architectural register snapshot for traces and errors. */
+  describe(): string {
+    return `pc=0x${(this.pc >>> 0).toString(16).padStart(8, '0')} priv=${'USHM'[this.priv]} ` +
+      `mcause=0x${this.csr.mcause.toString(16)} mtval=0x${(this.csr.mtval >>> 0).toString(16)}`;
+  }
+
+  /** Read a CSR by number with no access checks (debuggers, tests). */
+  peekCsr(num: number): number | undefined {
+    return this.csr.read(num);
+  }
+}
+
+/** B-type branch offset, sign-extended (imm[12|10:5] in 31:25, imm[4:1|11] in 11:7). */
+function branchOffset(insn: number): number {
+  return ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 63) << 5) |
+    (((insn >>> 8) & 15) << 1);
+}
+
+/** S-type store offset, sign-extended. */
+function storeOffset(insn: number): number {
+  return ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+}
+
+// ---- M extension helpers: 32×32→64 high halves without BigInt ----------------------------
+
+/** High 32 bits of the unsigned product, via 16-bit limbs (doubles are exact below 2^53). */
+export function mulhu(a: number, b: number): number {
+  const au = a >>> 0;
+  const bu = b >>> 0;
+  const al = au & 0xffff;
+  const ah = au >>> 16;
+  const bl = bu & 0xffff;
+  const bh = bu >>> 16;
+  const ll = al * bl;
+  const lh = al * bh;
+  const hl = ah * bl;
+  const hh = ah * bh;
+  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
+  return (hh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
+}
+
+export function mulh(a: number, b: number): number {
+  // Signed high part from the unsigned one: subtract b·2^32 when a < 0 and a·2^32 when b < 0.
+  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
+}
+
+export function mulhsu(a: number, b: number): number {
+  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
+}
+
