@@ -206,12 +206,15 @@ export class Uart16550 implements Device {
     this.sink = options.sink;
   }
 
-  /** Power-on state (datasheet table 5); queued host input is kept. */
+  /** Power-on state (datasheet table 5). Host input the guest has not read yet survives a
+   *  board reset: it goes back to the host-side queue. */
   reset(): void {
     this.ier = this.lcr = this.mcr = this.fcr = this.scr = this.dll = this.dlm = 0;
     this.lsrErrors = 0;
     this.msr = MSR_CONNECTED;
     this.thrIpending = false;
+    this.input = this.rx.concat(this.input.slice(this.inputHead));
+    this.inputHead = 0;
     this.rx = [];
     this.refill();
     this.updateIrq();
