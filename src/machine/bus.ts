@@ -98,7 +98,9 @@ export class Bus implements DmaPort {
   }
 
   writeBytes(addr: number, data: Uint8Array): void {
-    this.bus8().set(data, this.dmaOffset(addr, data.length));
+    const off = this.dmaOffset(addr, data.length);
+    this.ram.noteWrite(off, data.length);
+    this.bus8().set(data, off);
   }
 
   read16(addr: number): number {
@@ -117,6 +119,7 @@ export class Bus implements DmaPort {
   write16(addr: number, value: number): void {
     const u8 = this.bus8();
     const o = this.dmaOffset(addr, 2);
+    this.ram.noteWrite(o, 2);
     u8[o] = value;
     u8[o + 1] = value >>> 8;
   }
@@ -124,6 +127,7 @@ export class Bus implements DmaPort {
   write32(addr: number, value: number): void {
     const u8 = this.bus8();
     const o = this.dmaOffset(addr, 4);
+    this.ram.noteWrite(o, 4);
     u8[o] = value;
     u8[o + 1] = value >>> 8;
     u8[o + 2] = value >>> 16;

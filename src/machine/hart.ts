@@ -17,7 +17,6 @@ import { CAUSE_INTERRUPT, Cause, Interrupt } from '../isa/causes.js';
 import {
   MIP, MSTATUS, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, TVEC, type PrivLevel,
 } from '../isa/csr.js';
-import { DECODE_SLOW, DECODE_TABLE, decodeSlow } from '../isa/decode.js';
 import { Op } from '../isa/instructions.js';
 import type { Bus } from './bus.js';
 import { CSR_OK, CsrFile, type CsrHost } from './csr-file.js';
@@ -25,7 +24,9 @@ import type { AccessWidth, Clock, InterruptPins } from './device.js';
 import type { EventQueue } from './events.js';
 import { Access, WALK_ACCESS_FAULT, WALK_PAGE_FAULT, sv32Walk, type WalkStats } from './mmu.js';
 import type { Probe } from './probe.js';
+import { BlockCache } from './block-cache.js';
 import { TLB_MASK, Tlb } from './tlb.js';
+import { translateOne } from './translator.js';
 
 /** Modeled costs, in cycles, added on top of one cycle per instruction. */
 export interface MachineTiming {
@@ -94,6 +95,11 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   /** WFI executed and no interrupt has woken the hart yet. */
   waiting = false;
 
+  /** Traps taken so far (slow paths compare it to see whether their instruction trapped). */
+  trapCount = 0;
+  /** Instructions run in the current slice and not yet committed, for block slow paths. */
+  private uncommitted = 0;
+  readonly blocks: BlockCache;
   /** LR/SC reservation: the reserved physical address, or -1. */
   private reservation = -1;
   private stopRequest: HartStop | null = null;
@@ -124,6 +130,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.ramI32 = ram.i32;
     this.ramBase = bus.ramBase;
     this.ramSize = ram.size;
+    this.blocks = new BlockCache(ram, this.tlb);
   }
 
   // ---- Clock / CsrHost / InterruptPins ------------------------------------------------------
@@ -252,397 +259,133 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   }
 
   /**
-   * Execute up to `budget` instructions without looking at events or interrupts. A separate
-   * function from run() so that V8 optimizes it on entry rather than by on-stack replacement of
-   * one endless loop, and re-optimizes it promptly after a deoptimization.
+   * Execute up to `budget` instructions without looking at events or interrupts, by running
+   * translated blocks. A separate function from run() so that V8 optimizes it on entry rather
+   * than by on-stack replacement of one endless loop.
+   *
+   * Exactly `budget` instructions run unless a slow path intervenes: a block longer than what
+   * is left of the budget is replaced by single-instruction blocks, so where a slice ends (and
+   * hence when interrupts are taken) does not depend on how code was cut into blocks.
    */
   private execSlice(budget: number): void {
-      const x = this.x;
-      const mem8 = this.ramU8;
-      const memS8 = this.ramI8;
-      const mem16 = this.ramU16;
-      const memS16 = this.ramI16;
-      const mem32 = this.ramI32;
-      const decodeTable = DECODE_TABLE;
-      const trace = this.traceHook;
-      // Module-level imports are cell loads with a hole check on every use; locals are registers.
-      const pageShift = PAGE_SHIFT;
-      const pageMask = PAGE_SIZE - 1;
-      const tlbMask = TLB_MASK;
-      const decodeSlowMark = DECODE_SLOW;
-      const fetchSet = this.tlb.set(this.priv);
-      const dataSet = this.tlb.set(this.dataPriv());
-      const fTag = fetchSet.fetchTag;
-      const fOff = fetchSet.fetchOff;
-      const lTag = dataSet.loadTag;
-      const lOff = dataSet.loadOff;
-      const sTag = dataSet.storeTag;
-      const sOff = dataSet.storeOff;
-      let pc = this.pc;
-      let n = 0;
-      /** Word index in RAM of the current fetch page, for fetches that stay in one page. */
-      let fetchVpn = -1;
-      let fetchWord = 0;
+    const x = this.x;
+    const m8 = this.ramU8;
+    const ms8 = this.ramI8;
+    const m16 = this.ramU16;
+    const ms16 = this.ramI16;
+    const m32 = this.ramI32;
+    const trace = this.traceHook;
+    const cache = this.blocks;
+    const fetchSet = this.tlb.set(this.priv);
+    const dataSet = this.tlb.set(this.dataPriv());
+    const fTag = fetchSet.fetchTag;
+    const fOff = fetchSet.fetchOff;
+    const lT = dataSet.loadTag;
+    const lO = dataSet.loadOff;
+    const sT = dataSet.storeTag;
+    const sO = dataSet.storeOff;
+    // Module-level imports are cell loads with a hole check on every use; locals are registers.
+    const pageShift = PAGE_SHIFT;
+    const pageMask = PAGE_SIZE - 1;
+    const tlbMask = TLB_MASK;
+    let n = 0;
 
-      inner: while (n < budget) {
-        // Fetch: same page as last time is the common case.
-        // Counted before the fetch so that a fault anywhere in this instruction un-retires
-        // exactly what was counted (see exception()).
-        n++;
-        const vpn = pc >>> pageShift;
-        if (vpn !== fetchVpn) {
-          const slot = vpn & tlbMask;
-          if (fTag[slot] === vpn) {
-            fetchVpn = vpn;
-            fetchWord = (fOff[slot] as number) >>> 2;
-          } else {
-            this.pc = pc; this.commit(n); budget -= n; n = 0;
-            const off = this.fetchSlow(pc);
-            if (off < 0) break inner;
-            fetchVpn = vpn;
-            fetchWord = off >>> 2;
-          }
-        }
-        const insn = mem32[fetchWord + ((pc & (pageMask)) >>> 2)] as number;
-        if (trace !== null) trace(pc >>> 0, insn >>> 0, this.priv);
-        x[0] = 0;
-        let op = decodeTable[((insn >>> 2) & 31) | (((insn >>> 12) & 7) << 5) | (((insn >>> 25) & 127) << 8)] as number;
-        if (op === decodeSlowMark) op = decodeSlow(insn);
-        if ((insn & 3) !== 3) op = Op.ILLEGAL;
-        const rd = (insn >>> 7) & 31;
-        const rs1 = (insn >>> 15) & 31;
-        const rs2 = (insn >>> 20) & 31;
-
-        switch (op) {
-          case Op.LUI: x[rd] = insn & 0xfffff000; pc = (pc + 4) | 0; break;
-          case Op.AUIPC: x[rd] = (pc + (insn & 0xfffff000)) | 0; pc = (pc + 4) | 0; break;
-          case Op.JAL: {
-            const target = (pc + (((insn >> 31) << 20) | (insn & 0xff000) | (((insn >>> 20) & 1) << 11) |
-              (((insn >>> 21) & 1023) << 1))) | 0;
-            if ((target & 3) !== 0) {
-              this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-              break inner;
-            }
-            x[rd] = (pc + 4) | 0;
-            pc = target;
-            break;
-          }
-          case Op.JALR: {
-            const target = ((x[rs1] as number) + (insn >> 20)) & ~1;
-            if ((target & 3) !== 0) {
-              this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-              break inner;
-            }
-            x[rd] = (pc + 4) | 0;
-            pc = target;
-            break;
-          }
-
-          case Op.BEQ:
-            if ((x[rs1] as number) === (x[rs2] as number)) {
-              const target = (pc + branchOffset(insn)) | 0;
-              if ((target & 3) !== 0) {
-                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-                break inner;
-              }
-              pc = target;
-            } else {
-              pc = (pc + 4) | 0;
-            }
-            break;
-          case Op.BNE:
-            if ((x[rs1] as number) !== (x[rs2] as number)) {
-              const target = (pc + branchOffset(insn)) | 0;
-              if ((target & 3) !== 0) {
-                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-                break inner;
-              }
-              pc = target;
-            } else {
-              pc = (pc + 4) | 0;
-            }
-            break;
-          case Op.BLT:
-            if ((x[rs1] as number) < (x[rs2] as number)) {
-              const target = (pc + branchOffset(insn)) | 0;
-              if ((target & 3) !== 0) {
-                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-                break inner;
-              }
-              pc = target;
-            } else {
-              pc = (pc + 4) | 0;
-            }
-            break;
-          case Op.BGE:
-            if ((x[rs1] as number) >= (x[rs2] as number)) {
-              const target = (pc + branchOffset(insn)) | 0;
-              if ((target & 3) !== 0) {
-                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-                break inner;
-              }
-              pc = target;
-            } else {
-              pc = (pc + 4) | 0;
-            }
-            break;
-          case Op.BLTU:
-            if (((x[rs1] as number) >>> 0) < ((x[rs2] as number) >>> 0)) {
-              const target = (pc + branchOffset(insn)) | 0;
-              if ((target & 3) !== 0) {
-                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-                break inner;
-              }
-              pc = target;
-            } else {
-              pc = (pc + 4) | 0;
-            }
-            break;
-          case Op.BGEU:
-            if (((x[rs1] as number) >>> 0) >= ((x[rs2] as number) >>> 0)) {
-              const target = (pc + branchOffset(insn)) | 0;
-              if ((target & 3) !== 0) {
-                this.pc = pc; this.commit(n); n = 0; this.exception(Cause.InstructionAddressMisaligned, target);
-                break inner;
-              }
-              pc = target;
-            } else {
-              pc = (pc + 4) | 0;
-            }
-            break;
-
-          case Op.LB: {
-            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (lTag[slot] === page) {
-              const off = (lOff[slot] as number) + (va & (pageMask));
-              x[rd] = memS8[off] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            const v = this.loadSlow(va, 1);
-            if (v === undefined) break inner;
-            x[rd] = (v << 24) >> 24;
-            this.pc = (pc + 4) | 0;
-            break inner;
-          }
-          case Op.LH: {
-            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (lTag[slot] === page && (va & 1) === 0) {
-              const off = (lOff[slot] as number) + (va & (pageMask));
-              x[rd] = memS16[off >>> 1] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            const v = this.loadSlow(va, 2);
-            if (v === undefined) break inner;
-            x[rd] = (v << 16) >> 16;
-            this.pc = (pc + 4) | 0;
-            break inner;
-          }
-          case Op.LW: {
-            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (lTag[slot] === page && (va & 3) === 0) {
-              const off = (lOff[slot] as number) + (va & (pageMask));
-              x[rd] = mem32[off >>> 2] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            const v = this.loadSlow(va, 4);
-            if (v === undefined) break inner;
-            x[rd] = v | 0;
-            this.pc = (pc + 4) | 0;
-            break inner;
-          }
-          case Op.LBU: {
-            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (lTag[slot] === page) {
-              const off = (lOff[slot] as number) + (va & (pageMask));
-              x[rd] = mem8[off] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            const v = this.loadSlow(va, 1);
-            if (v === undefined) break inner;
-            x[rd] = v;
-            this.pc = (pc + 4) | 0;
-            break inner;
-          }
-          case Op.LHU: {
-            const va = ((x[rs1] as number) + (insn >> 20)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (lTag[slot] === page && (va & 1) === 0) {
-              const off = (lOff[slot] as number) + (va & (pageMask));
-              x[rd] = mem16[off >>> 1] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            const v = this.loadSlow(va, 2);
-            if (v === undefined) break inner;
-            x[rd] = v;
-            this.pc = (pc + 4) | 0;
-            break inner;
-          }
-
-          case Op.SB: {
-            const va = ((x[rs1] as number) + storeOffset(insn)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (sTag[slot] === page) {
-              const off = (sOff[slot] as number) + (va & (pageMask));
-              mem8[off] = x[rs2] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            if (this.storeSlow(va, 1, x[rs2] as number)) this.pc = (pc + 4) | 0;
-            break inner;
-          }
-          case Op.SH: {
-            const va = ((x[rs1] as number) + storeOffset(insn)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (sTag[slot] === page && (va & 1) === 0) {
-              const off = (sOff[slot] as number) + (va & (pageMask));
-              mem16[off >>> 1] = x[rs2] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            if (this.storeSlow(va, 2, x[rs2] as number)) this.pc = (pc + 4) | 0;
-            break inner;
-          }
-          case Op.SW: {
-            const va = ((x[rs1] as number) + storeOffset(insn)) | 0;
-            const page = va >>> pageShift;
-            const slot = page & tlbMask;
-            if (sTag[slot] === page && (va & 3) === 0) {
-              const off = (sOff[slot] as number) + (va & (pageMask));
-              mem32[off >>> 2] = x[rs2] as number;
-              pc = (pc + 4) | 0;
-              break;
-            }
-            this.pc = pc; this.commit(n); n = 0;
-            if (this.storeSlow(va, 4, x[rs2] as number)) this.pc = (pc + 4) | 0;
-            break inner;
-          }
-
-          case Op.ADDI: x[rd] = ((x[rs1] as number) + (insn >> 20)) | 0; pc = (pc + 4) | 0; break;
-          case Op.SLTI: x[rd] = (x[rs1] as number) < (insn >> 20) ? 1 : 0; pc = (pc + 4) | 0; break;
-          case Op.SLTIU: x[rd] = ((x[rs1] as number) >>> 0) < ((insn >> 20) >>> 0) ? 1 : 0; pc = (pc + 4) | 0; break;
-          case Op.XORI: x[rd] = (x[rs1] as number) ^ (insn >> 20); pc = (pc + 4) | 0; break;
-          case Op.ORI: x[rd] = (x[rs1] as number) | (insn >> 20); pc = (pc + 4) | 0; break;
-          case Op.ANDI: x[rd] = (x[rs1] as number) & (insn >> 20); pc = (pc + 4) | 0; break;
-          case Op.SLLI: x[rd] = (x[rs1] as number) << rs2; pc = (pc + 4) | 0; break;
-          case Op.SRLI: x[rd] = (x[rs1] as number) >>> rs2; pc = (pc + 4) | 0; break;
-          case Op.SRAI: x[rd] = (x[rs1] as number) >> rs2; pc = (pc + 4) | 0; break;
-
-          case Op.ADD: x[rd] = ((x[rs1] as number) + (x[rs2] as number)) | 0; pc = (pc + 4) | 0; break;
-          case Op.SUB: x[rd] = ((x[rs1] as number) - (x[rs2] as number)) | 0; pc = (pc + 4) | 0; break;
-          case Op.SLL: x[rd] = (x[rs1] as number) << ((x[rs2] as number) & 31); pc = (pc + 4) | 0; break;
-          case Op.SLT: x[rd] = (x[rs1] as number) < (x[rs2] as number) ? 1 : 0; pc = (pc + 4) | 0; break;
-          case Op.SLTU: x[rd] = ((x[rs1] as number) >>> 0) < ((x[rs2] as number) >>> 0) ? 1 : 0; pc = (pc + 4) | 0; break;
-          case Op.XOR: x[rd] = (x[rs1] as number) ^ (x[rs2] as number); pc = (pc + 4) | 0; break;
-          case Op.SRL: x[rd] = (x[rs1] as number) >>> ((x[rs2] as number) & 31); pc = (pc + 4) | 0; break;
-          case Op.SRA: x[rd] = (x[rs1] as number) >> ((x[rs2] as number) & 31); pc = (pc + 4) | 0; break;
-          case Op.OR: x[rd] = (x[rs1] as number) | (x[rs2] as number); pc = (pc + 4) | 0; break;
-          case Op.AND: x[rd] = (x[rs1] as number) & (x[rs2] as number); pc = (pc + 4) | 0; break;
-
-          case Op.MUL: x[rd] = Math.imul(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
-          case Op.MULH: x[rd] = mulh(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
-          case Op.MULHSU: x[rd] = mulhsu(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
-          case Op.MULHU: x[rd] = mulhu(x[rs1] as number, x[rs2] as number); pc = (pc + 4) | 0; break;
-          case Op.DIV: {
-            const a = x[rs1] as number;
-            const b = x[rs2] as number;
-            // Division by zero gives -1; the one overflow case (-2^31 / -1) gives the dividend.
-            x[rd] = b === 0 ? -1 : b === -1 ? -a | 0 : (a / b) | 0;
-            pc = (pc + 4) | 0;
-            break;
-          }
-          case Op.DIVU: {
-            const b = (x[rs2] as number) >>> 0;
-            x[rd] = b === 0 ? -1 : (((x[rs1] as number) >>> 0) / b) | 0;
-            pc = (pc + 4) | 0;
-            break;
-          }
-          case Op.REM: {
-            const a = x[rs1] as number;
-            const b = x[rs2] as number;
-            // Remainder by zero gives the dividend; overflow (-2^31 % -1) gives 0.
-            x[rd] = b === 0 ? a : b === -1 ? 0 : a % b;
-            pc = (pc + 4) | 0;
-            break;
-          }
-          case Op.REMU: {
-            const a = (x[rs1] as number) >>> 0;
-            const b = (x[rs2] as number) >>> 0;
-            x[rd] = b === 0 ? a | 0 : (a % b) | 0;
-            pc = (pc + 4) | 0;
-            break;
-          }
-
-          // Memory ordering is trivially satisfied by one in-order hart, and there is no
-          // instruction cache to synchronize (nothing caches decoded instructions).
-          case Op.FENCE: case Op.FENCE_TSO: case Op.PAUSE: case Op.FENCE_I:
-            pc = (pc + 4) | 0;
-            break;
-
-          case Op.ECALL:
-            this.pc = pc; this.commit(n); n = 0;
-            this.exception(this.priv === Priv.U ? Cause.EnvironmentCallFromU
-              : this.priv === Priv.S ? Cause.EnvironmentCallFromS : Cause.EnvironmentCallFromM, 0);
-            break inner;
-          case Op.EBREAK:
-            this.pc = pc; this.commit(n); n = 0;
-            this.exception(Cause.Breakpoint, pc);
-            break inner;
-
-          case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
-            this.pc = pc; this.commit(n); n = 0;
-            this.csrInstruction(op, insn, rd, rs1);
-            break inner;
-
-          case Op.LR_W: case Op.SC_W: case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W:
-          case Op.AMOAND_W: case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W:
-          case Op.AMOMINU_W: case Op.AMOMAXU_W:
-            this.pc = pc; this.commit(n); n = 0;
-            this.atomic(op, rd, rs1, rs2);
-            break inner;
-
-          case Op.MRET: this.pc = pc; this.commit(n); n = 0; this.mret(insn); break inner;
-          case Op.SRET: this.pc = pc; this.commit(n); n = 0; this.sret(insn); break inner;
-          case Op.WFI: this.pc = pc; this.commit(n); n = 0; this.wfi(insn); break inner;
-          case Op.SFENCE_VMA: this.pc = pc; this.commit(n); n = 0; this.sfenceVma(insn, rs1, rs2); break inner;
-
-          case Op.ILLEGAL:
-            this.pc = pc; this.commit(n); n = 0;
-            this.exception(Cause.IllegalInstruction, insn);
-            break inner;
-
-          default:
-            throw new Error(`decoder returned op ${op} that the hart does not implement`);
-        }
-      }
-      // Slow paths set this.pc themselves and commit before breaking; n is what remains.
-      if (n > 0) {
-        this.pc = pc;
+    while (n < budget) {
+      const pc = this.pc;
+      const vpn = pc >>> pageShift;
+      const slot = vpn & tlbMask;
+      let pageOff: number;
+      if (fTag[slot] === vpn) {
+        pageOff = fOff[slot] as number;
+      } else {
         this.commit(n);
+        budget -= n;
+        n = 0;
+        pageOff = this.fetchSlow(pc);
+        if (pageOff < 0) return;
       }
-      x[0] = 0;
+      const off = pageOff + (pc & pageMask);
+      let block = trace === null ? cache.get(off) : undefined;
+      if (block === undefined || block.length > budget - n) {
+        const insn = m32[off >>> 2] as number;
+        if (trace !== null) trace(pc >>> 0, insn >>> 0, this.priv);
+        block = translateOne(insn);
+      }
+      this.uncommitted = n;
+      const done = block.fn(this, x, pc, m8, ms8, m16, ms16, m32, lT, lO, sT, sO);
+      if (done === 0) return; // a slow path ran and committed everything
+      n += done;
+    }
+    this.commit(n);
+  }
+
+  // ---- the block ABI: slow paths called from translated code (see semantics.ts) -------------
+
+  /**
+   * Enter a slow path for instruction `count` of a block (1-based) at pc p + pcOff: commit
+   * the instructions before it and make this.pc point at it.
+   */
+  private enterSlow(pcOff: number, p: number, count: number): void {
+    this.pc = (p + pcOff) | 0;
+    this.commit(this.uncommitted + count - 1);
+    this.uncommitted = 0;
+  }
+
+  /** Retire the slow instruction unless it trapped. Always 0: the block must return. */
+  private leaveSlow(trapsBefore: number): 0 {
+    if (this.trapCount === trapsBefore) this.commit(1);
+    return 0;
+  }
+
+  blockLoad(pcOff: number, p: number, count: number, va: number, width: AccessWidth, rd: number, signed: boolean): 0 {
+    this.enterSlow(pcOff, p, count);
+    const traps = this.trapCount;
+    const v = this.loadSlow(va, width);
+    if (v !== undefined) {
+      if (rd !== 0) {
+        this.x[rd] = !signed ? v : width === 1 ? (v << 24) >> 24 : width === 2 ? (v << 16) >> 16 : v | 0;
+      }
+      this.pc = (this.pc + 4) | 0;
+    }
+    return this.leaveSlow(traps);
+  }
+
+  blockStore(pcOff: number, p: number, count: number, va: number, width: AccessWidth, value: number): 0 {
+    this.enterSlow(pcOff, p, count);
+    const traps = this.trapCount;
+    if (this.storeSlow(va, width, value)) this.pc = (this.pc + 4) | 0;
+    return this.leaveSlow(traps);
+  }
+
+  blockException(pcOff: number, p: number, count: number, cause: number, tval: number): 0 {
+    this.enterSlow(pcOff, p, count);
+    this.trap(cause, tval);
+    return 0;
+  }
+
+  blockSystem(pcOff: number, p: number, count: number, insn: number, op: Op): 0 {
+    this.enterSlow(pcOff, p, count);
+    const traps = this.trapCount;
+    const rd = (insn >>> 7) & 31;
+    const rs1 = (insn >>> 15) & 31;
+    const rs2 = (insn >>> 20) & 31;
+    switch (op) {
+      case Op.ECALL:
+        this.trap(this.priv === Priv.U ? Cause.EnvironmentCallFromU
+          : this.priv === Priv.S ? Cause.EnvironmentCallFromS : Cause.EnvironmentCallFromM, 0);
+        break;
+      case Op.EBREAK: this.trap(Cause.Breakpoint, this.pc); break;
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+        this.csrInstruction(op, insn, rd, rs1);
+        break;
+      case Op.MRET: this.mret(insn); break;
+      case Op.SRET: this.sret(insn); break;
+      case Op.WFI: this.wfi(insn); break;
+      case Op.SFENCE_VMA: this.sfenceVma(insn, rs1, rs2); break;
+      case Op.ILLEGAL: this.trap(Cause.IllegalInstruction, insn >>> 0); break;
+      default: this.atomic(op, rd, rs1, rs2); break;
+    }
+    return this.leaveSlow(traps);
   }
 
   /**
@@ -835,6 +578,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         case Op.AMOMAXU_W: v = (old >>> 0) > (src >>> 0) ? old : src; break;
         default: throw new Error(`not an AMO: ${op}`);
       }
+      this.bus.ram.noteWrite(off, 4);
       mem[off >>> 2] = v;
     }
     if (rd !== 0) x[rd] = old;
@@ -953,10 +697,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     return -1;
   }
 
-  /** Raise a synchronous exception for the instruction at this.pc (which does not retire). */
+  /** Raise a synchronous exception for the instruction at this.pc. It does not retire: slow
+   *  paths commit an instruction only after it completes without trapping. */
   exception(cause: number, tval: number): void {
-    this.retired--;
-    this.retiredByPriv[this.priv] = (this.retiredByPriv[this.priv] as number) - 1;
     this.trap(cause, tval);
   }
 
@@ -967,6 +710,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    */
   trap(cause: number, tval: number): void {
     const csr = this.csr;
+    this.trapCount++;
     const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
     const code = cause & ~CAUSE_INTERRUPT;
     const from = this.priv;
@@ -1028,42 +772,3 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     return this.csr.read(num);
   }
 }
-
-/** B-type branch offset, sign-extended (imm[12|10:5] in 31:25, imm[4:1|11] in 11:7). */
-function branchOffset(insn: number): number {
-  return ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 63) << 5) |
-    (((insn >>> 8) & 15) << 1);
-}
-
-/** S-type store offset, sign-extended. */
-function storeOffset(insn: number): number {
-  return ((insn >> 25) << 5) | ((insn >>> 7) & 31);
-}
-
-// ---- M extension helpers: 32×32→64 high halves without BigInt ----------------------------
-
-/** High 32 bits of the unsigned product, via 16-bit limbs (doubles are exact below 2^53). */
-export function mulhu(a: number, b: number): number {
-  const au = a >>> 0;
-  const bu = b >>> 0;
-  const al = au & 0xffff;
-  const ah = au >>> 16;
-  const bl = bu & 0xffff;
-  const bh = bu >>> 16;
-  const ll = al * bl;
-  const lh = al * bh;
-  const hl = ah * bl;
-  const hh = ah * bh;
-  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (hh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16)) | 0;
-}
-
-export function mulh(a: number, b: number): number {
-  // Signed high part from the unsigned one: subtract b·2^32 when a < 0 and a·2^32 when b < 0.
-  return (mulhu(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
-}
-
-export function mulhsu(a: number, b: number): number {
-  return (mulhu(a, b) - (a < 0 ? b : 0)) | 0;
-}
-

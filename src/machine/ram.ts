@@ -6,6 +6,7 @@
  * Multi-byte views use the host's byte order; pvlab requires a little-endian host (x86-64 and
  * AArch64 both are), which matches RISC-V. The check below makes a big-endian host fail loudly.
  */
+import { PAGE_SHIFT, PAGE_SIZE } from '../isa/csr.js';
 import type { AccessWidth, Device } from './device.js';
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
@@ -20,15 +21,30 @@ export class Ram implements Device {
   readonly u16: Uint16Array;
   readonly i16: Int16Array;
   readonly i32: Int32Array;
+  /** One flag per 4 KiB page: translated code was made from this page (see block-cache.ts). */
+  readonly codePages: Uint8Array;
+  /** Called when something writes a flagged page, so translated code never goes stale. */
+  onCodeWrite: ((page: number) => void) | null = null;
 
   constructor(readonly size: number) {
-    if (size <= 0 || size % 4096 !== 0) throw new Error(`RAM size ${size} must be a positive multiple of 4 KiB`);
+    if (size <= 0 || size % PAGE_SIZE !== 0) throw new Error(`RAM size ${size} must be a positive multiple of 4 KiB`);
     this.buffer = new ArrayBuffer(size);
     this.u8 = new Uint8Array(this.buffer);
     this.i8 = new Int8Array(this.buffer);
     this.u16 = new Uint16Array(this.buffer);
     this.i16 = new Int16Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+    this.codePages = new Uint8Array(size / PAGE_SIZE);
+  }
+
+  /** Every write that does not come from the hart's TLB fast path reports here. The hart's
+   *  fast path never maps a code page for stores, so together they see every write. */
+  noteWrite(offset: number, len: number): void {
+    const first = offset >>> PAGE_SHIFT;
+    const last = (offset + len - 1) >>> PAGE_SHIFT;
+    for (let page = first; page <= last; page++) {
+      if (this.codePages[page] !== 0) this.onCodeWrite?.(page);
+    }
   }
 
   read(offset: number, width: AccessWidth): number {
@@ -40,6 +56,7 @@ export class Ram implements Device {
   }
 
   write(offset: number, width: AccessWidth, value: number): void {
+    this.noteWrite(offset, width);
     switch (width) {
       case 1: this.u8[offset] = value; break;
       case 2: this.u16[offset >>> 1] = value; break;
@@ -52,6 +69,7 @@ export class Ram implements Device {
     if (offset < 0 || offset + bytes.length > this.size) {
       throw new RangeError(`${bytes.length} bytes at RAM offset 0x${offset.toString(16)} do not fit in ${this.size} bytes of RAM`);
     }
+    this.noteWrite(offset, bytes.length);
     this.u8.set(bytes, offset);
   }
 }

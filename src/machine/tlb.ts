@@ -29,6 +29,13 @@ export class TlbSet {
     this.storeTag.fill(INVALID);
   }
 
+  /** Forget store translations to the RAM page at byte offset `pageOff`. */
+  dropStoresTo(pageOff: number): void {
+    const tags = this.storeTag;
+    const offs = this.storeOff;
+    for (let i = 0; i < TLB_ENTRIES; i++) if (offs[i] === pageOff) tags[i] = INVALID;
+  }
+
   flushPage(vpn: number): void {
     const slot = vpn & TLB_MASK;
     if (this.fetchTag[slot] === vpn) this.fetchTag[slot] = INVALID;
@@ -56,5 +63,9 @@ export class Tlb {
 
   flushPage(vpn: number): void {
     for (const s of Object.values(this.sets)) s.flushPage(vpn);
+  }
+
+  dropStoresTo(pageOff: number): void {
+    for (const s of Object.values(this.sets)) s.dropStoresTo(pageOff);
   }
 }
