@@ -36,6 +36,7 @@ export const CLINT = {
 /** Offset of the high word within a 64-bit register. */
 const HIGH_WORD = 4;
 const MSIP_BIT = 1;
+const WORD_BYTES = 4;
 const TWO_POW_32 = 0x1_0000_0000;
 /** mtimecmp after reset: all ones, i.e. never (as on QEMU). */
 const MTIMECMP_RESET = 0xffff_ffff;
@@ -95,12 +96,12 @@ export class Clint implements Device {
 
   read(offset: number, width: AccessWidth): number {
     const word = this.readWord(wordOffset(offset));
-    return width === 4 ? word : readSubword(word, offset, width);
+    return width === WORD_BYTES ? word : readSubword(word, offset, width);
   }
 
   write(offset: number, width: AccessWidth, value: number): void {
     const at = wordOffset(offset);
-    const word = width === 4 ? value >>> 0 : mergeSubword(this.readWord(at), offset, width, value);
+    const word = width === WORD_BYTES ? value >>> 0 : mergeSubword(this.readWord(at), offset, width, value);
     this.writeWord(at, word);
   }
 

@@ -53,6 +53,8 @@ const WORD_SHIFT = 5;
 const BIT_MASK = BITS_PER_WORD - 1;
 const WORD_BYTES = 4;
 const NO_INTERRUPT = 0;
+/** Source 0 plus at least one real source. */
+const MIN_SOURCES = 2;
 
 export interface PlicOptions {
   /** Interrupt inputs of each hart, indexed by hart id. */
@@ -92,7 +94,7 @@ export class Plic implements Device {
     this.sourceCount = options.sources ?? VIRT.PLIC_SOURCES;
     this.size = options.size ?? VIRT.PLIC_SIZE;
     const priorityBits = options.priorityBits ?? PLIC_DEFAULT_PRIORITY_BITS;
-    if (this.sourceCount < 2 || this.sourceCount > (PLIC.PENDING_BASE - PLIC.PRIORITY_BASE) / WORD_BYTES) {
+    if (this.sourceCount < MIN_SOURCES || this.sourceCount > (PLIC.PENDING_BASE - PLIC.PRIORITY_BASE) / WORD_BYTES) {
       throw new RangeError(`PLIC source count ${this.sourceCount} out of range`);
     }
     if (priorityBits < 1 || priorityBits > BITS_PER_WORD) throw new RangeError(`PLIC priority width ${priorityBits} out of range`);

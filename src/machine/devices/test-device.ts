@@ -28,6 +28,8 @@ export const TEST_DEVICE_SIZE = 0x1000;
 
 const STATUS_MASK = 0xffff;
 const CODE_SHIFT = 16;
+const BYTE_ACCESS = 1;
+const WORD_ACCESS = 4;
 
 export interface PowerOffEvent {
   readonly kind: 'pass' | 'fail' | 'reset';
@@ -57,9 +59,9 @@ export class SifiveTest implements Device {
 
   write(offset: number, width: AccessWidth, value: number): void {
     // QEMU accepts 16- and 32-bit writes; a 16-bit write carries a status with code 0.
-    if (offset !== TEST_FINISHER || width === 1) return;
+    if (offset !== TEST_FINISHER || width === BYTE_ACCESS) return;
     const status = value & STATUS_MASK;
-    const code = width === 4 ? (value >>> CODE_SHIFT) & STATUS_MASK : 0;
+    const code = width === WORD_ACCESS ? (value >>> CODE_SHIFT) & STATUS_MASK : 0;
     switch (status) {
       case FINISHER.PASS: this.onPowerOff({ kind: 'pass', code: 0 }); break;
       case FINISHER.FAIL: this.onPowerOff({ kind: 'fail', code }); break;

@@ -27,7 +27,7 @@
 import type { AccessWidth, DmaPort } from '../device.js';
 import type { DiskBackend } from './disk.js';
 import { featureBit, type VirtioDeviceModel } from './virtio-mmio.js';
-import { gather, scatter, VirtqueueError, type DescriptorChain } from './virtqueue.js';
+import { gather, scatter, VIRTQ_MAX_SIZE, VirtqueueError, type DescriptorChain } from './virtqueue.js';
 
 /** Virtio device ID of a block device (§5). */
 export const VIRTIO_ID_BLOCK = 2;
@@ -125,7 +125,9 @@ export class VirtioBlk implements VirtioDeviceModel {
     this.latencyCycles = options.latencyCycles ?? 0;
     this.queueNumMax = options.queueSize ?? VIRTIO_BLK_DEFAULT_QUEUE_SIZE;
     const q = this.queueNumMax;
-    if (q < NON_DATA_SEGMENTS + 1 || (q & (q - 1)) !== 0) throw new RangeError(`virtio-blk queue size ${q} must be a power of 2 ≥ 4`);
+    if (q <= NON_DATA_SEGMENTS || q > VIRTQ_MAX_SIZE || (q & (q - 1)) !== 0) {
+      throw new RangeError(`virtio-blk queue size ${q} must be a power of 2 in 4..${VIRTQ_MAX_SIZE}`);
+    }
     if (!(this.latencyCycles >= 0)) throw new RangeError(`virtio-blk latency ${this.latencyCycles} must be ≥ 0 cycles`);
     this.capacity = Math.floor(this.backend.size / VIRTIO_BLK_SECTOR_SIZE);
     this.features = featureBit(VIRTIO_BLK_F.SEG_MAX) | featureBit(VIRTIO_BLK_F.BLK_SIZE) |

@@ -111,6 +111,8 @@ const FEATURE_WORD_BITS = 32n;
 const FEATURE_WORD_MASK = 0xffff_ffffn;
 const TWO_POW_32 = 0x1_0000_0000;
 const WORD_BYTES = 4;
+/** QueueReady: bit 0 is the ready bit. */
+const QUEUE_READY = 1;
 /** Features this transport and its virtqueues implement, offered on top of the device's. */
 const TRANSPORT_FEATURES = featureBit(VIRTIO_F.VERSION_1) | featureBit(VIRTIO_F.INDIRECT_DESC);
 
@@ -256,7 +258,7 @@ export class VirtioMmio implements Device {
       case VIRTIO_MMIO.DriverFeatures: this.writeDriverFeatures(v); break;
       case VIRTIO_MMIO.QueueSel: this.queueSel = v; break;
       case VIRTIO_MMIO.QueueNum: if (q) q.num = v; break;
-      case VIRTIO_MMIO.QueueReady: if (q) q.ready = (v & 1) !== 0; break;
+      case VIRTIO_MMIO.QueueReady: if (q) q.ready = (v & QUEUE_READY) !== 0; break;
       case VIRTIO_MMIO.QueueDescLow: if (q) q.descAddr = setLow(q.descAddr, v); break;
       case VIRTIO_MMIO.QueueDescHigh: if (q) q.descAddr = setHigh(q.descAddr, v); break;
       case VIRTIO_MMIO.QueueDriverLow: if (q) q.driverAddr = setLow(q.driverAddr, v); break;

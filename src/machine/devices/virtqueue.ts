@@ -62,6 +62,8 @@ export const VIRTQ_LAYOUT = {
 } as const;
 
 const RING_INDEX_MASK = 0xffff;
+const LE16_BYTES = 2;
+const LE32_BYTES = 4;
 const TWO_POW_32 = 0x1_0000_0000;
 const HIGH_WORD = 4;
 
@@ -99,7 +101,11 @@ export class SplitVirtqueue {
   /** Next used ring index the device will fill. */
   usedIdx = 0;
 
-  constructor(private readonly dma: DmaPort, readonly numMax: number) {}
+  constructor(private readonly dma: DmaPort, readonly numMax: number) {
+    if (numMax < 1 || numMax > VIRTQ_MAX_SIZE || (numMax & (numMax - 1)) !== 0) {
+      throw new RangeError(`virtqueue maximum size ${numMax} is not a power of 2 in 1..${VIRTQ_MAX_SIZE}`);
+    }
+  }
 
   reset(): void {
     this.num = 0;
@@ -118,12 +124,12 @@ export class SplitVirtqueue {
 
   /** The driver's avail idx. */
   availIdx(): number {
-    return this.dma.read16(this.guest(this.driverAddr + VIRTQ_LAYOUT.AVAIL_IDX, 2));
+    return this.dma.read16(this.guest(this.driverAddr + VIRTQ_LAYOUT.AVAIL_IDX, LE16_BYTES));
   }
 
   /** Whether the driver has asked not to be notified of used buffers. */
   interruptSuppressed(): boolean {
-    const flags = this.dma.read16(this.guest(this.driverAddr + VIRTQ_LAYOUT.AVAIL_FLAGS, 2));
+    const flags = this.dma.read16(this.guest(this.driverAddr + VIRTQ_LAYOUT.AVAIL_FLAGS, LE16_BYTES));
     return (flags & VIRTQ_AVAIL_F_NO_INTERRUPT) !== 0;
   }
 
@@ -140,7 +146,7 @@ export class SplitVirtqueue {
   /** Take the next available chain and walk it. `indirect`: VIRTIO_F_INDIRECT_DESC negotiated. */
   pop(indirect: boolean): DescriptorChain {
     const slot = this.lastAvailIdx % this.num;
-    const head = this.dma.read16(this.guest(this.driverAddr + VIRTQ_LAYOUT.AVAIL_RING + slot * VIRTQ_LAYOUT.AVAIL_ELEM_SIZE, 2));
+    const head = this.dma.read16(this.guest(this.driverAddr + VIRTQ_LAYOUT.AVAIL_RING + slot * VIRTQ_LAYOUT.AVAIL_ELEM_SIZE, LE16_BYTES));
     const chain = this.walk(head, indirect);
     this.lastAvailIdx = (this.lastAvailIdx + 1) & RING_INDEX_MASK;
     return chain;
@@ -150,11 +156,11 @@ export class SplitVirtqueue {
   pushUsed(head: number, len: number): void {
     const slot = this.usedIdx % this.num;
     const elem = this.deviceAddr + VIRTQ_LAYOUT.USED_RING + slot * VIRTQ_LAYOUT.USED_ELEM_SIZE;
-    this.dma.write32(this.guest(elem + VIRTQ_LAYOUT.USED_ELEM_ID, 4), head);
-    this.dma.write32(this.guest(elem + VIRTQ_LAYOUT.USED_ELEM_LEN, 4), len);
+    this.dma.write32(this.guest(elem + VIRTQ_LAYOUT.USED_ELEM_ID, LE32_BYTES), head);
+    this.dma.write32(this.guest(elem + VIRTQ_LAYOUT.USED_ELEM_LEN, LE32_BYTES), len);
     // The element is complete before idx exposes it.
     this.usedIdx = (this.usedIdx + 1) & RING_INDEX_MASK;
-    this.dma.write16(this.guest(this.deviceAddr + VIRTQ_LAYOUT.USED_IDX, 2), this.usedIdx);
+    this.dma.write16(this.guest(this.deviceAddr + VIRTQ_LAYOUT.USED_IDX, LE16_BYTES), this.usedIdx);
   }
 
   private walk(head: number, indirectAllowed: boolean): DescriptorChain {
