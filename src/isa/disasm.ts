@@ -198,3 +198,42 @@ function fenceSet(bits: number): string {
   const s = FENCE_SET_LETTERS.filter(([bit]) => bits & bit).map(([, l]) => l).join('');
   return s === '' ? 'unknown' : s;
 }
+
+/**
+ * A `symbolize` function that names addresses as objdump does: after the nearest symbol at or
+ * below the address, `label` or `label+0x10`; undefined below every symbol. When several
+ * symbols share an address the first given wins.
+ */
+export function nearestSymbol(
+  symbols: Iterable<{ readonly name: string; readonly value: number }>,
+): (addr: number) => string | undefined {
+  const sorted: { name: string; value: number }[] = [];
+  const seen = new Set<number>();
+  for (const s of symbols) {
+    const value = s.value >>> 0;
+    if (seen.has(value)) continue;
+    seen.add(value);
+    sorted.push({ name: s.name, value });
+  }
+  sorted.sort((a, b) => a.value - b.value);
+  return (addr) => {
+    const a = addr >>> 0;
+    // Binary search for the last symbol with value <= a.
+    let lo = 0;
+    let hi = sorted.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as { value: number }).value <= a) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const sym = sorted[found];
+    if (sym === undefined) return undefined;
+    const offset = a - sym.value;
+    return offset === 0 ? sym.name : `${sym.name}+0x${offset.toString(16)}`;
+  };
+}

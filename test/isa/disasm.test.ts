@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALIAS_RULES, ALWAYS_RULES } from '../../src/isa/disasm-aliases.js';
-import { ABI_REGISTER_NAMES, disassemble } from '../../src/isa/disasm.js';
+import { ABI_REGISTER_NAMES, disassemble, nearestSymbol } from '../../src/isa/disasm.js';
 import { encode, type OperandValues } from '../../src/isa/encode.js';
 import { BY_MNEMONIC, INSTRUCTIONS } from '../../src/isa/instructions.js';
 import { variantsFor } from './variants.js';
@@ -289,5 +289,20 @@ describe('disassemble: addresses', () => {
     expect(disassemble(enc('lw', { rd: 10, rs1: 3, imm: 8 }), PC)).toBe('lw\ta0,8(gp)');
     expect(disassemble(enc('xori', { rd: 10, rs1: 4, imm: 8 }), PC)).toBe('xor\ta0,tp,8');
     expect(disassemble(enc('lr.w', { rd: 10, rs1: 0 }), PC)).toBe('lr.w\ta0,(zero)');
+  });
+
+  it('names addresses after the nearest preceding symbol with nearestSymbol, as objdump does', () => {
+    const near = nearestSymbol([
+      { name: 'loop', value: 0x80000100 }, { name: '_start', value: 0x80000000 },
+      { name: 'alias_of_start', value: 0x80000000 }, { name: 'top', value: 0xfffffff0 | 0 },
+    ]);
+    expect(near(0x80000000)).toBe('_start');
+    expect(near(0x80000008)).toBe('_start+0x8');
+    expect(near(0x80000100)).toBe('loop');
+    expect(near(0x800fff00)).toBe('loop+0xffe00');
+    expect(near(0x7ffffffc)).toBeUndefined();
+    expect(near(0xfffffffc | 0)).toBe('top+0xc');
+    expect(disassemble(enc('jal', { imm: 0x104 }), PC, { symbolize: near })).toBe('j\t80000104 <loop+0x4>');
+    expect(nearestSymbol([])(0)).toBeUndefined();
   });
 });

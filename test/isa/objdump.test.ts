@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSR_NAMES } from '../../src/isa/csr.js';
 import { csrOf, decodeSpec } from '../../src/isa/decode.js';
-import { disassemble } from '../../src/isa/disasm.js';
+import { disassemble, nearestSymbol } from '../../src/isa/disasm.js';
 import { encode } from '../../src/isa/encode.js';
 import { INSTRUCTIONS, Op, type InstructionSpec } from '../../src/isa/instructions.js';
 import { INSN_BYTES, roundTripCases, roundTripSource, wrongWords } from './roundtrip-cases.js';
@@ -92,10 +92,8 @@ function parse(out: string): Dumped[] {
   return lines;
 }
 
-/** objdump names addresses after the nearest preceding symbol: here `_start` at 0. */
-function symbolize(addr: number): string {
-  return addr === 0 ? '_start' : `_start+0x${addr.toString(16)}`;
-}
+/** objdump names addresses after the nearest preceding symbol: here the only one, `_start`. */
+const symbolize = nearestSymbol([{ name: '_start', value: 0 }]);
 
 /** objdump text with the one purely notational difference removed. */
 function normalize(text: string): string {
