@@ -1,0 +1,95 @@
+/**
+ * Conditional assembly: .if/.elseif/.else/.endif and the .ifdef/.ifc/.ifb… family. A stack of
+ * open conditionals decides whether lines are assembled; conditions inside a skipped region are
+ * never evaluated (they may well refer to things that do not exist in that configuration).
+ */
+import { SourceError, type SourceLoc } from './diagnostics.js';
+
+interface OpenConditional {
+  /** Lines of the current branch are assembled. */
+  active: boolean;
+  /** Some branch of this conditional has been (or must never be) taken. */
+  taken: boolean;
+  sawElse: boolean;
+  loc: SourceLoc & { col: number };
+}
+
+export class Conditionals {
+  private readonly stack: OpenConditional[] = [];
+
+  /** Whether the current line should be assembled. */
+  get active(): boolean {
+    return this.stack.length === 0 || (this.stack[this.stack.length - 1] as OpenConditional).active;
+  }
+
+  get depth(): number {
+    return this.stack.length;
+  }
+
+  /** Drops conditionals opened since `depth` (`.exitm` leaves a macro mid-conditional). */
+  truncate(depth: number): void {
+    this.stack.length = Math.min(this.stack.length, depth);
+  }
+
+  /** `.if…`: `condition` is only called when the enclosing region is assembled. */
+  open(condition: () => boolean, loc: SourceLoc & { col: number }): void {
+    if (!this.active) {
+      this.stack.push({ active: false, taken: true, sawElse: false, loc });
+      return;
+    }
+    const c = condition();
+    this.stack.push({ active: c, taken: c, sawElse: false, loc });
+  }
+
+  elseIf(condition: () => boolean, col: number): void {
+    const top = this.top('.elseif', col);
+    if (top.sawElse) throw new SourceError('.elseif after .else', col);
+    if (top.taken) {
+      top.active = false;
+      return;
+    }
+    top.active = condition();
+    top.taken = top.active;
+  }
+
+  else(col: number): void {
+    const top = this.top('.else', col);
+    if (top.sawElse) throw new SourceError('duplicate .else', col);
+    top.sawElse = true;
+    top.active = !top.taken;
+    top.taken = true;
+  }
+
+  close(col: number): void {
+    this.top('.endif', col);
+    this.stack.pop();
+  }
+
+  /** Conditionals never closed, outermost first. */
+  unterminated(): readonly (SourceLoc & { col: number })[] {
+    return this.stack.map((c) => c.loc);
+  }
+
+  private top(what: string, col: number): OpenConditional {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) throw new SourceError(`${what} without .if`, col);
+    return top;
+  }
+}
+
+/** Names of the directives this module handles, so they are seen even in skipped regions. */
+export const CONDITIONAL_DIRECTIVES: ReadonlySet<string> = new Set([
+  '.if', '.ifeq', '.ifne', '.ifgt', '.ifge', '.iflt', '.ifle', '.ifdef', '.ifndef', '.ifnotdef',
+  '.ifc', '.ifnc', '.ifeqs', '.ifnes', '.ifb', '.ifnb', '.elseif', '.else', '.endif',
+]);
+
+/** How each numeric `.if` variant tests its value. */
+export const NUMERIC_TESTS: Readonly<Record<string, (v: bigint) => boolean>> = {
+  '.if': (v) => v !== 0n,
+  '.ifne': (v) => v !== 0n,
+  '.ifeq': (v) => v === 0n,
+  '.ifgt': (v) => v > 0n,
+  '.ifge': (v) => v >= 0n,
+  '.iflt': (v) => v < 0n,
+  '.ifle': (v) => v <= 0n,
+};

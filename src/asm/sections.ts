@@ -1,0 +1,123 @@
+/**
+ * Sections being assembled: their attributes, contents and location counters.
+ *
+ * The attributes follow ELF conventions — `.text*` is code, `.rodata*` read-only data,
+ * `.data*` writable data, `.bss*` zero-initialised (no file contents) — and an explicit
+ * `.section name, "flags", @type` overrides the guess from the name.
+ */
+import { SourceError } from './diagnostics.js';
+
+/** Layout class: sections are placed text, then rodata, then data, then bss. */
+export type SectionClass = 'text' | 'rodata' | 'data' | 'bss';
+
+export interface SectionAttributes {
+  cls: SectionClass;
+  /** Allocated (loaded into memory). Non-alloc sections (e.g. `.comment`) are not placed. */
+  alloc: boolean;
+  /** Contains instructions: alignment padding is nops. */
+  code: boolean;
+  writable: boolean;
+  /** Occupies no file space (bss). */
+  nobits: boolean;
+}
+
+/** Instructions are 4 bytes and sections start at least this aligned. */
+export const MIN_SECTION_ALIGN = 4;
+
+const startsWithAny = (name: string, prefixes: readonly string[]): boolean =>
+  prefixes.some((p) => name === p || name.startsWith(`${p}.`));
+
+/**
+ * Attributes from a section's name, overridden by `.section` flags (`a` alloc, `w` write,
+ * `x` execute) and type (`@nobits` / `@progbits`) when given.
+ */
+export function sectionAttributes(name: string, flags?: string, type?: string): SectionAttributes {
+  let code = startsWithAny(name, ['.text', '.init', '.fini']);
+  let nobits = startsWithAny(name, ['.bss', '.sbss', '.tbss']);
+  let writable = nobits || startsWithAny(name, ['.data', '.sdata', '.tdata']) ||
+    !(code || startsWithAny(name, ['.rodata', '.srodata']));
+  let alloc = true;
+  if (flags !== undefined) {
+    for (const f of flags) {
+      if (!'awxMSGTRo?'.includes(f)) throw new SourceError(`unknown section flag '${f}' (known: a, w, x)`);
+    }
+    alloc = flags.includes('a');
+    writable = flags.includes('w');
+    code = flags.includes('x');
+  }
+  if (type !== undefined) {
+    if (type === 'nobits') nobits = true;
+    else if (type === 'progbits') nobits = false;
+    else if (type !== 'note' && type !== 'init_array' && type !== 'fini_array') {
+      throw new SourceError(`unknown section type '@${type}' (known: @progbits, @nobits)`);
+    }
+  }
+  const cls: SectionClass = code ? 'text' : nobits ? 'bss' : writable ? 'data' : 'rodata';
+  return { cls, alloc, code, writable, nobits };
+}
+
+const INITIAL_CAPACITY = 256;
+
+export class Section {
+  /** Largest alignment requested by `.align` in this section, at least MIN_SECTION_ALIGN. */
+  align = MIN_SECTION_ALIGN;
+  /** Whether a label was defined here (an empty section with labels is still reported). */
+  hasLabels = false;
+  private buf = new Uint8Array(INITIAL_CAPACITY);
+  private length = 0;
+
+  constructor(readonly name: string, readonly attrs: SectionAttributes, readonly order: number) {}
+
+  /** The location counter: offset of the next byte. */
+  get size(): number {
+    return this.length;
+  }
+
+  private grow(n: number): number {
+    const off = this.length;
+    const need = off + n;
+    if (!this.attrs.nobits && need > this.buf.length) {
+      let cap = this.buf.length;
+      while (cap < need) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.buf.subarray(0, off));
+      this.buf = next;
+    }
+    this.length = need;
+    return off;
+  }
+
+  /** Reserves n bytes (zero, or `fill`) and returns their offset. */
+  reserve(n: number, fill = 0): number {
+    if (fill !== 0 && this.attrs.nobits) throw new SourceError(`cannot fill ${this.name} (a nobits section) with non-zero bytes`);
+    const off = this.grow(n);
+    if (fill !== 0) this.buf.fill(fill & 0xff, off, off + n);
+    return off;
+  }
+
+  /** Appends bytes and returns their offset. */
+  append(bytes: ArrayLike<number>): number {
+    if (this.attrs.nobits) {
+      for (let i = 0; i < bytes.length; i++) {
+        if (bytes[i] !== 0) throw new SourceError(`cannot put data in ${this.name}, which is zero-initialised (nobits); only .space/.zero/.align are allowed`);
+      }
+      return this.grow(bytes.length);
+    }
+    const off = this.grow(bytes.length);
+    this.buf.set(bytes, off);
+    return off;
+  }
+
+  /** Writes a little-endian value of `width` bytes at `off` (pass 2). */
+  patch(off: number, value: bigint, width: number): void {
+    let v = BigInt.asUintN(width * 8, value);
+    for (let i = 0; i < width; i++) {
+      this.buf[off + i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+  }
+
+  contents(): Uint8Array {
+    return this.attrs.nobits ? new Uint8Array(this.length) : this.buf.slice(0, this.length);
+  }
+}
