@@ -80,7 +80,7 @@ export function disassemble(word: number, pc: number, opts: DisasmOptions = {}):
   }
   const rule =
     firstMatch(ALWAYS_BY_OP.get(spec.op), w) ??
-    (opts.aliases ?? true ? firstMatch(ALIASES_BY_OP.get(spec.op), w) : undefined);
+    ((opts.aliases ?? true) ? firstMatch(ALIASES_BY_OP.get(spec.op), w) : undefined);
   const mnemonic = (rule?.mnemonic ?? spec.mnemonic) + orderingSuffix(spec, w);
   const operands = rule?.operands ?? spec.operands;
 

@@ -37,7 +37,7 @@ function toSource(text: string, pc: number, hasTarget: boolean): string {
 }
 
 /** Every row in every variant, disassembled with and without aliases, at consecutive words
- *  from BASE; then a sample of undecodable words. */
+ *  from BASE; then `unimp` and a sample of undecodable words. */
 export function roundTripCases(): RoundTripCase[] {
   const cases: RoundTripCase[] = [];
   const push = (word: number, aliases: boolean, hasTarget: boolean): void => {
@@ -53,6 +53,10 @@ export function roundTripCases(): RoundTripCase[] {
       push(w, true, hasTarget);
     }
   }
+  // GNU as's 32-bit unimp, which no variant happens to spell.
+  const UNIMP_WORD = 0xc0001073;
+  push(UNIMP_WORD, false, false);
+  push(UNIMP_WORD, true, false);
   const rand = prng(99);
   const ILLEGAL_SAMPLES = 64;
   for (let i = 0; i < ILLEGAL_SAMPLES; i++) {
