@@ -447,7 +447,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       switch (access) {
         case Access.Fetch: set.fetchTag[slot] = vpn; set.fetchOff[slot] = pageOff; break;
         case Access.Load: set.loadTag[slot] = vpn; set.loadOff[slot] = pageOff; break;
-        case Access.Store: set.storeTag[slot] = vpn; set.storeOff[slot] = pageOff; break;
+        case Access.Store:
+          // Never map a page translated code was made from for fast-path stores: they would
+          // bypass block invalidation. (A translation need not be followed by a write — a
+          // failed sc.w, a misaligned store that faults on its second page — so the write's own
+          // invalidation cannot be relied on to clear the flag first.)
+          if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0) break;
+          set.storeTag[slot] = vpn; set.storeOff[slot] = pageOff; break;
       }
     }
     return pa;
