@@ -4,9 +4,23 @@
  */
 import { VirtBoard, type BoardOptions } from '../../src/machine/board.js';
 import type { HartStop } from '../../src/machine/hart.js';
-import { miniAssemble, regNum } from './mini-asm.js';
+import { assemble, flatImage } from '../../src/asm/index.js';
 
 export const RAM_BASE = 0x8000_0000;
+
+const ABI = [
+  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
+  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
+];
+
+/** Register number of an ABI or x-name. */
+export function regNum(name: string): number {
+  const abi = ABI.indexOf(name);
+  if (abi >= 0) return abi;
+  const m = /^x(\d+)$/.exec(name);
+  if (m && Number(m[1]) < 32) return Number(m[1]);
+  throw new Error(`not a register: ${name}`);
+}
 export const TEST_DEVICE = 0x0010_0000;
 
 export interface Program {
@@ -16,7 +30,11 @@ export interface Program {
 }
 
 export function assembleProgram(source: string, base = RAM_BASE): Program {
-  return miniAssemble(source, base);
+  const r = assemble(source, { fileName: 'test.S', base });
+  const image = flatImage(r);
+  const symbols = new Map<string, number>();
+  for (const s of r.symbols) symbols.set(s.name, s.value >>> 0);
+  return { base: image.base, bytes: image.bytes, symbols };
 }
 
 /** Power off through the SiFive test device with exit code 0 (clobbers t5, t6). */
