@@ -159,6 +159,7 @@ function compare(items: readonly Item[], name: string): Report {
       }
     }
   });
+  // PVLAB_DEBUG=1 shows how many comparisons fell in each category.
   if (process.env.PVLAB_DEBUG) console.log(name, items.length, report.counts, [...report.foreign]);
   return report;
 }
