@@ -1,0 +1,57 @@
+/**
+ * The `pvlab` command. Each subcommand lives in commands/; this file only wires them into
+ * yargs and turns user errors into one clean line on stderr and a non-zero exit status.
+ * `main` returns the exit status instead of exiting, so tests can drive the CLI in-process;
+ * bin.ts is the executable.
+ */
+import yargs, { type Argv } from 'yargs';
+import { AsmError } from '../asm/index.js';
+import { asmBuilder, runAsm, type AsmArgs } from './commands/asm.js';
+import { demoBuilder, runDemo } from './commands/demo.js';
+import { disasmBuilder, runDisasm, type DisasmArgs } from './commands/disasm.js';
+import { execBuilder, runExec, type ExecArgs } from './commands/exec.js';
+import { EXIT, UserError } from './errors.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let status = 0;
+  const done = (code: number): void => {
+    status = code;
+  };
+  const cli: Argv = yargs(argv)
+    .scriptName('pvlab')
+    .usage('$0 <command> [options]\n\nA paravirtualization comparison testbed on a simulated RISC-V virt board.')
+    .command('asm <source>', 'assemble GNU-as syntax into an ELF32 executable or flat binary',
+      asmBuilder, (a) => done(runAsm(a as unknown as AsmArgs)))
+    .command('disasm <file>', 'disassemble a program (objdump style)',
+      disasmBuilder, (a) => done(runDisasm(a as unknown as DisasmArgs)))
+    .command('exec <program>', 'run a bare-metal program on the virt board from RAM in M-mode (QEMU exit convention)',
+      execBuilder, (a) => done(runExec(a as unknown as ExecArgs)))
+    .command('demo', 'boot the bare-metal hello world and show its counters',
+      demoBuilder, () => done(runDemo()))
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .exitProcess(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UserError(`${msg}\nRun "pvlab --help" for usage.`, EXIT.USAGE);
+    });
+  try {
+    await cli.parseAsync();
+    return status;
+  } catch (e) {
+    if (e instanceof AsmError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`pvlab: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
