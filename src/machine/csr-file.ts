@@ -146,6 +146,21 @@ export class CsrFile {
     return this.readRaw(csr);
   }
 
+  /**
+   * The value a CSRRS/CSRRC read-modify-write starts from. It is the CSR's value except for
+   * mip/sip, where only the software-writable SEIP bit takes part (privileged spec §3.1.9), not
+   * the PLIC's signal that a read ORs in — else a `csrs mip, ...` while the PLIC asserts SEIP
+   * would latch SEIP in software for ever.
+   */
+  readForRmw(csr: number): number {
+    if (csr === CSR.mip || csr === CSR.sip) {
+      const v = this.read(csr) as number;
+      const hwOnly = this.mipHardware & ~this.mipSoftware & MIP.SEIP;
+      return (v & ~hwOnly) >>> 0;
+    }
+    return this.read(csr) ?? 0;
+  }
+
   private readRaw(csr: number): number | undefined {
     switch (csr) {
       case CSR.cycle: case CSR.mcycle: return this.mcycle() % UINT32;
@@ -251,10 +266,13 @@ export class CsrFile {
       case CSR.mepc: this.mepc = legalEpc(v); return;
       case CSR.mcause: this.mcause = v; return;
       case CSR.mtval: this.mtval = v; return;
-      case CSR.mip:
-        this.mipSoftware = (this.mipSoftware & ~MIP_WRITABLE) | (v & MIP_WRITABLE);
+      case CSR.mip: {
+        // With Sstc enabled STIP is read-only: it follows stimecmp.
+        const writable = this.sstcEnabled() ? MIP_WRITABLE & ~MIP.STIP : MIP_WRITABLE;
+        this.mipSoftware = (this.mipSoftware & ~writable) | (v & writable);
         this.host.interruptsChanged();
         return;
+      }
       case CSR.mcycle:
         this.cycleOffset += v - this.mcycle() % UINT32;
         return;

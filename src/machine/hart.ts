@@ -15,7 +15,7 @@
  */
 import { CAUSE_INTERRUPT, Cause, Interrupt } from '../isa/causes.js';
 import {
-  MIP, MSTATUS, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, TVEC, type PrivLevel,
+  CSR, MIP, MSTATUS, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, TVEC, type PrivLevel,
 } from '../isa/csr.js';
 import { Op } from '../isa/instructions.js';
 import type { Bus } from './bus.js';
@@ -610,10 +610,17 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       let v: number;
       switch (op) {
         case Op.CSRRW: case Op.CSRRWI: v = src; break;
-        case Op.CSRRS: case Op.CSRRSI: v = old | src; break;
-        default: v = old & ~src; break;
+        // The read-modify-write starts from the writable state (mip.SEIP: the software bit
+        // only, not the PLIC's signal that a plain read ORs in).
+        case Op.CSRRS: case Op.CSRRSI: v = this.csr.readForRmw(csr) | src; break;
+        default: v = this.csr.readForRmw(csr) & ~src; break;
       }
       this.csr.write(csr, v);
+      // "Any CSR write takes effect after the writing instruction has otherwise completed":
+      // the next instruction reads the value written, so the writing instruction's own
+      // increment (committed when it retires, just after this) must not count on top of it.
+      if (csr === CSR.mcycle || csr === CSR.mcycleh) this.csr.cycleOffset -= 1;
+      else if (csr === CSR.minstret || csr === CSR.minstreth) this.csr.instretOffset -= 1;
     }
     if (rd !== 0) this.x[rd] = old | 0;
     this.pc = (this.pc + 4) | 0;

@@ -166,3 +166,16 @@ export const EDGE_VALUES = [
 ];
 
 export const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+
+const PRIV_NUM = { U: 0, S: 1, M: 3 } as const;
+
+/** From M-mode: drop to `mode` at `label` through mret (clobbers t0). */
+export const enterMode = (mode: keyof typeof PRIV_NUM, label: string): string => `
+  li t0, 0x1800
+  csrc mstatus, t0
+  li t0, ${PRIV_NUM[mode] << 11}
+  csrs mstatus, t0
+  la t0, ${label}
+  csrw mepc, t0
+  mret
+`;
