@@ -28,7 +28,7 @@ import { bindArguments, expandBody, parseMacroHeader, substitute, type MacroDef 
 import { assembleInstruction, isMnemonic, MNEMONICS } from './mnemonics.js';
 import type { OperandParseContext } from './operands.js';
 import { REGISTER_NAMES } from './registers.js';
-import { Section, sectionAttributes } from './sections.js';
+import { Section, sectionAttributes, UseClock } from './sections.js';
 import { splitSource, type Expansion, type SourceLine } from './source.js';
 import { didYouMean } from './suggest.js';
 import { isAssemblerLocal, SymbolTable, type DefLoc } from './symbols.js';
@@ -111,6 +111,7 @@ export class Assembler implements DirectiveHost {
   private readonly diags = new DiagnosticSink();
   private readonly symbols = new SymbolTable();
   private readonly sections = new Map<string, Section>();
+  private readonly clock = new UseClock();
   private section: Section;
   private previous: Section | undefined;
   private readonly sectionStack: { section: Section; previous: Section | undefined }[] = [];
@@ -286,7 +287,7 @@ export class Assembler implements DirectiveHost {
       } else {
         throw new SourceError(`'${t.text}' cannot be a label`, t.col);
       }
-      this.section.hasLabels = true;
+      this.section.markLabel();
       cur.pos += 2;
     }
   }
@@ -406,7 +407,7 @@ export class Assembler implements DirectiveHost {
   private getSection(name: string, flags?: string, type?: string): Section {
     let s = this.sections.get(name);
     if (s === undefined) {
-      s = new Section(name, sectionAttributes(name, flags, type), this.sections.size);
+      s = new Section(name, sectionAttributes(name, flags, type), this.clock);
       this.sections.set(name, s);
     }
     return s;

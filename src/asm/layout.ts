@@ -1,7 +1,7 @@
 /**
  * Linker-less layout. A pvlab program is one assembly unit, so instead of a linker the
  * assembler places sections itself: all allocated sections, grouped text, then read-only data,
- * then data, then bss (each group in order of first appearance), packed upwards from the base
+ * then data, then bss (each group in the order the sections were first used), packed upwards from the base
  * address, each section starting at its own alignment. Non-allocated sections (.comment, notes)
  * are not placed.
  */
@@ -18,7 +18,7 @@ export function layoutSections(sections: readonly Section[], base: number): Map<
   const addrs = new Map<string, number>();
   const placed = sections
     .filter((s) => s.attrs.alloc)
-    .sort((a, b) => CLASS_ORDER.indexOf(a.attrs.cls) - CLASS_ORDER.indexOf(b.attrs.cls) || a.order - b.order);
+    .sort((a, b) => CLASS_ORDER.indexOf(a.attrs.cls) - CLASS_ORDER.indexOf(b.attrs.cls) || a.firstUse - b.firstUse);
   let cursor = base;
   for (const s of placed) {
     cursor = alignUp(cursor, s.align);

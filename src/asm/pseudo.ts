@@ -92,8 +92,12 @@ alias('sgt', 'rd, rs, rt', (o) => [insn('slt', { rd: o.reg('rd'), rs1: o.reg('rt
 alias('sgtu', 'rd, rs, rt', (o) => [insn('sltu', { rd: o.reg('rd'), rs1: o.reg('rt'), rs2: o.reg('rs') })]);
 
 // Register-register mnemonics given an immediate mean their -i form (GNU as accepts these).
-for (const op of ['add', 'and', 'or', 'xor', 'slt', 'sltu', 'sll', 'srl', 'sra']) {
-  alias(op, 'rd, rs1, imm', (o) => [insn(`${op}i`, { rd: o.reg('rd'), rs1: o.reg('rs1'), imm: o.expr('imm') })]);
+const IMMEDIATE_FORMS: readonly [string, string][] = [
+  ['add', 'addi'], ['and', 'andi'], ['or', 'ori'], ['xor', 'xori'], ['slt', 'slti'], ['sltu', 'sltiu'],
+  ['sll', 'slli'], ['srl', 'srli'], ['sra', 'srai'],
+];
+for (const [op, immOp] of IMMEDIATE_FORMS) {
+  alias(op, 'rd, rs1, imm', (o) => [insn(immOp, { rd: o.reg('rd'), rs1: o.reg('rs1'), imm: o.expr('imm') })]);
 }
 
 // ---- branches -------------------------------------------------------------------------------

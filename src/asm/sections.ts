@@ -58,15 +58,38 @@ export function sectionAttributes(name: string, flags?: string, type?: string): 
 
 const INITIAL_CAPACITY = 256;
 
+/** Hands out increasing numbers, recording the order in which sections are first used. */
+export class UseClock {
+  private now = 0;
+  tick(): number {
+    return this.now++;
+  }
+}
+
 export class Section {
   /** Largest alignment requested by `.align` in this section, at least MIN_SECTION_ALIGN. */
   align = MIN_SECTION_ALIGN;
   /** Whether a label was defined here (an empty section with labels is still reported). */
   hasLabels = false;
+  /**
+   * When the section first received bytes or a label: layout follows this order, so a program
+   * that starts with `.section .text.init` has it placed before the implicit `.text`.
+   */
+  firstUse = Number.POSITIVE_INFINITY;
   private buf = new Uint8Array(INITIAL_CAPACITY);
   private length = 0;
 
-  constructor(readonly name: string, readonly attrs: SectionAttributes, readonly order: number) {}
+  constructor(readonly name: string, readonly attrs: SectionAttributes, private readonly clock: UseClock) {}
+
+  private touch(): void {
+    if (this.firstUse === Number.POSITIVE_INFINITY) this.firstUse = this.clock.tick();
+  }
+
+  /** Records that a label was defined here. */
+  markLabel(): void {
+    this.hasLabels = true;
+    this.touch();
+  }
 
   /** The location counter: offset of the next byte. */
   get size(): number {
@@ -74,6 +97,7 @@ export class Section {
   }
 
   private grow(n: number): number {
+    this.touch();
     const off = this.length;
     const need = off + n;
     if (!this.attrs.nobits && need > this.buf.length) {
