@@ -1,0 +1,81 @@
+/**
+ * The SBI calls pvlab's firmware implements (and, under a hypervisor, the hypervisor itself, as
+ * KVM does): extension ids, function ids and error codes from the RISC-V Supervisor Binary
+ * Interface specification v2.0. One table; the guest include `sbi.S` is generated from it.
+ *
+ * Calling convention (SBI §3): a7 = extension id (EID), a6 = function id (FID), a0..a5 =
+ * arguments; returns a0 = error code, a1 = value. The legacy extensions (EID 0x00..0x0F) take
+ * no FID and return only a0.
+ */
+
+export const SBI_EXT = {
+  /** Legacy console putchar(a0 = byte). */
+  LEGACY_CONSOLE_PUTCHAR: 0x01,
+  /** Legacy console getchar() → a0 = byte or -1. */
+  LEGACY_CONSOLE_GETCHAR: 0x02,
+  BASE: 0x10,
+  /** "TIME" */
+  TIME: 0x5449_4d45,
+  /** "HSM" */
+  HSM: 0x0048_534d,
+  /** "SRST" */
+  SRST: 0x5352_5354,
+} as const;
+
+export const SBI_BASE_FID = {
+  GET_SPEC_VERSION: 0,
+  GET_IMPL_ID: 1,
+  GET_IMPL_VERSION: 2,
+  PROBE_EXTENSION: 3,
+  GET_MVENDORID: 4,
+  GET_MARCHID: 5,
+  GET_MIMPID: 6,
+} as const;
+
+export const SBI_TIME_FID = {
+  /** set_timer(a0 = stime_value low, a1 = high): program the next supervisor timer interrupt
+   *  and clear the pending one. */
+  SET_TIMER: 0,
+} as const;
+
+export const SBI_HSM_FID = {
+  HART_GET_STATUS: 2,
+} as const;
+
+/** hart_get_status results. */
+export const SBI_HSM_STATE = {
+  STARTED: 0,
+  STOPPED: 1,
+} as const;
+
+export const SBI_SRST_FID = {
+  SYSTEM_RESET: 0,
+} as const;
+
+export const SBI_SRST_TYPE = {
+  SHUTDOWN: 0,
+  COLD_REBOOT: 1,
+  WARM_REBOOT: 2,
+} as const;
+
+export const SBI_SRST_REASON = {
+  NONE: 0,
+  SYSTEM_FAILURE: 1,
+} as const;
+
+export const SBI_ERR = {
+  SUCCESS: 0,
+  FAILED: -1,
+  NOT_SUPPORTED: -2,
+  INVALID_PARAM: -3,
+  DENIED: -4,
+  INVALID_ADDRESS: -5,
+  ALREADY_AVAILABLE: -6,
+} as const;
+
+/** SBI specification version implemented: 2.0 (major in bits 30:24, minor in 23:0). */
+export const SBI_SPEC_VERSION = (2 << 24) | 0;
+/** Implementation id reported by get_impl_id. SBI reserves 0..9 for known implementations;
+ *  pvlab uses a value outside that list ("PV" in ASCII). */
+export const SBI_IMPL_ID_PVLAB = 0x5056;
+export const SBI_IMPL_VERSION = 1;
