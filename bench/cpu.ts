@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { assemble } from '../src/asm/index.js';
 import { VirtBoard } from '../src/machine/board.js';
 import { fromAsm } from '../src/cli/program.js';
-import { guestPath } from '../src/cli/paths.js';
+import { guestPath } from '../src/guest/paths.js';
 
 const ITERATIONS = Number(process.env.PVLAB_BENCH_ITERATIONS ?? 3_000_000);
 const RUNS = Number(process.env.PVLAB_BENCH_RUNS ?? 5);

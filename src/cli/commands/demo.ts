@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { relative } from 'node:path';
-import { guestPath } from '../paths.js';
+import { guestPath } from '../../guest/paths.js';
 import { runExec } from './exec.js';
 
 export function demoBuilder(y: Argv): Argv {
