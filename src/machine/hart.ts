@@ -237,7 +237,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         if ((this.csr.pendingEnabled()) !== 0) {
           this.waiting = false; // WFI wakes on any locally enabled pending interrupt
         } else {
-          if (events.nextAt === Infinity) return { kind: 'idle', pc: this.pc };
+          if (events.nextAt === Infinity) return { kind: 'idle', pc: this.pc >>> 0 };
           const wake = Math.min(events.nextAt, untilCycle);
           if (wake > this.cycle) {
             this.idleCycles += wake - this.cycle;
@@ -248,7 +248,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         }
       }
       const done = this.retired - startRetired;
-      if (done >= maxInsns) return { kind: 'insn-limit', pc: this.pc };
+      if (done >= maxInsns) return { kind: 'insn-limit', pc: this.pc >>> 0 };
       if (this.cycle >= untilCycle) return { kind: 'budget' };
 
       // -- one slice of straight-line execution ---------------------------------------------
