@@ -563,9 +563,10 @@ export class Assembler implements DirectiveHost {
     const test = NUMERIC_TESTS[word];
     if (test !== undefined) {
       const cur = new Cursor(lex(rest, col), col + rest.trimEnd().length);
+      const at = cur.col();
       const e = this.parseExpr(cur);
       cur.expectEnd();
-      return test(this.constant(e, word, col));
+      return test(this.constant(e, word, at));
     }
     switch (word) {
       case '.ifdef':

@@ -37,8 +37,10 @@ export class Conditionals {
       this.stack.push({ active: false, taken: true, sawElse: false, loc });
       return;
     }
-    const c = condition();
-    this.stack.push({ active: c, taken: c, sawElse: false, loc });
+    // Open it before evaluating: if the condition is in error, its .else/.endif still match.
+    const top: OpenConditional = { active: false, taken: false, sawElse: false, loc };
+    this.stack.push(top);
+    decide(top, condition);
   }
 
   elseIf(condition: () => boolean, col: number): void {
@@ -48,8 +50,7 @@ export class Conditionals {
       top.active = false;
       return;
     }
-    top.active = condition();
-    top.taken = top.active;
+    decide(top, condition);
   }
 
   else(col: number): void {
@@ -75,6 +76,15 @@ export class Conditionals {
     if (top === undefined) throw new SourceError(`${what} without .if`, col);
     return top;
   }
+}
+
+/** Evaluates a branch's condition; one in error assembles neither it nor any later branch. */
+function decide(c: OpenConditional, condition: () => boolean): void {
+  c.active = false;
+  c.taken = true;
+  const v = condition();
+  c.active = v;
+  c.taken = v;
 }
 
 /** Names of the directives this module handles, so they are seen even in skipped regions. */

@@ -61,7 +61,7 @@ export function evaluate(e: Expr, env: EvalEnv): Value {
       return abs(x === 0n ? 1n : 0n);
     }
     case 'binary':
-      return binary(e.op, evaluate(e.left, env), evaluate(e.right, env), env, e.col);
+      return binary(e.op, evaluate(e.left, env), evaluate(e.right, env), env, e.opCol);
     case 'reloc':
       return abs(relocation(e, env));
   }
@@ -89,8 +89,8 @@ function binary(op: BinaryOp, l: Value, r: Value, env: EvalEnv, col: number): Va
       if (b === 0n) throw new SourceError('division by zero', col);
       return abs(a % b);
     case '<<': return abs(b < 0n || b >= SHIFT_LIMIT ? 0n : a << b);
-    // GNU as shifts right as an unsigned 64-bit value.
-    case '>>': return abs(b < 0n || b >= SHIFT_LIMIT ? 0n : BigInt.asUintN(64, a) >> b);
+    // Arithmetic, as in C (GNU as shifts the 64-bit value as unsigned: see expr.ts).
+    case '>>': return abs(b < 0n || b >= SHIFT_LIMIT ? (a < 0n ? -1n : 0n) : a >> b);
     case '&': return abs(a & b);
     case '|': return abs(a | b);
     case '^': return abs(a ^ b);

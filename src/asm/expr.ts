@@ -6,7 +6,9 @@
  * level — so `1 | 2 + 3` is 5 in C but 6 in GNU as. Rather than silently pick one meaning,
  * the parser rejects an unparenthesized mix whose grouping differs between the two, so every
  * expression pvlab accepts means the same thing to GNU as. Like GNU as, comparisons yield -1
- * for true and 0 for false; `!`, `&&` and `||` yield 1 or 0.
+ * for true and 0 for false; `!`, `&&` and `||` yield 1 or 0. (One deliberate difference:
+ * `>>` shifts arithmetically, as C compilers do, where GNU as shifts the 64-bit value as
+ * unsigned; the low 32 bits agree for every shift of up to 32.)
  */
 import type { Cursor } from './cursor.js';
 import { SourceError } from './diagnostics.js';
@@ -34,7 +36,8 @@ export type Expr =
   /** A value fixed in advance (a symbol or `.` captured when the statement was read). */
   | { kind: 'value'; value: Value; col: number }
   | { kind: 'unary'; op: UnaryOp; arg: Expr; col: number }
-  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; col: number; grouped: boolean }
+  /** `col` is where the expression starts, `opCol` where its operator is. */
+  | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; col: number; opCol: number; grouped: boolean }
   | { kind: 'reloc'; op: RelocOp; arg: Expr; col: number };
 
 export const num = (value: bigint | number, col = 0): Expr => ({ kind: 'num', value: BigInt(value), col });
@@ -82,7 +85,7 @@ function parseBinary(cur: Cursor, ctx: ExprParseContext, minPrec: number): Expr 
     const right = parseBinary(cur, ctx, C_PRECEDENCE[op] + 1);
     checkGrouping(op, left, 'left', (t as Token).col);
     checkGrouping(op, right, 'right', (t as Token).col);
-    left = { kind: 'binary', op, left, right, col: left.col, grouped: false };
+    left = { kind: 'binary', op, left, right, col: left.col, opCol: (t as Token).col, grouped: false };
   }
 }
 
