@@ -171,11 +171,11 @@ const align = (bytes: boolean): Handler => (h, d) => {
 const section: Handler = (h, d) => {
   const g = groups(d);
   if (g.length < 1 || g.length > 4) throw new SourceError('usage: .section name[, "flags"[, @type]]', d.col);
-  const [n, flags, type] = g as [Cursor, Cursor?, Cursor?];
-  const t = n.next('a section name');
-  if (t.kind !== 'ident' && t.kind !== 'str') throw new SourceError(`expected a section name, found '${t.text}'`, t.col);
-  n.expectEnd();
-  const secName = t.kind === 'str' ? String.fromCharCode(...t.bytes) : t.text;
+  const [, flags, type] = g as [Cursor, Cursor?, Cursor?];
+  // Names may contain characters no symbol can (.note.GNU-stack), so take the raw text.
+  const raw = (d.rest.split(',')[0] ?? '').trim();
+  const secName = raw.replace(/^"(.*)"$/, '$1');
+  if (!/^[A-Za-z0-9_.$-]+$/.test(secName)) throw new SourceError(`bad section name '${raw}'`, d.args.col());
   const flagText = flags === undefined ? undefined : String.fromCharCode(...str(flags).bytes);
   let typeText: string | undefined;
   if (type !== undefined) {

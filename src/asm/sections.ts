@@ -36,7 +36,9 @@ export function sectionAttributes(name: string, flags?: string, type?: string): 
   let nobits = startsWithAny(name, ['.bss', '.sbss', '.tbss']);
   let writable = nobits || startsWithAny(name, ['.data', '.sdata', '.tdata']) ||
     !(code || startsWithAny(name, ['.rodata', '.srodata']));
-  let alloc = true;
+  // Metadata GNU tools attach to objects; never part of the loaded image.
+  let alloc = !startsWithAny(name, ['.comment', '.note', '.debug', '.riscv.attributes', '.stab', '.line']) &&
+    !name.startsWith('.debug_');
   if (flags !== undefined) {
     for (const f of flags) {
       if (!'awxMSGTRo?'.includes(f)) throw new SourceError(`unknown section flag '${f}' (known: a, w, x)`);
