@@ -28,7 +28,8 @@ export function encodeInsn(m: MachineInsn, env: EvalEnv & { pc: bigint }, col: n
   if (m.aq !== undefined) v.aq = m.aq;
   if (m.rl !== undefined) v.rl = m.rl;
   const format = m.spec.format;
-  const where = m.imm !== undefined && m.imm.col > 0 ? m.imm.col : col;
+  const operand = m.imm ?? m.csr;
+  const where = operand !== undefined && operand.col > 0 ? operand.col : col;
   if (m.imm !== undefined) {
     let x = absolute(evaluate(m.imm, env), env);
     if (format === 'B' || format === 'J') x = BigInt.asIntN(32, x - env.pc); // a pc-relative target

@@ -136,16 +136,22 @@ alias('tail', 'target', (o, x) => farCall(ZERO, T1, o.expr('target'), x));
 alias('jump', 'target, temp', (o, x) => farCall(ZERO, o.reg('temp'), o.expr('target'), x));
 
 // ---- loads and stores of a symbol -----------------------------------------------------------
+/** The address operand of a symbol load/store; like GNU as, a plain number is not one. */
+function symbolOperand(o: Operands, x: ExpandContext): Expr {
+  const target = o.expr('symbol');
+  if (x.knownConstant(target) !== undefined) throw new SourceError('expected offset(register)', o.col('symbol'));
+  return target;
+}
 for (const op of ['lb', 'lh', 'lw', 'lbu', 'lhu']) {
   alias(op, 'rd, symbol', (o, x) => {
     const rd = o.reg('rd');
-    return pcrelPair(rd, o.expr('symbol'), x, (lo) => insn(op, { rd, rs1: rd, imm: lo }));
+    return pcrelPair(rd, symbolOperand(o, x), x, (lo) => insn(op, { rd, rs1: rd, imm: lo }));
   });
 }
 for (const op of ['sb', 'sh', 'sw']) {
   alias(op, 'rs2, symbol, temp', (o, x) => {
     const temp = o.reg('temp');
-    return pcrelPair(temp, o.expr('symbol'), x, (lo) => insn(op, { rs1: temp, rs2: o.reg('rs2'), imm: lo }));
+    return pcrelPair(temp, symbolOperand(o, x), x, (lo) => insn(op, { rs1: temp, rs2: o.reg('rs2'), imm: lo }));
   });
 }
 

@@ -21,7 +21,9 @@ export function editDistance(a: string, b: string, limit: number): number {
 
 /** The closest candidate within a distance that scales with the word's length, if any. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = word.length <= 3 ? 1 : 2;
+  // Short words are one edit from many others; only suggest what is clearly close.
+  const SHORT_WORD = 4;
+  const limit = word.length <= SHORT_WORD ? 1 : 2;
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const c of candidates) {
