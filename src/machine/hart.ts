@@ -99,6 +99,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   trapCount = 0;
   /** Instructions run in the current slice and not yet committed, for block slow paths. */
   private uncommitted = 0;
+  /** Privilege of the instruction in the current slow path (mret/sret change this.priv). */
+  private slowPriv: PrivLevel = Priv.M;
   readonly blocks: BlockCache;
   /** LR/SC reservation: the reserved physical address, or -1. */
   private reservation = -1;
@@ -329,11 +331,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.pc = (p + pcOff) | 0;
     this.commit(this.uncommitted + count - 1);
     this.uncommitted = 0;
+    this.slowPriv = this.priv;
   }
 
-  /** Retire the slow instruction unless it trapped. Always 0: the block must return. */
+  /** Retire the slow instruction unless it trapped. Always 0: the block must return. The
+   *  instruction is charged to the privilege it ran in, not the one an xRET left behind. */
   private leaveSlow(trapsBefore: number): 0 {
-    if (this.trapCount === trapsBefore) this.commit(1);
+    if (this.trapCount === trapsBefore) this.commit(1, this.slowPriv);
     return 0;
   }
 
@@ -392,10 +396,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * Retire `n` instructions run at the current privilege. Called before anything that reads
    * counters or changes privilege, so each instruction is charged to the mode it ran in.
    */
-  private commit(n: number): void {
+  private commit(n: number, priv: PrivLevel = this.priv): void {
     this.cycle += n;
     this.retired += n;
-    this.retiredByPriv[this.priv] = (this.retiredByPriv[this.priv] as number) + n;
+    this.retiredByPriv[priv] = (this.retiredByPriv[priv] as number) + n;
   }
 
   /** Privilege that loads and stores are checked and translated with (mstatus.MPRV). */

@@ -12,59 +12,14 @@ import { encode } from '../../src/isa/encode.js';
 import { BY_MNEMONIC } from '../../src/isa/instructions.js';
 import type { VirtBoard } from '../../src/machine/board.js';
 import { POWER_OFF, hex, load, run, type Program } from './helpers.js';
+import { PageTables, ROOT, TABLES } from './page-tables.js';
 
 const { V, R, W, X, U, A, D } = PTE;
 const RWX = R | W | X;
-const TABLES = 0x8070_0000;
-const ROOT = TABLES;
 const SATP_VALUE = (0x8000_0000 | (ROOT >>> 12)) >>> 0;
 const TEST_DEVICE = 0x0010_0000;
 /** Where U-mode sees the program (a megapage alias of 0x8000_0000 with U set). */
 const U_ALIAS = 0x0040_0000;
-
-/** Builds Sv32 page tables in the board's RAM. */
-class PageTables {
-  private next = TABLES + 0x1000;
-  constructor(private readonly board: VirtBoard) {}
-
-  private r32(a: number): number {
-    return this.board.bus.read(a, 4) as number;
-  }
-
-  private w32(a: number, v: number): void {
-    this.board.bus.write(a, 4, v >>> 0);
-  }
-
-  /** Map the 4 KiB page at `va` to `pa`; returns the leaf PTE's physical address. */
-  map(va: number, pa: number, flags: number): number {
-    const l1 = ROOT + ((va >>> 22) & 0x3ff) * 4;
-    let pte = this.r32(l1);
-    if ((pte & V) === 0) {
-      const table = this.next;
-      this.next += 0x1000;
-      this.w32(l1, ((table / 4096) << 10) | V);
-      pte = this.r32(l1);
-    }
-    const leaf = (pte >>> 10) * 4096 + ((va >>> 12) & 0x3ff) * 4;
-    this.w32(leaf, (pa / 4096) * 1024 + flags);
-    return leaf;
-  }
-
-  /** Map the 4 MiB megapage at `va`; returns the PTE's physical address. */
-  mapMega(va: number, pa: number, flags: number): number {
-    const l1 = ROOT + ((va >>> 22) & 0x3ff) * 4;
-    this.w32(l1, (pa / 4096) * 1024 + flags);
-    return l1;
-  }
-
-  pte(addr: number): number {
-    return this.r32(addr);
-  }
-
-  set(addr: number, value: number): void {
-    this.w32(addr, value);
-  }
-}
 
 /** M-mode trap handler for these tests: ecall from S or U powers off; any other trap is
  *  recorded (s8 count, s9 mcause, s10 mtval, s11 mepc) and skipped. Clobbers t4, t5, s7. */
