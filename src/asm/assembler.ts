@@ -245,7 +245,9 @@ export class Assembler implements DirectiveHost {
       cur.next();
       const e = this.parseExpr(cur);
       cur.expectEnd();
-      this.setSymbol(head.text, e, 'set', head.col);
+      // `. = expr` moves the location counter, as .org does.
+      if (head.text === '.') this.org(e, 0, head.col);
+      else this.setSymbol(head.text, e, 'set', head.col);
       return;
     }
     const lower = head.text.toLowerCase();
@@ -449,6 +451,20 @@ export class Assembler implements DirectiveHost {
 
   setBinding(name: string, global: boolean): void {
     this.symbols.setBinding(name, global);
+  }
+
+  allocateCommon(name: string, size: number, align: number, global: boolean, col: number): void {
+    const saved = this.section;
+    this.section = this.getSection('.bss');
+    try {
+      this.align(align, undefined, undefined);
+      this.symbols.defineLabel(name, this.dot(), { file: this.line.file, line: this.line.line, col, seq: this.seq });
+      this.section.markLabel();
+      this.section.reserve(size);
+    } finally {
+      this.section = saved;
+    }
+    if (global) this.symbols.setBinding(name, true);
   }
 
   include(file: string, col: number): void {

@@ -35,6 +35,8 @@ export interface DirectiveHost {
   previousSection(col: number): void;
   setSymbol(name: string, e: Expr, kind: 'set' | 'equiv', col: number): void;
   setBinding(name: string, global: boolean): void;
+  /** Defines `name` as `size` zero bytes at the end of .bss, aligned to `align`. */
+  allocateCommon(name: string, size: number, align: number, global: boolean, col: number): void;
   include(path: string, col: number): void;
   beginMacro(header: string, col: number): void;
   beginRepeat(count: number, col: number): void;
@@ -209,13 +211,30 @@ const setSymbol = (kind: 'set' | 'equiv'): Handler => (h, d) => {
 };
 
 const option: Handler = (_h, d) => {
-  const t = d.args.next('an option');
-  if (t.kind !== 'ident' && !(t.kind === 'punct')) throw new SourceError(`expected an option name, found '${t.text}'`, t.col);
-  // `csr-check` lexes as csr - check; rebuild the word from the raw text.
-  const word = d.rest.trim().split(/[\s,]/)[0] ?? '';
+  // Words such as `csr-check` are not single tokens, so read the raw text.
+  const word = d.rest.trim().split(/[\s,]+/)[0] ?? '';
   if (!OPTIONS.has(word)) {
-    throw new SourceError(`unknown .option '${word}' (known: ${[...OPTIONS].join(', ')})`, t.col);
+    throw new SourceError(`unknown .option '${word}' (known: ${[...OPTIONS].join(', ')})`, d.args.col());
   }
+};
+
+/** Without an explicit alignment GNU as aligns a common to its size's power of two, up to 8. */
+const MAX_NATURAL_ALIGN = 8;
+function naturalAlignment(size: number): number {
+  let a = 1;
+  while (a * 2 <= size && a < MAX_NATURAL_ALIGN) a *= 2;
+  return a;
+}
+
+/** `.comm sym, size[, align]` / `.lcomm`: with no linker to merge commons, allocate in .bss. */
+const common = (global: boolean): Handler => (h, d) => {
+  const [n, size, alignment] = exactly(d, 2, 3, 'name, size[, alignment]');
+  const col = (n as Cursor).col();
+  const sym = name(n as Cursor);
+  const bytes = small(h.constant(expr(h, size as Cursor), d.name, d.col), 'size', d.col);
+  const boundary = small(optionalConstant(h, alignment, 'alignment') ?? BigInt(naturalAlignment(bytes)), 'alignment', d.col, 2 ** MAX_ALIGN_POWER);
+  if (boundary !== 0 && (boundary & (boundary - 1)) !== 0) throw new SourceError(`alignment ${boundary} is not a power of 2`, d.col);
+  h.allocateCommon(sym, bytes, Math.max(boundary, 1), global, col);
 };
 
 export const DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
@@ -257,6 +276,8 @@ export const DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>
   ['.equ', setSymbol('set')],
   ['.set', setSymbol('set')],
   ['.equiv', setSymbol('equiv')],
+  ['.comm', common(true)],
+  ['.lcomm', common(false)],
 
   ['.include', (h, d) => {
     const [g] = exactly(d, 1, 1, '"file"');

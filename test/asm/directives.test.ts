@@ -28,6 +28,18 @@ describe('data', () => {
   it('places .org at an offset within the section', () => {
     expect(bytesOf('.data\n.byte 1\n.org 4\n.byte 2\n.org . + 2, 0xff\n.byte 3', '.data')).toEqual([1, 0, 0, 0, 2, 0xff, 0xff, 3]);
     expect(errors('.data\n.space 8\n.org 4')[0]).toMatch(/backwards/);
+    expect(bytesOf('.data\n.byte 1\n. = . + 2\n.byte 2', '.data')).toEqual([1, 0, 0, 2]);
+  });
+
+  it('allocates .comm and .lcomm symbols in .bss', () => {
+    const r = assemble(' nop\n.comm buf, 10, 8\n.lcomm tmp, 4\n.lcomm odd, 3\n.bss\nafter: .byte 0');
+    const bss = section(r, '.bss');
+    expect(symbol(r, 'buf')).toBe(bss.addr);
+    expect(symbol(r, 'tmp')).toBe(bss.addr + 12); // aligned to its size by default
+    expect(symbol(r, 'odd')).toBe(bss.addr + 16);
+    expect(symbol(r, 'after')).toBe(bss.addr + 19);
+    expect(r.symbols.find((x) => x.name === 'buf')?.global).toBe(true);
+    expect(r.symbols.find((x) => x.name === 'tmp')?.global).toBe(false);
   });
 });
 

@@ -102,6 +102,35 @@ describe.skipIf(!has(AS) || !has(LD))('pvlab assembler vs GNU as', () => {
   });
 });
 
+/** A C program exercising what GCC emits: %hi/%lo, jump tables, strings, data, bss, calls. */
+const C_PROGRAM = `
+struct node { int key; struct node *next; };
+static struct node pool[16];
+static int used;
+const char *names[] = { "zero", "one", "two" };
+int counter = 5;
+long long big = 0x123456789abcdefLL;
+static struct node *alloc(int key) { struct node *n = &pool[used++ % 16]; n->key = key; n->next = 0; return n; }
+int sum(struct node *n) { int s = 0; for (; n; n = n->next) s += n->key; return s; }
+unsigned divmod(unsigned a, unsigned b) { return a / b + a % b; }
+int pick(int x) { switch (x) { case 0: return 3; case 1: return 7; case 2: return 9; case 3: return 11; default: return -1; } }
+void _start(void) {
+  struct node *head = 0;
+  for (int i = 0; i < 10; i++) { struct node *n = alloc(i); n->next = head; head = n; }
+  counter += sum(head) + divmod(counter, 3) + names[1][0] + pick(counter & 7) + (int)(big >> 33);
+  for (;;) __asm__ volatile ("wfi");
+}
+`;
+
+describe.skipIf(!has(GCC) || !has(AS) || !has(LD))('GCC output', () => {
+  it.each(['-O0', '-O2', '-Os'])('assembles what riscv64-unknown-elf-gcc %s -S emits exactly as GNU as does', (opt) => {
+    const c = join(dir, `gcc${opt}.c`);
+    writeFileSync(c, C_PROGRAM);
+    const asm = execFileSync(GCC, ['-S', opt, '-march=rv32ima_zicsr', '-mabi=ilp32', '-fno-pic', '-o', '-', c], { encoding: 'utf8' });
+    compare(`gcc${opt}`, asm);
+  });
+});
+
 describe.skipIf(!has(GCC))('readElf on a GNU-linked executable', () => {
   it('loads what riscv64-unknown-elf-gcc -nostdlib links: entry, segments and symbols', () => {
     const c = join(dir, 'prog.c');
