@@ -13,38 +13,30 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encode } from '../isa/encode.js';
-import { CONDITIONAL_DIRECTIVES, Conditionals, NUMERIC_TESTS } from './conditionals.js';
+import { CONDITIONAL_DIRECTIVES, Conditionals, evaluateCondition, type ConditionHost } from './conditionals.js';
 import { Cursor } from './cursor.js';
 import { AsmError, DiagnosticSink, SourceError, type SourceLoc } from './diagnostics.js';
 import { DIRECTIVES, isIgnoredDirective, type DirectiveHost } from './directives.js';
-import { encodeInsn } from './encoder.js';
-import { absolute, evaluate, freeze, NotYetKnown, type EvalEnv } from './eval.js';
+import { evaluate, freeze, NotYetKnown, type EvalEnv } from './eval.js';
 import { parseExpr, type Expr, type Value } from './expr.js';
-import { layoutSections } from './layout.js';
 import { lex } from './lexer.js';
-import { spec, type ExpandContext, type MachineInsn } from './machine-insn.js';
+import type { ExpandContext, MachineInsn } from './machine-insn.js';
 import { bindArguments, expandBody, parseMacroHeader, substitute, type MacroDef } from './macros.js';
 import { assembleInstruction, isMnemonic, MNEMONICS } from './mnemonics.js';
 import type { OperandParseContext } from './operands.js';
-import { REGISTER_NAMES } from './registers.js';
-import { Section, sectionAttributes, UseClock } from './sections.js';
+import { resolve, type Fixup } from './resolve.js';
+import { codePadding, INSN_BYTES, Section, sectionAttributes, UseClock } from './sections.js';
 import { splitSource, type Expansion, type SourceLine } from './source.js';
 import { didYouMean } from './suggest.js';
-import { isAssemblerLocal, SymbolTable, type DefLoc } from './symbols.js';
-import type { AsmOptions, AsmResult, AsmSection, AsmSymbol, LineMapEntry } from './types.js';
+import { SymbolTable, type DefLoc } from './symbols.js';
+import type { AsmOptions, AsmResult } from './types.js';
 
 const DEFAULT_BASE = 0x8000_0000;
 const DEFAULT_FILE_NAME = 'input.S';
 const MAX_INCLUDE_DEPTH = 64;
 const MAX_EXPANSION_DEPTH = 256;
-const INSN_BYTES = 4;
-/** c.nop. GNU as pads a 2-byte gap in code with it (only ever executed by RVC harts). */
-const C_NOP_BYTES = [0x01, 0x00];
-const NOP_WORD = encode(spec('addi'), { rd: 0, rs1: 0, imm: 0 });
-const NOP_BYTES = [NOP_WORD & 0xff, (NOP_WORD >>> 8) & 0xff, (NOP_WORD >>> 16) & 0xff, NOP_WORD >>> 24];
 
-/** A label at the start of a statement: `name:` or a numeric local label `1:`. */
+/** The first word of a statement after its labels (`name:` / `1:`), to spot directives cheaply. */
 const LEADING_WORD = /^\s*(?:(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!=)\s*)*([A-Za-z_.$][\w.$]*)?/;
 
 interface InputFrame {
@@ -65,29 +57,6 @@ interface BodyCollector {
   depth: number;
   body: SourceLine[];
   finish(body: SourceLine[]): void;
-}
-
-interface FixupBase {
-  sec: Section;
-  off: number;
-  line: SourceLine;
-  seq: number;
-  col: number;
-}
-type Fixup =
-  | (FixupBase & { kind: 'insn'; insn: MachineInsn })
-  | (FixupBase & { kind: 'data'; width: number; expr: Expr });
-
-/**
- * GNU as's code padding (riscv_make_nops): a zero byte if the gap is odd, at most one c.nop,
- * then 4-byte nops.
- */
-function codePadding(n: number): number[] {
-  const out: number[] = [];
-  if (n % 2 === 1) out.push(0);
-  if ((n - out.length) % INSN_BYTES === 2) out.push(...C_NOP_BYTES);
-  while (out.length < n) out.push(...NOP_BYTES);
-  return out;
 }
 
 function firstTextCol(line: SourceLine): number {
@@ -143,6 +112,12 @@ export class Assembler implements DirectiveHost {
     },
   };
 
+  private readonly conditionHost: ConditionHost = {
+    parseExpr: (cur) => this.parseExpr(cur),
+    constant: (e, what, col) => this.constant(e, what, col),
+    isDefined: (name) => this.symbols.get(name) !== undefined,
+  };
+
   private readonly operandCtx: OperandParseContext = {
     localLabel: (n, dir, col) => this.symbols.localRef(n, dir, col),
     isDefined: (name) => this.symbols.get(name) !== undefined,
@@ -166,7 +141,10 @@ export class Assembler implements DirectiveHost {
   run(source: string): AsmResult {
     this.pushFile(source, this.fileName);
     this.readAll();
-    const result = this.finish();
+    const result = resolve({
+      sections: [...this.sections.values()], symbols: this.symbols, fixups: this.fixups, insnLines: this.insnLines,
+      pcrelHis: this.pcrelHis, base: this.base, fileName: this.fileName,
+    }, (e, line, seq) => this.report(e, line, seq));
     if (this.diags.count > 0) throw new AsmError(this.diags.sorted());
     return result;
   }
@@ -568,151 +546,10 @@ export class Assembler implements DirectiveHost {
     const at = line.text.toLowerCase().indexOf(word);
     const col = line.col + at;
     const rest = line.text.slice(at + word.length);
-    const condition = (): boolean => this.evalCondition(word === '.elseif' ? '.if' : word, rest, col + word.length);
+    const condition = (): boolean => evaluateCondition(word === '.elseif' ? '.if' : word, rest, col + word.length, this.conditionHost);
     if (word === '.else') this.conds.else(col);
     else if (word === '.endif') this.conds.close(col);
     else if (word === '.elseif') this.conds.elseIf(condition, col);
     else this.conds.open(condition, { file: line.file, line: line.line, col });
-  }
-
-  private evalCondition(word: string, rest: string, col: number): boolean {
-    const test = NUMERIC_TESTS[word];
-    if (test !== undefined) {
-      const cur = new Cursor(lex(rest, col), col + rest.trimEnd().length);
-      const at = cur.col();
-      const e = this.parseExpr(cur);
-      cur.expectEnd();
-      return test(this.constant(e, word, at));
-    }
-    switch (word) {
-      case '.ifdef':
-      case '.ifndef':
-      case '.ifnotdef': {
-        const cur = new Cursor(lex(rest, col), col + rest.length);
-        const t = cur.next('a symbol name');
-        if (t.kind !== 'ident') throw new SourceError(`expected a symbol name, found '${t.text}'`, t.col);
-        cur.expectEnd();
-        return (this.symbols.get(t.text) !== undefined) === (word === '.ifdef');
-      }
-      case '.ifb':
-      case '.ifnb':
-        return (rest.trim() === '') === (word === '.ifb');
-      default: {
-        // .ifc/.ifnc/.ifeqs/.ifnes: compare two strings, quoted or not.
-        const comma = rest.indexOf(',');
-        if (comma === -1) throw new SourceError(`usage: ${word} string1, string2`, col);
-        const unquote = (s: string): string => s.trim().replace(/^"(.*)"$/, '$1');
-        const same = unquote(rest.slice(0, comma)) === unquote(rest.slice(comma + 1));
-        return same === (word === '.ifc' || word === '.ifeqs');
-      }
-    }
-  }
-
-  // ---- layout and pass 2 --------------------------------------------------------------------
-
-  private finish(): AsmResult {
-    const all = [...this.sections.values()];
-    // GNU as pads the end of a code section to the section's alignment.
-    for (const s of all) if (s.attrs.code) s.append(codePadding((s.align - (s.size % s.align)) % s.align));
-
-    let addrs: Map<string, number>;
-    try {
-      addrs = layoutSections(all, this.base);
-    } catch (e) {
-      this.diags.add(this.seq + 1, { file: this.fileName, line: 1, col: 1, message: (e as Error).message });
-      return { sections: [], symbols: [], entry: this.base, lineMap: [] };
-    }
-    const addrOf = (s: Section, off: number): bigint => BigInt(addrs.get(s.name) as number) + BigInt(off);
-    const evaluating = new Set<string>();
-    const known = (): string[] => [...this.symbols.all()].map((d) => d.name).filter((n) => !isAssemblerLocal(n));
-    const env: EvalEnv = {
-      symbol: (name, display, col) => {
-        const d = this.symbols.get(name);
-        if (d === undefined) {
-          if (display !== name) throw new SourceError(`local label '${display}' has no definition after this point`, col);
-          throw new SourceError(`undefined symbol '${display}'${didYouMean(display, [...known(), ...REGISTER_NAMES])}`, col);
-        }
-        if (d.value !== undefined) return d.value;
-        if (evaluating.has(name)) throw new SourceError(`symbol '${display}' is defined in terms of itself`, col);
-        evaluating.add(name);
-        try {
-          d.value = evaluate(d.expr as Expr, env);
-          return d.value;
-        } finally {
-          evaluating.delete(name);
-        }
-      },
-      dot: () => {
-        throw new Error('every `.` was frozen in pass 1');
-      },
-      sectionAddr: (sec) => BigInt(addrs.get(sec) as number),
-    };
-
-    // Symbols defined in terms of later ones: report their problems at their definition.
-    for (const d of this.symbols.all()) {
-      if (d.value !== undefined) continue;
-      try {
-        env.symbol(d.name, d.name, d.loc.col);
-      } catch (e) {
-        this.report(e, { text: '', file: d.loc.file, line: d.loc.line, col: d.loc.col }, d.loc.seq);
-      }
-    }
-
-    const pcrelHi = new Map<bigint, { target: Expr; pc: bigint }>();
-    for (const r of this.pcrelHis) pcrelHi.set(addrOf(r.sec, r.off), { target: r.target, pc: addrOf(r.sec, r.off) });
-    const pcrelHiTarget = (addr: bigint, col: number): bigint => {
-      const r = pcrelHi.get(addr);
-      if (r === undefined) {
-        throw new SourceError(`%pcrel_lo must name the label of an auipc with %pcrel_hi; there is none at 0x${addr.toString(16)}`, col);
-      }
-      return absolute(evaluate(r.target, { ...env, pc: r.pc }), env);
-    };
-
-    for (const f of this.fixups) {
-      try {
-        const at = addrOf(f.sec, f.off);
-        if (f.kind === 'insn') {
-          f.sec.patch(f.off, BigInt(encodeInsn(f.insn, { ...env, pc: at, pcrelHiTarget }, f.col)), INSN_BYTES);
-        } else {
-          const v = absolute(evaluate(f.expr, env), env);
-          checkDataRange(v, f.width, f.expr.col > 0 ? f.expr.col : f.col);
-          f.sec.patch(f.off, v, f.width);
-        }
-      } catch (e) {
-        this.report(e, f.line, f.seq);
-      }
-    }
-    return this.result(addrs, env);
-  }
-
-  private result(addrs: Map<string, number>, env: EvalEnv): AsmResult {
-    const sections: AsmSection[] = [...this.sections.values()]
-      .filter((s) => s.attrs.alloc && (s.size > 0 || s.hasLabels))
-      .sort((a, b) => (addrs.get(a.name) as number) - (addrs.get(b.name) as number))
-      .map((s) => ({ name: s.name, addr: addrs.get(s.name) as number, bytes: s.contents(), nobits: s.attrs.nobits }));
-
-    const symbols: AsmSymbol[] = [];
-    for (const d of this.symbols.all()) {
-      if (isAssemblerLocal(d.name) || d.value === undefined) continue;
-      const value = Number(BigInt.asUintN(32, absolute(d.value, env)));
-      symbols.push({ name: d.name, value, global: this.symbols.isGlobal(d.name), section: d.value.sec });
-    }
-    const start = symbols.find((s) => s.name === '_start');
-
-    const lineMap: LineMapEntry[] = this.insnLines
-      .map((l) => ({ addr: (addrs.get(l.sec.name) as number) + l.off, file: l.loc.file, line: l.loc.line }))
-      .sort((a, b) => a.addr - b.addr);
-    return { sections, symbols, entry: start?.value ?? this.base, lineMap };
-  }
-}
-
-/** A data value must fit its width as a signed or an unsigned number. */
-function checkDataRange(v: bigint, width: number, col: number): void {
-  const bits = BigInt(width * 8);
-  if (bits >= 64n) return;
-  const min = -(1n << (bits - 1n));
-  const max = (1n << bits) - 1n;
-  if (v < min || v > max) {
-    throw new SourceError(`value ${v} does not fit in ${width} byte${width === 1 ? '' : 's'} (range ${min}..${max})`, col);
   }
 }

@@ -3,7 +3,10 @@
  * open conditionals decides whether lines are assembled; conditions inside a skipped region are
  * never evaluated (they may well refer to things that do not exist in that configuration).
  */
+import { Cursor } from './cursor.js';
 import { SourceError, type SourceLoc } from './diagnostics.js';
+import type { Expr } from './expr.js';
+import { lex } from './lexer.js';
 
 interface OpenConditional {
   /** Lines of the current branch are assembled. */
@@ -94,7 +97,7 @@ export const CONDITIONAL_DIRECTIVES: ReadonlySet<string> = new Set([
 ]);
 
 /** How each numeric `.if` variant tests its value. */
-export const NUMERIC_TESTS: Readonly<Record<string, (v: bigint) => boolean>> = {
+const NUMERIC_TESTS: Readonly<Record<string, (v: bigint) => boolean>> = {
   '.if': (v) => v !== 0n,
   '.ifne': (v) => v !== 0n,
   '.ifeq': (v) => v === 0n,
@@ -103,3 +106,45 @@ export const NUMERIC_TESTS: Readonly<Record<string, (v: bigint) => boolean>> = {
   '.iflt': (v) => v < 0n,
   '.ifle': (v) => v <= 0n,
 };
+
+/** What evaluating a condition needs from the assembler. */
+export interface ConditionHost {
+parseExpr(cur: Cursor): Expr;
+/** An absolute constant known at this point. */
+constant(e: Expr, what: string, col: number): bigint;
+isDefined(name: string): boolean;
+}
+
+/** Evaluates the condition of `.if…` directive `word`, whose operand text is `rest` (at `col`). */
+export function evaluateCondition(word: string, rest: string, col: number, host: ConditionHost): boolean {
+  const test = NUMERIC_TESTS[word];
+  if (test !== undefined) {
+    const cur = new Cursor(lex(rest, col), col + rest.trimEnd().length);
+    const at = cur.col();
+    const e = host.parseExpr(cur);
+    cur.expectEnd();
+    return test(host.constant(e, word, at));
+  }
+  switch (word) {
+    case '.ifdef':
+    case '.ifndef':
+    case '.ifnotdef': {
+      const cur = new Cursor(lex(rest, col), col + rest.length);
+      const t = cur.next('a symbol name');
+      if (t.kind !== 'ident') throw new SourceError(`expected a symbol name, found '${t.text}'`, t.col);
+      cur.expectEnd();
+      return host.isDefined(t.text) === (word === '.ifdef');
+    }
+    case '.ifb':
+    case '.ifnb':
+      return (rest.trim() === '') === (word === '.ifb');
+    default: {
+      // .ifc/.ifnc/.ifeqs/.ifnes: compare two strings, quoted or not.
+      const comma = rest.indexOf(',');
+      if (comma === -1) throw new SourceError(`usage: ${word} string1, string2`, col);
+      const unquote = (s: string): string => s.trim().replace(/^"(.*)"$/, '$1');
+      const same = unquote(rest.slice(0, comma)) === unquote(rest.slice(comma + 1));
+      return same === (word === '.ifc' || word === '.ifeqs');
+    }
+  }
+}

@@ -325,7 +325,7 @@ export const DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>
   ...[...IGNORED].map((n): [string, Handler] => [n, () => undefined]),
 ]);
 
-/** Directive names for suggestions (plus the conditionals, handled elsewhere). */
+/** Directive families accepted and ignored wholesale (call-frame information from compilers). */
 export function isIgnoredDirective(name: string): boolean {
   return name.startsWith('.cfi_');
 }

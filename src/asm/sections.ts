@@ -5,7 +5,9 @@
  * `.data*` writable data, `.bss*` zero-initialised (no file contents) — and an explicit
  * `.section name, "flags", @type` overrides the guess from the name.
  */
+import { encode } from '../isa/encode.js';
 import { SourceError } from './diagnostics.js';
+import { spec } from './machine-insn.js';
 
 /** Layout class: sections are placed text, then rodata, then data, then bss. */
 export type SectionClass = 'text' | 'rodata' | 'data' | 'bss';
@@ -22,7 +24,25 @@ export interface SectionAttributes {
 }
 
 /** Instructions are 4 bytes and sections start at least this aligned. */
-export const MIN_SECTION_ALIGN = 4;
+export const INSN_BYTES = 4;
+export const MIN_SECTION_ALIGN = INSN_BYTES;
+/** c.nop. GNU as pads a 2-byte gap in code with it (only ever executed by RVC harts). */
+const C_NOP_BYTES = [0x01, 0x00];
+const NOP_WORD = encode(spec('addi'), { rd: 0, rs1: 0, imm: 0 });
+const NOP_BYTES = [NOP_WORD & 0xff, (NOP_WORD >>> 8) & 0xff, (NOP_WORD >>> 16) & 0xff, NOP_WORD >>> 24];
+
+/**
+ * GNU as's code padding (riscv_make_nops): a zero byte if the gap is odd, at most one c.nop,
+ * then 4-byte nops.
+ */
+export function codePadding(n: number): number[] {
+  const out: number[] = [];
+  if (n % 2 === 1) out.push(0);
+  if ((n - out.length) % INSN_BYTES === 2) out.push(...C_NOP_BYTES);
+  while (out.length < n) out.push(...NOP_BYTES);
+  return out;
+}
+
 
 const startsWithAny = (name: string, prefixes: readonly string[]): boolean =>
   prefixes.some((p) => name === p || name.startsWith(`${p}.`));
@@ -141,6 +161,11 @@ export class Section {
       this.buf[off + i] = Number(v & 0xffn);
       v >>= 8n;
     }
+  }
+
+  /** GNU as pads the end of a code section to the section's alignment; done after pass 1. */
+  padEnd(): void {
+    if (this.attrs.code) this.append(codePadding((this.align - (this.size % this.align)) % this.align));
   }
 
   contents(): Uint8Array {
