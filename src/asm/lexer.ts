@@ -26,18 +26,34 @@ export type Token =
   | (TokenBase & { kind: 'local'; label: number; dir: 'f' | 'b' })
   | (TokenBase & { kind: 'punct' });
 
-/** Multi-character operators first so the longest match wins. */
-const PUNCTUATORS = [
-  '<<', '>>', '<=', '>=', '==', '!=', '<>', '&&', '||',
-  '(', ')', ',', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '~', '!', '=', ':', '@',
-];
+const TWO_CHAR_PUNCTUATORS: ReadonlySet<string> = new Set(['<<', '>>', '<=', '>=', '==', '!=', '<>', '&&', '||']);
+const ONE_CHAR_PUNCTUATORS: ReadonlySet<string> = new Set([...'(),+-*/%<>&|^~!=:@']);
 
-const IDENT_START = /[A-Za-z_.$]/;
-const IDENT_CHAR = /[A-Za-z0-9_.$]/;
-const WORD_CHAR = /[A-Za-z0-9_]/;
+/** Character classes of ASCII, as bit flags in a lookup table (the lexer's hot path). */
+const IDENT_START = 1;
+const IDENT_CHAR = 2;
+/** Characters that continue a number: GNU as reads `12abc` as one (bad) number. */
+const WORD_CHAR = 4;
+const ASCII = 128;
+const CLASS = (() => {
+  const t = new Uint8Array(ASCII);
+  const mark = (chars: string, flags: number): void => {
+    for (const c of chars) t[c.charCodeAt(0)] = (t[c.charCodeAt(0)] as number) | flags;
+  };
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const digits = '0123456789';
+  mark(`${letters}_.$`, IDENT_START | IDENT_CHAR);
+  mark(digits, IDENT_CHAR);
+  mark(`${letters}${digits}_`, WORD_CHAR);
+  return t;
+})();
+const is = (text: string, i: number, flag: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c < ASCII && ((CLASS[c] as number) & flag) !== 0;
+};
 
 export function isIdentStart(c: string | undefined): boolean {
-  return c !== undefined && IDENT_START.test(c);
+  return c !== undefined && is(c, 0, IDENT_START);
 }
 
 /** Tokenizes `text`, whose first character sits at column `col0` of its physical line. */
@@ -53,19 +69,18 @@ export function lex(text: string, col0: number): Token[] {
       continue;
     }
     const start = i;
-    const base = (end: number): TokenBase => ({
-      text: text.slice(start, end), col: col0 + start, start, end, spaceBefore: sawSpace,
-    });
+    const spaceBefore = sawSpace;
+    const base = (end: number): TokenBase => ({ text: text.slice(start, end), col: col0 + start, start, end, spaceBefore });
     sawSpace = false;
 
-    if (IDENT_START.test(c)) {
+    if (is(text, i, IDENT_START)) {
       let j = i + 1;
-      while (j < text.length && IDENT_CHAR.test(text[j] as string)) j++;
-      tokens.push({ ...base(j), kind: 'ident' });
+      while (j < text.length && is(text, j, IDENT_CHAR)) j++;
+      tokens.push({ kind: 'ident', text: text.slice(start, j), col: col0 + start, start, end: j, spaceBefore });
       i = j;
     } else if (c >= '0' && c <= '9') {
       let j = i + 1;
-      while (j < text.length && WORD_CHAR.test(text[j] as string)) j++;
+      while (j < text.length && is(text, j, WORD_CHAR)) j++;
       tokens.push(numberToken(base(j)));
       i = j;
     } else if (c === '"') {
@@ -89,20 +104,25 @@ export function lex(text: string, col0: number): Token[] {
       tokens.push({ ...base(j), kind: 'num', value: BigInt(value) });
       i = j;
     } else {
-      const p = PUNCTUATORS.find((q) => text.startsWith(q, i));
+      const two = text.slice(i, i + 2);
+      const p = TWO_CHAR_PUNCTUATORS.has(two) ? two : ONE_CHAR_PUNCTUATORS.has(c) ? c : undefined;
       if (p === undefined) {
         const hint = c === '\\' ? ' (a macro parameter used outside its macro?)' : '';
         throw new SourceError(`unexpected character '${c}'${hint}`, col0 + i);
       }
-      tokens.push({ ...base(i + p.length), kind: 'punct' });
+      tokens.push({ kind: 'punct', text: p, col: col0 + start, start, end: i + p.length, spaceBefore });
       i += p.length;
     }
   }
   return tokens;
 }
 
+/** Decimal literals shorter than this always fit in 64 bits. */
+const MAX_SAFE_DIGITS = 19;
+
 function numberToken(b: TokenBase): Token {
   const w = b.text;
+  if (/^[1-9][0-9]*$/.test(w) && w.length < MAX_SAFE_DIGITS) return { ...b, kind: 'num', value: BigInt(w) };
   const local = /^([0-9]+)([fb])$/.exec(w);
   // `0b1` is binary one; `0b` alone and `1b`, `12f` are local label references.
   if (local !== null && !/^0[bB][01]+$/.test(w)) {
