@@ -39,6 +39,11 @@ const MAX_EXPANSION_DEPTH = 256;
 /** The first word of a statement after its labels (`name:` / `1:`), to spot directives cheaply. */
 const LEADING_WORD = /^\s*(?:(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!=)\s*)*([A-Za-z_.$][\w.$]*)?/;
 
+/** Directives that open a block collected up to its .endm/.endr. */
+const BLOCK_OPENERS: ReadonlyMap<string, 'macro' | 'repeat'> = new Map([
+  ['.macro', 'macro'], ['.rept', 'repeat'], ['.irp', 'repeat'], ['.irpc', 'repeat'],
+]);
+
 interface InputFrame {
   lines: SourceLine[];
   next: number;
@@ -234,7 +239,15 @@ export class Assembler implements DirectiveHost {
     if (lower.startsWith('.')) {
       const handler = DIRECTIVES.get(lower);
       if (handler !== undefined) {
-        handler(this, { name: lower, args, rest, col: head.col });
+        try {
+          handler(this, { name: lower, args, rest, col: head.col });
+        } catch (e) {
+          // A block whose opening line is in error still has a body: skip it up to its end,
+          // rather than assembling it and then complaining about a stray .endm/.endr.
+          const kind = BLOCK_OPENERS.get(lower);
+          if (kind !== undefined && this.collector === undefined) this.startCollecting(kind, lower, head.col, () => undefined);
+          throw e;
+        }
         return;
       }
       if (isIgnoredDirective(lower)) return;

@@ -53,6 +53,10 @@ const MAX_ALIGN_POWER = 30;
 /** `.fill` sizes above this are truncated by GNU as; we refuse them. */
 const MAX_FILL_SIZE = 8;
 const BYTE_MASK = 0xff;
+/** Sizes and counts: nothing larger fits in a 32-bit address space. */
+const MAX_SIZE = 2 ** 32 - 1;
+/** `.rept` counts: generous, but a typo cannot make the assembler run for hours. */
+const MAX_REPEAT = 1_000_000;
 
 const DATA_WIDTHS: Readonly<Record<string, number>> = {
   '.byte': 1,
@@ -110,7 +114,7 @@ function str(g: Cursor): Token & { kind: 'str' } {
   return t;
 }
 
-function small(v: bigint, what: string, col: number, max = Number.MAX_SAFE_INTEGER): number {
+function small(v: bigint, what: string, col: number, max = MAX_SIZE): number {
   if (v < 0n || v > BigInt(max)) throw new SourceError(`${what} ${v} out of range [0, ${max}]`, col);
   return Number(v);
 }
@@ -144,7 +148,7 @@ const space: Handler = (h, d) => {
 
 const fill: Handler = (h, d) => {
   const [rep, size, value] = exactly(d, 1, 3, 'repeat[, size[, value]]');
-  const n = small(h.constant(expr(h, rep as Cursor), '.fill repeat count', d.col), 'repeat count', d.col);
+  const n = small(h.constant(expr(h, rep as Cursor), '.fill repeat count', d.col), 'repeat count', d.col, MAX_REPEAT);
   const w = small(optionalConstant(h, size, '.fill size') ?? 1n, '.fill size', d.col, MAX_FILL_SIZE);
   const v = optionalConstant(h, value, '.fill value') ?? 0n;
   const bytes: number[] = [];
@@ -294,7 +298,7 @@ export const DIRECTIVES: ReadonlyMap<string, Handler> = new Map<string, Handler>
   }],
   ['.rept', (h, d) => {
     const [g] = exactly(d, 1, 1, 'count');
-    h.beginRepeat(small(h.constant(expr(h, g as Cursor), '.rept', d.col), 'repeat count', d.col), d.col);
+    h.beginRepeat(small(h.constant(expr(h, g as Cursor), '.rept', d.col), 'repeat count', d.col, MAX_REPEAT), d.col);
   }],
   ['.irp', (h, d) => {
     const g = groups(d);

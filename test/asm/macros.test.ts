@@ -62,6 +62,11 @@ describe('.macro', () => {
     ]);
   });
 
+  it('skips the body of a block whose opening line is in error, without cascading errors', () => {
+    expect(errors('.macro m\n.endm\n.macro m\n nop\n.endm')).toEqual(["3:1: macro 'm' is already defined (at input.S:1)"]);
+    expect(errors('.rept -1\n nop\n.endr')).toEqual(['1:1: repeat count -1 out of range [0, 1000000]']);
+  });
+
   it('reports a macro never closed, and stray .endm', () => {
     expect(errors('.macro m\n nop')).toEqual(['1:1: .macro m is never closed (missing .endm)']);
     expect(errors(' .endm')).toEqual(['1:2: .endm without .macro']);
