@@ -79,6 +79,10 @@ export function sectionAttributes(name: string, flags?: string, type?: string): 
 }
 
 const INITIAL_CAPACITY = 256;
+/** Sections are built in memory; beyond this a typo in a .space is likelier than a real need. */
+const MAX_CONTENTS_SIZE = 512 * 1024 * 1024;
+/** A bss section costs no memory here, only address space. */
+const MAX_NOBITS_SIZE = 2 ** 32 - 1;
 
 /** Hands out increasing numbers, recording the order in which sections are first used. */
 export class UseClock {
@@ -122,6 +126,10 @@ export class Section {
     this.touch();
     const off = this.length;
     const need = off + n;
+    const limit = this.attrs.nobits ? MAX_NOBITS_SIZE : MAX_CONTENTS_SIZE;
+    if (need > limit) {
+      throw new SourceError(`${this.name} would grow to ${need} bytes, beyond the ${limit}-byte limit for ${this.attrs.nobits ? 'a bss' : 'a'} section`);
+    }
     if (!this.attrs.nobits && need > this.buf.length) {
       let cap = this.buf.length;
       while (cap < need) cap *= 2;
