@@ -157,18 +157,3 @@ function parseReloc(cur: Cursor, ctx: ExprParseContext, percent: Token): Expr {
   cur.expectPunct(')');
   return { kind: 'reloc', op: name.text as RelocOp, arg, col: percent.col };
 }
-
-/** The first symbol an expression mentions, for messages. */
-export function firstSymbol(e: Expr): string | undefined {
-  switch (e.kind) {
-    case 'sym':
-      return e.display;
-    case 'unary':
-    case 'reloc':
-      return firstSymbol(e.arg);
-    case 'binary':
-      return firstSymbol(e.left) ?? firstSymbol(e.right);
-    default:
-      return undefined;
-  }
-}

@@ -52,10 +52,6 @@ const is = (text: string, i: number, flag: number): boolean => {
   return c < ASCII && ((CLASS[c] as number) & flag) !== 0;
 };
 
-export function isIdentStart(c: string | undefined): boolean {
-  return c !== undefined && is(c, 0, IDENT_START);
-}
-
 /** Tokenizes `text`, whose first character sits at column `col0` of its physical line. */
 export function lex(text: string, col0: number): Token[] {
   const tokens: Token[] = [];

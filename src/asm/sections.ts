@@ -25,7 +25,7 @@ export interface SectionAttributes {
 
 /** Instructions are 4 bytes and sections start at least this aligned. */
 export const INSN_BYTES = 4;
-export const MIN_SECTION_ALIGN = INSN_BYTES;
+const MIN_SECTION_ALIGN = INSN_BYTES;
 /** c.nop. GNU as pads a 2-byte gap in code with it (only ever executed by RVC harts). */
 const C_NOP_BYTES = [0x01, 0x00];
 const NOP_WORD = encode(spec('addi'), { rd: 0, rs1: 0, imm: 0 });

@@ -1,7 +1,7 @@
 /** "Did you mean …?" suggestions for misspelt mnemonics, directives, registers and CSRs. */
 
 /** Levenshtein distance, bounded: returns `limit + 1` as soon as it is exceeded. */
-export function editDistance(a: string, b: string, limit: number): number {
+function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -20,7 +20,7 @@ export function editDistance(a: string, b: string, limit: number): number {
 }
 
 /** The closest candidate within a distance that scales with the word's length, if any. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+function closest(word: string, candidates: Iterable<string>): string | undefined {
   // Short words are one edit from many others; only suggest what is clearly close.
   const SHORT_WORD = 4;
   const limit = word.length <= SHORT_WORD ? 1 : 2;
