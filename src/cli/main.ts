@@ -7,10 +7,14 @@
 import yargs, { type Argv } from 'yargs';
 import { AsmError } from '../asm/index.js';
 import { asmBuilder, runAsm, type AsmArgs } from './commands/asm.js';
+import { bootBuilder, runBoot, type BootArgs } from './commands/boot.js';
+import { imageBuilder, runImage, type ImageArgs } from './commands/image.js';
 import { demoBuilder, runDemo } from './commands/demo.js';
 import { disasmBuilder, runDisasm, type DisasmArgs } from './commands/disasm.js';
 import { execBuilder, runExec, type ExecArgs } from './commands/exec.js';
 import { EXIT, UserError } from './errors.js';
+import { ImageError } from '../guest/image.js';
+import { ElfError } from '../asm/elf.js';
 
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
@@ -26,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
       disasmBuilder, (a) => done(runDisasm(a as unknown as DisasmArgs)))
     .command('exec <program>', 'run a bare-metal program on the virt board from RAM in M-mode (QEMU exit convention)',
       execBuilder, (a) => done(runExec(a as unknown as ExecArgs)))
+    .command('boot', 'boot firmware + kernel + a workload, stream the console, summarize the run',
+      bootBuilder, (a) => done(runBoot(a as unknown as BootArgs)))
+    .command('image', 'write a bootable ELF of firmware + kernel + a workload (for QEMU)',
+      imageBuilder, (a) => done(runImage(a as unknown as ImageArgs)))
     .command('demo', 'boot the bare-metal hello world and show its counters',
       demoBuilder, () => done(runDemo()))
     .demandCommand(1, 'name a command (see --help)')
@@ -46,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof AsmError) {
       process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof ImageError || e instanceof ElfError) {
+      process.stderr.write(`pvlab: ${e.message}\n`);
       return 1;
     }
     if (e instanceof UserError) {

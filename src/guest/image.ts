@@ -14,10 +14,10 @@
  * BUILD_PARAVIRT (0 or 1), which selects the kernel's pv-ops layer.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { assemble, flatImage, type AsmResult } from '../asm/index.js';
 import { PAGE_SIZE } from '../isa/csr.js';
-import { guestPath } from './paths.js';
+import { guestPath, packageRoot } from './paths.js';
 
 export const FIRMWARE_BASE = 0x8000_0000;
 export const KERNEL_BASE = 0x8020_0000;
@@ -67,7 +67,13 @@ export function assembleGuest(relPath: string, base: number, defines: Record<str
     } catch {
       throw new ImageError(`guest source ${join('guests', relPath)} not found`);
     }
-    r = assemble(text, { fileName: join('guests', relPath), base, defines });
+    // Diagnostics and line maps name files relative to the package (guests/kernel/trap.S);
+    // .include paths derived from them are resolved against the package root, whatever the
+    // current directory is.
+    r = assemble(text, {
+      fileName: join('guests', relPath), base, defines,
+      readFile: (path) => readFileSync(isAbsolute(path) ? path : join(packageRoot(), path), 'utf8'),
+    });
     ASM_CACHE.set(key, r);
   }
   return r;

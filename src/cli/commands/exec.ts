@@ -13,6 +13,7 @@ import { EXIT, UserError } from '../errors.js';
 import { loadProgram, type Program } from '../program.js';
 import { parseCount, parseSize } from '../sizes.js';
 import { TraceRing } from '../trace.js';
+import { ConsoleStream } from '../console.js';
 
 export interface ExecArgs {
   program: string;
@@ -71,9 +72,8 @@ export function runExec(args: ExecArgs): number {
   const ramBytes = parseSize('ram', args.ram);
   const program: Program = loadProgram(args.program);
   const consoleBytes: number[] = [];
-  const out = args.json
-    ? (b: number) => { consoleBytes.push(b); }
-    : (b: number) => { process.stdout.write(Uint8Array.of(b)); };
+  const stream = args.json ? null : new ConsoleStream();
+  const out = stream ? stream.put : (b: number) => { consoleBytes.push(b); };
   let board: VirtBoard;
   try {
     board = new VirtBoard({
@@ -102,7 +102,12 @@ export function runExec(args: ExecArgs): number {
     board.hart.probe = counts;
   }
 
-  const stop = board.run(maxInsns);
+  let stop: HartStop;
+  try {
+    stop = board.run(maxInsns);
+  } finally {
+    stream?.flush();
+  }
   const outcome = describeStop(stop);
   const hart = board.hart;
   const counters = {
