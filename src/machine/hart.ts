@@ -182,6 +182,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       this.setPending(MIP.STIP, true);
     } else {
       this.setPending(MIP.STIP, false);
+      if (cmp > Number.MAX_SAFE_INTEGER) {
+        // Beyond 2^53 ticks (the reset value, all ones, means "never"): nothing to schedule,
+        // as for the CLINT's mtimecmp. An event there would let WFI leap ~2^64 ticks ahead
+        // instead of reporting that nothing can wake the hart.
+        this.events.cancel(key);
+        return;
+      }
       this.events.schedule(key, this.cycleOfMtime(cmp), () => this.stimecmpChanged());
     }
   }

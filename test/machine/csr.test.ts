@@ -558,6 +558,20 @@ s_handler:
     expect(r.reg('a2')).toBeGreaterThan(100); // it really waited for time to pass
   });
 
+  it('an stimecmp left at its reset value (never) does not make WFI jump time: the run stops idle', () => {
+    const h = load(`
+_start:
+  li t0, 0x80000000
+  csrw menvcfgh, t0        # Sstc on; stimecmp keeps its reset value, all ones
+  li t0, 0x20
+  csrw mie, t0             # STIE: STIP would wake WFI
+  wfi
+  ${POWER_OFF}
+`);
+    expect(h.board.run(1000).kind).toBe('idle');
+    expect(h.board.hart.cycle).toBeLessThan(1000);
+  });
+
   it('with STCE set, STIP follows stimecmp and is not writable through mip', () => {
     const r = run(`${RECORDING_PRELUDE}
 main:
