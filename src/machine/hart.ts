@@ -310,8 +310,12 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         this.commit(n);
         budget -= n;
         n = 0;
+        const before = this.cycle;
         pageOff = this.fetchSlow(pc);
         if (pageOff < 0) return;
+        // The walk cost cycles the slice's budget did not foresee: return so that run() fires
+        // whatever fell due meanwhile before this instruction, as it would when single-stepping.
+        if (this.cycle !== before) return;
       }
       const off = pageOff + (pc & pageMask);
       let block = trace === null ? cache.get(off) : undefined;

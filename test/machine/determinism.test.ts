@@ -101,6 +101,7 @@ s_syscall:
   li t4, 93
   beq a7, t4, s_exit
   addi s11, s11, 1
+  sfence.vma               # every syscall flushes the TLB: the next fetches walk again
   sret
 s_exit:
   li t6, 8
@@ -128,6 +129,7 @@ u_loop:
   lw t1, 0(t2)
   xor s2, s2, t1
   addi s1, s1, 1
+  call u_far               # code on another page
   andi t0, s1, 63
   bnez t0, u_loop
   li a7, 64
@@ -136,6 +138,10 @@ u_loop:
   blt s1, t0, u_loop
   li a7, 93
   ecall
+  .balign 4096
+u_far:
+  xori s2, s2, 0x55
+  ret
 `;
 
 function boot(timing?: MachineTiming): VirtBoard {
@@ -175,7 +181,7 @@ function snapshot(board: VirtBoard, stop: HartStop) {
   };
 }
 
-const TIMED: MachineTiming = { trapEntry: 23, trapReturn: 11, pteRead: 7 };
+const TIMED: MachineTiming = { trapEntry: 23, trapReturn: 11, pteRead: 57 };
 
 describe('determinism', () => {
   for (const [label, timing] of [['unmodeled costs', undefined], ['modeled trap and walk costs', TIMED]] as const) {
@@ -219,6 +225,70 @@ describe('determinism', () => {
       expect(lastPriv).toBe(Priv.M);
     });
   }
+
+  it('timer interrupts land on the same instruction traced or not when page walks cost cycles', () => {
+    // S-mode code hops between two pages and flushes the TLB on every round, so fetches walk
+    // (57 cycles per PTE read) in the middle of slices while a timer fires every 7 ticks.
+    const SRC = `
+_start:
+  la gp, m_handler
+  csrw mtvec, gp
+  li gp, ${(0x8000_0000 | (ROOT >>> 12)) >>> 0}
+  csrw satp, gp
+  li gp, 0x80
+  csrw mie, gp
+  li gp, ${CLINT_MTIMECMP}
+  li tp, 7
+  sw zero, 4(gp)
+  sw tp, 0(gp)
+  li gp, 0x1800
+  csrc mstatus, gp
+  li gp, 0x800
+  csrs mstatus, gp
+  la gp, page_a
+  csrw mepc, gp
+  mret
+m_handler:
+  addi s8, s8, 1
+  csrr gp, mepc
+  add s9, s9, gp           # where each tick landed, summed
+  li gp, ${CLINT_MTIMECMP}
+  lw tp, 0(gp)
+  addi tp, tp, 7
+  sw tp, 0(gp)
+  li gp, 300
+  bne s8, gp, 1f
+  ${POWER_OFF}
+1:
+  mret
+  .balign 4096
+page_a:
+  addi a0, a0, 1
+  addi a1, a1, 3
+  j page_b
+  .balign 4096
+page_b:
+  addi a2, a2, 1
+  sfence.vma
+  addi a3, a3, 1
+  xor a4, a4, a0
+  j page_a
+`;
+    const make = (): VirtBoard => {
+      const board = new VirtBoard({ ramBytes: 8 << 20, timing: TIMED });
+      const p = assembleProgram(SRC);
+      board.loadPhysical(p.base, p.bytes);
+      new PageTables(board).mapMega(0x8000_0000, 0x8000_0000, V | R | W | X | A | D);
+      board.hart.reset(p.base);
+      return board;
+    };
+    const plain = make();
+    const want = snapshot(plain, plain.run(10_000_000));
+    expect(want.stop).toEqual({ kind: 'power-off', code: 0 });
+    const traced = make();
+    traced.hart.traceHook = () => {};
+    expect(snapshot(traced, traced.run(10_000_000))).toEqual(want);
+  });
 
   it('running in small pieces gives the same result as one long run', () => {
     const whole = boot(TIMED);
