@@ -273,6 +273,38 @@ fetch_trap:
     });
   }
 
+  it('execution running off the end of a page into an unmapped one faults at the new page', () => {
+    const r = sv32(`
+  li a0, ${VA + 0xff8}
+  la ra, 1f
+  jalr zero, 0(a0)         # two instructions, then falls through to VA + 0x1000
+1:
+`, {
+      mSetup: `la t0, fall_trap
+  csrw mtvec, t0`,
+      extra: `
+fall_trap:
+  csrr t4, mcause
+  li t5, 9
+  beq t4, t5, m_exit
+  mv s9, t4
+  csrr s10, mtval
+  csrr s11, mepc
+  csrw mepc, ra
+  mret
+`,
+      tables: (pt, b) => {
+        pt.map(VA, DATA_C, V | R | X);
+        b.bus.write(DATA_C + 0xff8, 4, encode(BY_MNEMONIC.get('addi')!, { rd: 17, rs1: 17, imm: 1 }));
+        b.bus.write(DATA_C + 0xffc, 4, encode(BY_MNEMONIC.get('addi')!, { rd: 17, rs1: 17, imm: 1 }));
+      },
+    });
+    expect(r.reg('a7')).toBe(2);
+    expect(r.reg('s9')).toBe(Cause.InstructionPageFault);
+    expect(r.ureg('s10')).toBe(VA + 0x1000);
+    expect(r.ureg('s11')).toBe(VA + 0x1000);
+  });
+
   it('AMOs need write permission (store page fault) and LR needs read permission', () => {
     const r = sv32(`
   li a0, ${VA}
@@ -677,6 +709,21 @@ func:
   ret
 `);
     expect(r.reg('s0')).toBe(1 + 2 + 2);
+  });
+
+  it('an AMO that rewrites an instruction is seen', () => {
+    const r = run(`
+_start:
+  li a0, 0
+  la t0, target
+  li t1, ${addi(10, 10, 9)}
+  amoswap.w t2, t1, (t0)
+target:
+  addi a0, a0, 1
+  ${POWER_OFF}
+`);
+    expect(r.reg('a0')).toBe(9);
+    expect(r.ureg('t2')).toBe(addi(10, 10, 1));
   });
 
   it('a DMA-style bus write into code that has run is seen by the next execution', () => {

@@ -9,7 +9,7 @@ import { CAUSE_INTERRUPT, Cause, Interrupt } from '../../src/isa/causes.js';
 import { MSTATUS, Priv } from '../../src/isa/csr.js';
 import { CountingProbe } from '../../src/machine/probe.js';
 import {
-  POWER_OFF, RECORDING_PRELUDE, S_RECORDING_HANDLER, enterMode, hex, load, run,
+  POWER_OFF, RECORDING_PRELUDE, S_RECORDING_HANDLER, enterMode, exitWith, hex, load, run,
 } from './helpers.js';
 
 const CLINT_MSIP = 0x0200_0000;
@@ -642,6 +642,48 @@ _start:
 `);
     expect(h.board.run(12345)).toEqual({ kind: 'insn-limit', pc: h.sym('_start') });
     expect(h.board.hart.retired).toBe(12345);
+  });
+
+  it('a cycle budget stops the run exactly there, also while waiting in WFI', () => {
+    const spin = load(`
+_start:
+  j _start
+`);
+    expect(spin.board.run(1_000_000, 5000)).toEqual({ kind: 'budget' });
+    expect(spin.board.hart.cycle).toBe(5000);
+    const wait = load(`
+_start:
+  li t0, ${CLINT_MTIMECMP}
+  sw zero, 4(t0)
+  li t1, 100000
+  sw t1, 0(t0)
+  li t0, 0x80
+  csrw mie, t0
+  wfi
+  ${POWER_OFF}
+`);
+    expect(wait.board.run(1_000_000, 250_000)).toEqual({ kind: 'budget' });
+    expect(wait.board.hart.cycle).toBe(250_000);
+    expect(wait.board.hart.waiting).toBe(true);
+    // The rest of the wait, then the timer wakes it (100000 ticks = 10M cycles).
+    expect(wait.board.run(1_000_000)).toEqual({ kind: 'power-off', code: 0 });
+    expect(wait.board.hart.cycle).toBeGreaterThanOrEqual(10_000_000);
+  });
+
+  it('the test device: an exit code, and a reset request, stop the run', () => {
+    const fail = run(`
+_start:
+  ${exitWith(42)}
+`);
+    expect(fail.stop).toEqual({ kind: 'power-off', code: 42 });
+    const reset = run(`
+_start:
+  li t0, 0x100000
+  li t1, 0x7777
+  sw t1, 0(t0)
+  j _start
+`);
+    expect(reset.stop).toEqual({ kind: 'reset' });
   });
 
   it('the probe counts traps by cause and target privilege', () => {
