@@ -48,7 +48,10 @@ export interface BootOptions {
 
 export interface BootResult {
   stop: HartStop;
+  /** The console output when the run stopped. */
   console: string;
+  /** The console output so far (for runs continued after bootNative returns). */
+  readConsole: () => string;
   fdtAddr: number;
   board: VirtBoard;
 }
@@ -72,7 +75,7 @@ export function bootNative(opts: BootOptions = {}): BootResult {
   board.hart.x[11] = fdtAddr;
   board.hart.pc = FIRMWARE_BASE;
   const stop = board.run(opts.maxInsns ?? 1_000_000);
-  return { stop, console, fdtAddr, board };
+  return { stop, console, readConsole: () => console, fdtAddr, board };
 }
 
 export function has(cmd: string): boolean {
@@ -90,8 +93,11 @@ export function gnuImage(payloadDefines: Record<string, number> = {}, firmwareDe
   const defsyms = (d: Record<string, number>) => Object.entries(d).flatMap(([k, v]) => [`--defsym`, `${k}=${v}`]);
   const fwObj = join(dir, 'firmware.o');
   const plObj = join(dir, 'payload.o');
-  execFileSync('riscv64-unknown-elf-as', [...GNU_AS_FLAGS, '-I', resolve('guests/firmware'), ...defsyms(firmwareDefines), FIRMWARE_SOURCE, '-o', fwObj]);
-  execFileSync('riscv64-unknown-elf-as', [...GNU_AS_FLAGS, '-I', resolve('test/firmware'), ...defsyms(payloadDefines), PAYLOAD_SOURCE, '-o', plObj]);
+  // stdio 'pipe': warnings (ld's "LOAD segment with RWX permissions") stay out of the test
+  // output; a failure still throws with them in the error.
+  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'pipe' });
+  run('riscv64-unknown-elf-as', [...GNU_AS_FLAGS, '-I', resolve('guests/firmware'), ...defsyms(firmwareDefines), FIRMWARE_SOURCE, '-o', fwObj]);
+  run('riscv64-unknown-elf-as', [...GNU_AS_FLAGS, '-I', resolve('test/firmware'), ...defsyms(payloadDefines), PAYLOAD_SOURCE, '-o', plObj]);
   const script = join(dir, 'image.ld');
   writeFileSync(script, `
 OUTPUT_ARCH(riscv)
@@ -99,15 +105,15 @@ ENTRY(_start)
 SECTIONS
 {
   . = 0x${FIRMWARE_BASE.toString(16)};
-  .firmware : { ${fwObj}(.text .rodata .data .bss) }
+  .firmware : { ${fwObj}(.text) ${fwObj}(.rodata) ${fwObj}(.data) ${fwObj}(.bss) }
   ASSERT(. <= 0x${PAYLOAD_BASE.toString(16)}, "firmware overlaps the payload")
   . = 0x${PAYLOAD_BASE.toString(16)};
-  .payload : { ${plObj}(.text .rodata .data .bss) }
+  .payload : { ${plObj}(.text) ${plObj}(.rodata) ${plObj}(.data) ${plObj}(.bss) }
   /DISCARD/ : { *(.riscv.attributes) }
 }
 `);
   const elf = join(dir, 'image.elf');
-  execFileSync('riscv64-unknown-elf-ld', ['-m', 'elf32lriscv', '--no-relax', '-T', script, fwObj, plObj, '-o', elf]);
+  run('riscv64-unknown-elf-ld', ['-m', 'elf32lriscv', '--no-relax', '-T', script, fwObj, plObj, '-o', elf]);
   return elf;
 }
 

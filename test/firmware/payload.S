@@ -23,6 +23,7 @@
     .equ SBI_EXT_DBCN, 0x4442434e       # debug console: an extension the firmware lacks
     .equ NO_SUCH_FID, 0x7f              # a base-extension function id that does not exist
     .equ OTHER_HART, 1
+    .equ HSM_HART_START, 0              # an HSM function the firmware lacks
     .equ BAD_RESET_TYPE, 0x1000         # reserved SRST reset type
     .equ BAD_RESET_REASON, 0x1000       # reserved SRST reset reason
     .equ TIMER_DELAY, 1000              # ticks (100 µs at 10 MHz)
@@ -123,6 +124,12 @@ payload_entry:
     li      a1, 0
     SBI     SBI_EXT_DBCN
     REPORT  "dbcn (not implemented)"
+    SBI     SBI_EXT_TIME, NO_SUCH_FID
+    REPORT  "time.no_such_function"
+    SBI     SBI_EXT_HSM, HSM_HART_START
+    REPORT  "hsm.hart_start (not implemented)"
+    SBI     SBI_EXT_SRST, NO_SUCH_FID
+    REPORT  "srst.no_such_function"
 
     # --- registers survive a call -------------------------------------------------------------
     li      t0, MARKER
@@ -174,7 +181,9 @@ payload_entry:
     SAY     "counters readable from S-mode\n"
 
     # --- delegated exceptions -----------------------------------------------------------------
+breakpoint_insn:
     ebreak
+illegal_insn:
     csrr    t0, mhartid                 # an M-mode CSR: illegal in S-mode
 
     # --- timer: set_timer → supervisor timer interrupt ----------------------------------------
