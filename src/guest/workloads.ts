@@ -231,7 +231,7 @@ const DEFINITIONS: Definition[] = [
     ],
     unit: { name: 'byte written', perOperation: (p) => n(p, 'bytes') },
     disk: null,
-    mirrors: 'the console ring of Barham et al. (SOSP 2003); "in"/"out" device exits in Adams & Agesen (ASPLOS 2006)',
+    mirrors: 'the console ring of Barham et al. (SOSP 2003); the "in" I/O-exit nanobenchmark of Adams & Agesen (ASPLOS 2006)',
     checksum: (p) => {
       const h = new Checksum();
       for (let i = 0; i < n(p, 'iterations'); i++) h.fold(n(p, 'bytes'));

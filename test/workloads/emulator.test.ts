@@ -8,20 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveParams, WORKLOADS, workloadByName, type WorkloadParams } from '../../src/guest/workloads.js';
+import { SMALL } from './params.js';
 import { runOnEmulator, type EmuOptions, type EmuResult } from './user-emulator.js';
 
-/** Small but non-trivial settings (every loop runs more than once). */
-export const SMALL: Readonly<Record<string, WorkloadParams>> = {
-  'null-syscall': { iterations: 7 },
-  'context-switch': { iterations: 5 },
-  'page-fault': { iterations: 9 },
-  mmap: { iterations: 3, pages: 3 },
-  fork: { iterations: 4 },
-  console: { iterations: 3, bytes: 70 },
-  'block-io': { iterations: 3, sectors: 5 },
-  compute: { iterations: 5000 },
-  timer: { iterations: 3, chunk: 1000 },
-};
 
 function run(name: string, params: WorkloadParams, extra: Partial<EmuOptions> = {}): EmuResult {
   const w = workloadByName(name);

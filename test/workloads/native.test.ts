@@ -1,0 +1,123 @@
+/**
+ * Every workload booted natively — firmware + kernel + workload on the bare virt board — runs to
+ * completion and prints exactly the catalog's result line, with N operations and with 0; two
+ * runs give identical counters; and, when qemu-system-riscv32 is installed, the same image prints
+ * the same result line on QEMU.
+ *
+ * Skips until the kernel and firmware have landed: every file kernel.S and firmware.S include
+ * must exist (a kernel that exists but does not build or boot fails these tests rather than
+ * skipping them).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { guestPath } from '../../src/guest/paths.js';
+import { Cause, causeName } from '../../src/isa/causes.js';
+import {
+  findFailure, findResultLine, resolveParams, WORKLOADS, workloadByName, type WorkloadParams,
+} from '../../src/guest/workloads.js';
+import { SMALL } from './params.js';
+
+/** Whether `file` and everything it .includes (transitively) exist. */
+function sourcesPresent(file: string, seen = new Set<string>()): boolean {
+  if (seen.has(file)) return true;
+  seen.add(file);
+  if (!existsSync(file)) return false;
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^\s*\.include\s+"([^"]+)"/gm)) {
+    if (!sourcesPresent(join(dirname(file), m[1] as string), seen)) return false;
+  }
+  return true;
+}
+
+const LANDED = sourcesPresent(guestPath('kernel', 'kernel.S')) && sourcesPresent(guestPath('firmware', 'firmware.S'));
+
+/** Native runs take real timer interrupts: give timer chunks long enough to span several ticks. */
+const NATIVE: Readonly<Record<string, WorkloadParams>> = { ...SMALL, timer: { iterations: 3, chunk: 200_000 } };
+
+const MAX_INSNS = 200_000_000;
+
+type Native = typeof import('../../src/guest/native.js');
+let native: Native | undefined;
+async function runNative(name: string, params: WorkloadParams): Promise<ReturnType<Native['runNative']>> {
+  native ??= await import('../../src/guest/native.js');
+  const w = workloadByName(name);
+  const disk = w.disk ? new Uint8Array(w.disk.bytes(resolveParams(w, params))) : undefined;
+  return native.runNative({ build: 'unmodified', workload: name, params, maxInsns: MAX_INSNS, ...(disk ? { disk } : {}) });
+}
+
+function explain(r: { stop: unknown; console: string }): string {
+  return `stop ${JSON.stringify(r.stop)}; console:\n${r.console.slice(-2000)}`;
+}
+
+describe.skipIf(!LANDED)('workloads on the native technique', () => {
+  const names = WORKLOADS.map((w) => w.name);
+
+  it.each(names)('%s prints exactly the expected result and exits 0, with N operations and with 0', async (name) => {
+    for (const params of [NATIVE[name] as WorkloadParams, { ...NATIVE[name], iterations: 0 }]) {
+      const w = workloadByName(name);
+      const r = await runNative(name, params);
+      expect(findFailure(r.console, name), explain(r)).toBeUndefined();
+      expect(findResultLine(r.console, name), explain(r)).toBe(w.expected(params));
+      expect(r.console.replace(/\r\n/g, '\n'), explain(r)).toContain(w.expectedOutput(params));
+      expect(r.stop, explain(r)).toEqual({ kind: 'power-off', code: 0 });
+    }
+  });
+
+  it.each(names)('%s: N operations cost more than 0, and a repeated run gives identical counters', async (name) => {
+    const params = NATIVE[name] as WorkloadParams;
+    const a = await runNative(name, params);
+    const b = await runNative(name, params);
+    const zero = await runNative(name, { ...params, iterations: 0 });
+    expect(b.counters).toEqual(a.counters);
+    expect(a.counters.instructions.user).toBeGreaterThan(zero.counters.instructions.user);
+    expect(a.counters.cycles).toBeGreaterThan(zero.counters.cycles);
+  });
+
+  it('the operations show up in the trap counters by difference', async () => {
+    const traps = async (name: string, key: string): Promise<number> => {
+      const params = NATIVE[name] as WorkloadParams;
+      const n = (await runNative(name, params)).counters.traps[key] ?? 0;
+      const z = (await runNative(name, { ...params, iterations: 0 })).counters.traps[key] ?? 0;
+      return n - z;
+    };
+    const n = (name: string): number => (NATIVE[name] as WorkloadParams).iterations as number;
+    expect(await traps('null-syscall', causeName(Cause.EnvironmentCallFromU))).toBe(n('null-syscall'));
+    expect(await traps('page-fault', causeName(Cause.StorePageFault))).toBe(n('page-fault'));
+    expect(await traps('context-switch', causeName(Cause.EnvironmentCallFromU))).toBe(2 * n('context-switch'));
+    expect(await traps('mmap', causeName(Cause.EnvironmentCallFromU))).toBe(2 * n('mmap'));
+    expect(await traps('compute', causeName(Cause.EnvironmentCallFromU))).toBe(0);
+  });
+});
+
+// ---- the same images on QEMU ---------------------------------------------------------------
+
+const QEMU = 'qemu-system-riscv32';
+const haveQemu = spawnSync(QEMU, ['--version']).status === 0;
+
+describe.skipIf(!LANDED || !haveQemu)('workloads on QEMU (the same image)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pvlab-workloads-qemu-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(WORKLOADS.map((w) => w.name))('%s prints the expected result line', async (name) => {
+    const { buildImage } = await import('../../src/guest/image.js');
+    const { imageToElf } = await import('../../src/guest/image-elf.js');
+    const w = workloadByName(name);
+    const params = NATIVE[name] as WorkloadParams;
+    const elf = join(dir, `${name}.elf`);
+    writeFileSync(elf, imageToElf(buildImage({ build: 'unmodified', workload: name, params })));
+    const args = ['-M', 'virt', '-bios', 'none', '-m', '128M', '-nographic', '-no-reboot', '-kernel', elf];
+    if (w.disk) {
+      const disk = join(dir, `${name}.img`);
+      writeFileSync(disk, new Uint8Array(w.disk.bytes(resolveParams(w, params))));
+      args.push('-global', 'virtio-mmio.force-legacy=false',
+        '-drive', `file=${disk},if=none,format=raw,id=hd0`, '-device', 'virtio-blk-device,drive=hd0,bus=virtio-mmio-bus.0');
+    }
+    const q = spawnSync(QEMU, args, { encoding: 'latin1', timeout: 30_000 });
+    const console = q.stdout ?? '';
+    expect(findResultLine(console, name), `QEMU status ${q.status}, console:\n${console.slice(-2000)}`).toBe(w.expected(params));
+    expect(q.status).toBe(0);
+  });
+});
