@@ -486,6 +486,27 @@ boundary:
     expect(r.ureg('a3')).toBe(0x3322);
   });
 
+  it('loads from devices are sign- or zero-extended like loads from RAM', () => {
+    const r = run(`
+_start:
+  li s0, 0x10000000        # UART: the scratch register at offset 7
+  li t0, 0xf0
+  sb t0, 7(s0)
+  lb a0, 7(s0)
+  lbu a1, 7(s0)
+  li s1, 0x02004000        # CLINT mtimecmp (reset: all ones)
+  lw a2, 0(s1)
+  lh a3, 0(s1)
+  lhu a4, 2(s1)
+  ${POWER_OFF}
+`);
+    expect(r.reg('a0')).toBe(-16);
+    expect(r.reg('a1')).toBe(0xf0);
+    expect(r.reg('a2')).toBe(-1);
+    expect(r.reg('a3')).toBe(-1);
+    expect(r.reg('a4')).toBe(0xffff);
+  });
+
   it('loads and stores to unmapped physical addresses raise access faults with tval', () => {
     const r = run(`${RECORDING_PRELUDE}
 main:
