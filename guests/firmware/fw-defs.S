@@ -75,6 +75,9 @@
     .equ MTIMECMP_LO, 0
     .equ MTIMECMP_HI, 4
 
+# The legacy SBI extensions are EIDs 0x00-0x0F (SBI §5); they return a0 only. Not in gen/sbi.S.
+    .equ SBI_LEGACY_EID_END, 0x10
+
 # Instruction length of ecall (no compressed instructions): mepc advances by this after a call.
     .equ ECALL_BYTES, 4
 

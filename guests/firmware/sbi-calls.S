@@ -52,8 +52,15 @@ sbi_find_extension:
 sbi_dispatch:
     mv      t0, a7
     jal     sbi_find_extension
-    beqz    t1, sbi_not_supported
+    beqz    t1, sbi_no_such_extension
     jr      t1
+
+# An extension we do not implement: SBI_ERR_NOT_SUPPORTED. A legacy one returns only a0.
+sbi_no_such_extension:
+    li      t0, SBI_LEGACY_EID_END
+    bgeu    a7, t0, sbi_not_supported
+    li      a0, SBI_ERR_NOT_SUPPORTED
+    j       sbi_return_legacy
 
 # --- returns ---------------------------------------------------------------------------------
 
@@ -101,7 +108,7 @@ sbi_get_impl_id:
 sbi_get_impl_version:
     li      a1, SBI_IMPL_VERSION
     j       sbi_success
-# probe_extension(a0 = EID) → 1 if implemented, 0 if not (SBI §4.8: "1 if it is available").
+# probe_extension(a0 = EID) → 1 if implemented, 0 if not (SBI §4.4: "1 if it is available").
 sbi_probe_extension:
     mv      t0, a0
     jal     sbi_find_extension

@@ -781,3 +781,19 @@ export function placeFdt(ramBase: number, ramBytes: number, fdtBytes: number): n
   }
   return addr;
 }
+
+/** A device tree blob and the physical address to load it at. */
+export interface PlacedFdt {
+  bytes: Uint8Array;
+  address: number;
+}
+
+/**
+ * What a loader needs for a native boot on the virt board: the board's tree as a blob and the
+ * address QEMU 7.2 would load it at. Copy `bytes` to `address` and start the firmware with
+ * a1 = `address`.
+ */
+export function virtBoardFdt(opts: VirtBoardTreeOptions): PlacedFdt {
+  const bytes = writeFdt(virtBoardTree(opts));
+  return { bytes, address: placeFdt(opts.ramBase, opts.ramBytes, bytes.length) };
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeReg, fdtToDts, FdtError, findNode, getProp, node, nodeReg, phandleTarget, placeFdt, propCells, propString,
-  propStrings, propU32, readCells, readFdt, regValue, str, strList, u32, u64, virtBoardTree, walkFdt, writeFdt,
+  propStrings, propU32, readCells, readFdt, regValue, str, strList, u32, u64, virtBoardFdt, virtBoardTree, walkFdt, writeFdt,
   FDT_MAGIC, type FdtNode,
 } from '../../src/machine/fdt.js';
 
@@ -243,5 +243,14 @@ describe('placeFdt (QEMU 7.2 riscv_load_fdt)', () => {
   it('uses the real size of a blob larger than QEMU’s buffer, and refuses when it cannot fit', () => {
     expect(placeFdt(RAM_BASE, 128 * MIB, 3 * MIB)).toBe(0x87c0_0000);
     expect(() => placeFdt(RAM_BASE, MIB / 2, 3000)).toThrow(/does not fit/);
+  });
+});
+
+describe('virtBoardFdt', () => {
+  it('gives the blob of the board tree and QEMU 7.2’s address for it', () => {
+    const opts = { ramBase: RAM_BASE, ramBytes: 256 * MIB, harts: 1, timebaseHz: 10_000_000, virtioSlots: 8, bootargs: 'x' };
+    const { bytes, address } = virtBoardFdt(opts);
+    expect(address).toBe(0x8fe0_0000);
+    expect(readFdt(bytes).root).toEqual(virtBoardTree(opts));
   });
 });

@@ -37,6 +37,7 @@ base.get_marchid: error=0 value=0x00000000
 base.get_mimpid: error=0 value=0x00000000
 base.no_such_function: error=-2 value=0x00000000
 dbcn (not implemented): error=-2 value=0x00000000
+legacy.shutdown (not implemented): error=-2 value=0x00005a5a
 time.no_such_function: error=-2 value=0x00000000
 hsm.hart_start (not implemented): error=-2 value=0x00000000
 srst.no_such_function: error=-2 value=0x00000000

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { assemble, flatImage } from '../../src/asm/index.js';
 import { VirtBoard } from '../../src/machine/board.js';
 import type { HartStop } from '../../src/machine/hart.js';
-import { placeFdt, virtBoardTree, writeFdt } from '../../src/machine/fdt.js';
+import { virtBoardFdt } from '../../src/machine/fdt.js';
 import { VIRT } from '../../src/machine/memory-map.js';
 
 export const FIRMWARE_SOURCE = resolve('guests/firmware/firmware.S');
@@ -64,12 +64,12 @@ export function bootNative(opts: BootOptions = {}): BootResult {
   const payload = opts.payload ?? build(PAYLOAD_SOURCE, PAYLOAD_BASE);
   board.loadPhysical(fw.base, fw.bytes);
   board.loadPhysical(payload.base, payload.bytes);
-  const fdt = writeFdt(virtBoardTree({
+  const fdt = virtBoardFdt({
     ramBase: VIRT.DRAM_BASE, ramBytes, harts: 1, timebaseHz: VIRT.TIMEBASE_HZ, virtioSlots: VIRT.VIRTIO_COUNT,
     ...(opts.bootargs !== undefined ? { bootargs: opts.bootargs } : {}),
-  }));
-  const fdtAddr = placeFdt(VIRT.DRAM_BASE, ramBytes, fdt.length);
-  board.loadPhysical(fdtAddr, fdt);
+  });
+  const fdtAddr = fdt.address;
+  board.loadPhysical(fdtAddr, fdt.bytes);
   if (opts.input) board.uart.pushInput(opts.input);
   board.hart.x[10] = 0;
   board.hart.x[11] = fdtAddr;

@@ -23,6 +23,7 @@
     .equ SBI_EXT_DBCN, 0x4442434e       # debug console: an extension the firmware lacks
     .equ NO_SUCH_FID, 0x7f              # a base-extension function id that does not exist
     .equ OTHER_HART, 1
+    .equ SBI_LEGACY_SHUTDOWN, 8         # legacy extension the firmware lacks (returns a0 only)
     .equ HSM_HART_START, 0              # an HSM function the firmware lacks
     .equ BAD_RESET_TYPE, 0x1000         # reserved SRST reset type
     .equ BAD_RESET_REASON, 0x1000       # reserved SRST reset reason
@@ -124,6 +125,9 @@ payload_entry:
     li      a1, 0
     SBI     SBI_EXT_DBCN
     REPORT  "dbcn (not implemented)"
+    li      a1, 0x5a5a
+    SBI     SBI_LEGACY_SHUTDOWN
+    REPORT  "legacy.shutdown (not implemented)"
     SBI     SBI_EXT_TIME, NO_SUCH_FID
     REPORT  "time.no_such_function"
     SBI     SBI_EXT_HSM, HSM_HART_START
