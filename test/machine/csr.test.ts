@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CAUSE_INTERRUPT, Cause, Interrupt } from '../../src/isa/causes.js';
 import { CSR, CSR_NAMES, MIP, MSTATUS } from '../../src/isa/csr.js';
 import {
-  POWER_OFF, RECORDING_PRELUDE, S_RECORDING_HANDLER, enterMode, hex, load, run,
+  POWER_OFF, RECORDING_PRELUDE, enterMode, hex, load, run,
 } from './helpers.js';
 
 type Mode = 'U' | 'S' | 'M';

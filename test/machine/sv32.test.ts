@@ -17,7 +17,6 @@ import { PageTables, ROOT, TABLES } from './page-tables.js';
 const { V, R, W, X, U, A, D } = PTE;
 const RWX = R | W | X;
 const SATP_VALUE = (0x8000_0000 | (ROOT >>> 12)) >>> 0;
-const TEST_DEVICE = 0x0010_0000;
 /** Where U-mode sees the program (a megapage alias of 0x8000_0000 with U set). */
 const U_ALIAS = 0x0040_0000;
 
