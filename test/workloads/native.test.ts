@@ -66,6 +66,12 @@ describe.skipIf(!LANDED)('workloads on the native technique', () => {
     }
   });
 
+  it.each(names)('%s runs with its default parameters (what `pvlab boot` does without --param)', async (name) => {
+    const r = await runNative(name, {});
+    expect(findResultLine(r.console, name), explain(r)).toBe(workloadByName(name).expected());
+    expect(r.stop, explain(r)).toEqual({ kind: 'power-off', code: 0 });
+  });
+
   it.each(names)('%s: N operations cost more than 0, and a repeated run gives identical counters', async (name) => {
     const params = NATIVE[name] as WorkloadParams;
     const a = await runNative(name, params);
