@@ -353,7 +353,9 @@ export function readFdt(bytes: Uint8Array): FdtTree {
   const lastComp = h(6);
   const bootCpuidPhys = h(7);
   const sizeStrings = h(8);
-  const sizeStruct = h(9);
+  // size_dt_struct arrived with version 17; a version 16 blob's structure block runs up to
+  // wherever the tokens end (bounded by the blob).
+  const sizeStruct = version >= FDT_VERSION ? h(9) : total - offStruct;
   if (total > bytes.length) throw new FdtError(`header totalsize ${total} exceeds the ${bytes.length} bytes given`);
   if (version < FDT_LAST_COMP_VERSION) throw new FdtError(`FDT version ${version} is older than ${FDT_LAST_COMP_VERSION}, which this reader needs`);
   if (lastComp > FDT_VERSION) throw new FdtError(`FDT last_comp_version ${lastComp} is newer than ${FDT_VERSION}`);

@@ -114,6 +114,14 @@ describe('readFdt', () => {
     expect(writeFdt(back.root, { reservations: back.reservations })).toEqual(blob);
   });
 
+  it('reads version 16 blobs, which have no size_dt_struct', () => {
+    const blob = writeFdt(virt());
+    const dv = new DataView(blob.buffer);
+    dv.setUint32(20, 16);
+    dv.setUint32(36, 0);
+    expect(readFdt(blob).root).toEqual(virt());
+  });
+
   it('skips FDT_NOP tokens', () => {
     const blob = writeFdt(node('', { a: 1 }));
     // Turn the property (4 words + 1 value word) into NOPs.
