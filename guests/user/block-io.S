@@ -53,7 +53,7 @@ _start:
     sub     a0, t1, a0
     sys_sbrk
     check_ok a0, "sbrk to align the break failed"
-    slli    a0, s10, 1
+    slli    a0, s10, 1                  # two buffers of S sectors
     sys_sbrk
     check_ok a0, "sbrk of the buffers failed"
     mv      s4, a0                      # s4 = wbuf
@@ -62,7 +62,7 @@ _start:
     # Setup 2: touch every page of both buffers now, so that no page fault lands in the
     # measured loop (nor in the kernel's copy of a buffer).
     mv      t0, s4
-    slli    t1, s10, 1
+    slli    t1, s10, 1                  # both buffers
     add     t1, s4, t1                  # t1 = end of rbuf
     li      t2, PAGE_SIZE
 touch:

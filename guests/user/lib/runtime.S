@@ -21,6 +21,11 @@
 # s0..s11 and sp are preserved. Each workload defines `workload_name`, its name as a string.
 
     .equ OUT_BUFFER_SIZE, 128
+    .equ DECIMAL_RADIX, 10
+    .equ MAX_DECIMAL_DIGITS, 10         # 4294967295
+    .equ HEX_DIGIT_BITS, 4
+    .equ HEX_DIGIT_MASK, 0xf
+    .equ HEX_DIGITS_PER_WORD, 8
 
     .text
 
@@ -71,9 +76,9 @@ put_dec:
     sw      ra, 28(sp)
     sw      s0, 24(sp)
     sw      s1, 20(sp)
-    addi    s0, sp, 10                  # one past the last digit slot (slots sp+0..sp+9)
+    addi    s0, sp, MAX_DECIMAL_DIGITS  # one past the last digit slot (slots sp+0..sp+9)
     mv      s1, s0
-    li      t1, 10
+    li      t1, DECIMAL_RADIX
 1:  remu    t2, a0, t1
     divu    a0, a0, t1
     addi    t2, t2, '0'
@@ -101,15 +106,15 @@ put_hex:
     call    put_char
     li      a0, 'x'
     call    put_char
-    li      s1, 28                      # shift of the next digit: 28, 24, ..., 0
+    li      s1, (HEX_DIGITS_PER_WORD - 1) * HEX_DIGIT_BITS   # shift of the next digit: 28, 24, ..., 0
 1:  srl     a0, s0, s1
-    andi    a0, a0, 0xf
-    li      t0, 10
+    andi    a0, a0, HEX_DIGIT_MASK
+    li      t0, DECIMAL_RADIX
     blt     a0, t0, 2f
-    addi    a0, a0, 'a' - '0' - 10      # 10..15 -> 'a'..'f'
+    addi    a0, a0, 'a' - '0' - DECIMAL_RADIX   # 10..15 -> 'a'..'f'
 2:  addi    a0, a0, '0'
     call    put_char
-    addi    s1, s1, -4
+    addi    s1, s1, -HEX_DIGIT_BITS
     bgez    s1, 1b
     lw      s1, 4(sp)
     lw      s0, 8(sp)
