@@ -198,6 +198,8 @@ kernel_trap:
 
         .section .rodata
         .balign 4
+.equ CAUSE_NAMES_COUNT, CAUSE_STOREPAGEFAULT + 1  # the highest cause named, plus one
+
 # CAUSE_NAME cause, label: the table entry for that cause (earlier unnamed causes, the
 # reserved ones, get "unknown exception").
 .macro CAUSE_NAME cause, label
@@ -221,7 +223,9 @@ cause_names:                                    # indexed by scause (exceptions)
         CAUSE_NAME CAUSE_INSTRUCTIONPAGEFAULT, str_insn_page
         CAUSE_NAME CAUSE_LOADPAGEFAULT, str_load_page
         CAUSE_NAME CAUSE_STOREPAGEFAULT, str_store_page
-.equ CAUSE_NAMES_COUNT, (. - cause_names) / WORD_SIZE
+.if . - cause_names != CAUSE_NAMES_COUNT * WORD_SIZE
+  .error "cause_names must end with the highest cause it names"
+.endif
 str_insn_misaligned:    .asciz "instruction address misaligned"
 str_insn_access:        .asciz "instruction access fault"
 str_illegal:            .asciz "illegal instruction"
@@ -243,7 +247,6 @@ msg_kernel_trap:
         .asciz  "%s in the kernel (scause %x) at pc %x, tval %x"
 
         .text
-# (after the table: li needs CAUSE_NAMES_COUNT's value when it is read)
 # cause_name(a0 = exception cause) -> a0 = its name
 cause_name:
         li      t0, CAUSE_NAMES_COUNT
