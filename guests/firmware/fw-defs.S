@@ -4,8 +4,7 @@
 # Everything architectural or board-specific comes from the generated includes
 # (../include/gen/riscv.S, virt.S, sbi.S), which firmware.S includes before this file. What is
 # defined here is either a choice this firmware makes (where the payload lives, exit codes,
-# stack size) or an architectural constant the generated files do not carry yet (marked
-# "not in gen/riscv.S"). A build may override the choices with --defsym (GNU as) or
+# stack size) or a layout detail of this firmware's own. A build may override the choices with --defsym (GNU as) or
 # `defines` (pvlab's assembler); each is guarded by .ifndef.
 
 # ---------------------------------------------------------------------------------------------
@@ -47,36 +46,19 @@
     .equ FW_EXIT_SYSTEM_FAILURE, 1      # SRST shutdown with reason SYSTEM_FAILURE
     .equ FW_EXIT_PANIC, 2               # a trap the firmware cannot handle
 
+# PMP region 0 as NAPOT with pmpaddr0 all ones covers the whole physical address space
+# (privileged spec §3.7.1): the firmware opens all memory to S and U and protects nothing.
+    .equ PMPADDR_ALL, -1
+
 # Bytes of machine-mode stack per hart (the trap frame sits at its top).
     .equ FW_STACK_SIZE, 1024
 
 # ---------------------------------------------------------------------------------------------
 # Architectural constants not in the generated includes yet
 
-# Privilege levels as mstatus.MPP encodes them (privileged spec §1.2, Table 1.1). Not in
-# gen/riscv.S.
-    .equ PRV_U, 0
-    .equ PRV_S, 1
-    .equ PRV_M, 3
-
-# Physical memory protection (privileged spec §3.7.1): pmpcfg permission bits and the NAPOT
-# address-matching mode; pmpaddr0 = all ones with NAPOT covers the whole physical address
-# space. Not in gen/riscv.S.
-    .equ PMPCFG_R, 0x01
-    .equ PMPCFG_W, 0x02
-    .equ PMPCFG_X, 0x04
-    .equ PMPCFG_A_NAPOT, 0x18
-    .equ PMPADDR_ALL, -1
-
-# SiFive test device: the exit code sits above the 16-bit command (FAIL). Not in gen/virt.S.
-    .equ FINISHER_CODE_SHIFT, 16
-
 # CLINT mtimecmp is 64 bits: on RV32 two words, low then high.
     .equ MTIMECMP_LO, 0
     .equ MTIMECMP_HI, 4
-
-# The legacy SBI extensions are EIDs 0x00-0x0F (SBI §5); they return a0 only. Not in gen/sbi.S.
-    .equ SBI_LEGACY_EID_END, 0x10
 
 # Instruction length of ecall (no compressed instructions): mepc advances by this after a call.
     .equ ECALL_BYTES, 4

@@ -17,12 +17,6 @@
 
 .equ BLK_MMIO_BASE, VIRT_VIRTIO_BASE            # slot 0
 
-# The generated virt.S defines VIRTIO_MMIO_VERSION twice (the register's offset, then the
-# version value 2), so the name holds the value; the register is the word after MagicValue.
-.ifndef VIRTIO_MMIO_VERSION_REG
-  .equ VIRTIO_MMIO_VERSION_REG, VIRTIO_MMIO_MAGICVALUE + WORD_SIZE
-.endif
-
 # Feature bits 32..63 are read and written as word 1 through the *FeaturesSel registers.
 .equ FEATURE_BITS_PER_WORD, 32
 .equ FEATURE_WORD_VERSION_1, VIRTIO_F_VERSION_1 / FEATURE_BITS_PER_WORD
@@ -62,8 +56,8 @@ virtio_blk_init:
         PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_MAGICVALUE
         li      t2, VIRTIO_MMIO_MAGIC
         bne     t1, t2, .Lblk_init_none
-        PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_VERSION_REG
-        li      t2, VIRTIO_MMIO_VERSION
+        PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_VERSION
+        li      t2, VIRTIO_MMIO_VERSION_2
         bne     t1, t2, .Lblk_init_none         # legacy (version 1) transport: not supported
         PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_DEVICEID
         li      t2, VIRTIO_ID_BLOCK

@@ -22,6 +22,9 @@ export const SBI_EXT = {
   SRST: 0x5352_5354,
 } as const;
 
+/** The legacy extensions are EIDs below this (SBI §5); they take no FID and return a0 only. */
+export const SBI_LEGACY_EID_END = 0x10;
+
 export const SBI_BASE_FID = {
   GET_SPEC_VERSION: 0,
   GET_IMPL_ID: 1,
@@ -75,7 +78,7 @@ export const SBI_ERR = {
 
 /** SBI specification version implemented: 2.0 (major in bits 30:24, minor in 23:0). */
 export const SBI_SPEC_VERSION = (2 << 24) | 0;
-/** Implementation id reported by get_impl_id. SBI reserves 0..9 for known implementations;
- *  pvlab uses a value outside that list ("PV" in ASCII). */
+/** Implementation id reported by get_impl_id: "PV" in ASCII, not among the ids the SBI
+ *  specification registers for known implementations. */
 export const SBI_IMPL_ID_PVLAB = 0x5056;
 export const SBI_IMPL_VERSION = 1;

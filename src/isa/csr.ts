@@ -170,6 +170,21 @@ export const Priv = {
 } as const;
 export type PrivLevel = (typeof Priv)[keyof typeof Priv];
 
+/**
+ * pmpcfg: one byte per PMP region (privileged spec §3.7.1).
+ *   7   6:5  4:3  2  1  0
+ * | L | -- | A  | X| W| R|      A: 0 OFF, 1 TOR, 2 NA4, 3 NAPOT
+ */
+export const PMPCFG = {
+  R: 0x01,
+  W: 0x02,
+  X: 0x04,
+  A_TOR: 0x08,
+  A_NA4: 0x10,
+  A_NAPOT: 0x18,
+  L: 0x80,
+} as const;
+
 /** Interrupt bit positions in mip/mie (and sip/sie), by spec name. */
 export const IRQ = {
   SSI: 1,

@@ -85,10 +85,24 @@
 # xcause bit 31
 .equ CAUSE_INTERRUPT, 0x80000000
 
+# privilege levels, as mstatus.MPP/SPP encode them
+.equ PRV_U, 0
+.equ PRV_S, 1
+.equ PRV_M, 3
+
 # xtvec modes
 .equ TVEC_MODE, 3
 .equ TVEC_MODE_DIRECT, 0
 .equ TVEC_MODE_VECTORED, 1
+
+# pmpcfg fields (one byte per region)
+.equ PMPCFG_R, 1
+.equ PMPCFG_W, 2
+.equ PMPCFG_X, 4
+.equ PMPCFG_A_TOR, 8
+.equ PMPCFG_A_NA4, 0x10
+.equ PMPCFG_A_NAPOT, 0x18
+.equ PMPCFG_L, 0x80
 
 # counter enables (mcounteren/scounteren)
 .equ COUNTEREN_CY, 1

@@ -10,6 +10,9 @@
 .equ SBI_EXT_HSM, 0x48534d
 .equ SBI_EXT_SRST, 0x53525354
 
+# legacy extensions are the EIDs below this
+.equ SBI_LEGACY_EID_END, 0x10
+
 # base extension functions (a6)
 .equ SBI_BASE_GET_SPEC_VERSION, 0
 .equ SBI_BASE_GET_IMPL_ID, 1

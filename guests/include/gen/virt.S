@@ -23,10 +23,11 @@
 # SiFive test device
 .equ TEST_FINISHER, 0
 
-# finisher commands
+# finisher commands; a FAIL carries its exit code above FINISHER_CODE_SHIFT
 .equ FINISHER_FAIL, 0x3333
 .equ FINISHER_PASS, 0x5555
 .equ FINISHER_RESET, 0x7777
+.equ FINISHER_CODE_SHIFT, 0x10
 
 # CLINT register offsets
 .equ CLINT_MSIP, 0
@@ -136,9 +137,9 @@
 .equ VIRTIO_MMIO_CONFIGGENERATION, 0xfc
 .equ VIRTIO_MMIO_CONFIG, 0x100
 
-# virtio-mmio identification
+# virtio-mmio identification: MagicValue and the Version this transport reports
 .equ VIRTIO_MMIO_MAGIC, 0x74726976
-.equ VIRTIO_MMIO_VERSION, 2
+.equ VIRTIO_MMIO_VERSION_2, 2
 
 # virtio device status bits
 .equ VIRTIO_STATUS_ACKNOWLEDGE, 1

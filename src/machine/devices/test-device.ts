@@ -27,7 +27,8 @@ export const TEST_FINISHER = 0x0;
 export const TEST_DEVICE_SIZE = 0x1000;
 
 const STATUS_MASK = 0xffff;
-const CODE_SHIFT = 16;
+/** The exit code sits above the 16-bit FAIL command: (code << FINISHER_CODE_SHIFT) | FAIL. */
+export const FINISHER_CODE_SHIFT = 16;
 const BYTE_ACCESS = 1;
 const WORD_ACCESS = 4;
 
@@ -61,7 +62,7 @@ export class SifiveTest implements Device {
     // QEMU accepts 16- and 32-bit writes; a 16-bit write carries a status with code 0.
     if (offset !== TEST_FINISHER || width === BYTE_ACCESS) return;
     const status = value & STATUS_MASK;
-    const code = width === WORD_ACCESS ? (value >>> CODE_SHIFT) & STATUS_MASK : 0;
+    const code = width === WORD_ACCESS ? (value >>> FINISHER_CODE_SHIFT) & STATUS_MASK : 0;
     switch (status) {
       case FINISHER.PASS: this.onPowerOff({ kind: 'pass', code: 0 }); break;
       case FINISHER.FAIL: this.onPowerOff({ kind: 'fail', code }); break;
