@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generatedIncludes } from '../src/guest/includes.js';
-import { guestPath } from '../src/guest/paths.js';
+import { generatedIncludes } from '../../src/guest/includes.js';
+import { guestPath } from '../../src/guest/paths.js';
 
 describe('generated guest includes', () => {
   it('are up to date with the TypeScript tables (run `npm run gen:includes` if not)', () => {
