@@ -15,6 +15,7 @@ import { execBuilder, runExec, type ExecArgs } from './commands/exec.js';
 import { EXIT, UserError } from './errors.js';
 import { ImageError } from '../guest/image.js';
 import { ElfError } from '../asm/elf.js';
+import { WorkloadError } from '../guest/workloads.js';
 
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }
-    if (e instanceof ImageError || e instanceof ElfError) {
+    if (e instanceof ImageError || e instanceof ElfError || e instanceof WorkloadError) {
       process.stderr.write(`pvlab: ${e.message}\n`);
       return 1;
     }

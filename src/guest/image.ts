@@ -18,6 +18,7 @@ import { isAbsolute, join } from 'node:path';
 import { assemble, flatImage, type AsmResult } from '../asm/index.js';
 import { PAGE_SIZE } from '../isa/csr.js';
 import { guestPath, packageRoot } from './paths.js';
+import { resolveParams, workloadByName } from './workloads.js';
 
 export const FIRMWARE_BASE = 0x8000_0000;
 export const KERNEL_BASE = 0x8020_0000;
@@ -47,7 +48,7 @@ export interface ImagePart {
 export interface GuestImage {
   entry: number;
   parts: ImagePart[];
-  /** The parameter values in effect (defaults from the source, overridden by options). */
+  /** Every parameter's value in effect (catalog defaults, overridden by the options). */
   params: Record<string, number>;
 }
 
@@ -118,19 +119,16 @@ export function buildImage(opts: ImageOptions): GuestImage {
     patchWord(kbytes, at - kn.base, value);
   }
 
-  // Workload: its parameters.
+  // Workload: its parameters, validated against the catalog (unknown names and values out of
+  // range are refused there, with suggestions), then written into the image by symbol.
   const ubytes = us.bytes.slice();
-  const params: Record<string, number> = {};
-  for (const [name, value] of Object.entries(opts.params ?? {})) {
+  const params = resolveParams(workloadByName(opts.workload), opts.params);
+  for (const [name, value] of Object.entries(params)) {
     const at = symbol(user, name);
     if (at === undefined || at < us.base || at + 4 > us.base + us.bytes.length) {
-      throw new ImageError(`workload ${opts.workload} has no parameter ${name}`);
-    }
-    if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
-      throw new ImageError(`parameter ${name}=${value} of workload ${opts.workload} must be a whole number in 0..2^32-1`);
+      throw new ImageError(`${workloadSource(opts.workload)} declares no parameter word ${name}`);
     }
     patchWord(ubytes, at - us.base, value);
-    params[name] = value;
   }
 
   return {
