@@ -60,7 +60,8 @@ proc_alloc:
         addi    sp, sp, 16
         ret
 
-# proc_free(a0 = process): free its address space and the slot.
+# proc_free(a0 = process): free the slot, and the address space if it still has one (a
+# process that exited freed its own; one that fork failed to finish did not).
 proc_free:
         addi    sp, sp, -16
         sw      ra, 12(sp)
@@ -237,9 +238,10 @@ wakeup:
 # exit, fork, wait, and the kill path
 # ---------------------------------------------------------------------------------------------
 
-# proc_exit(a0 = status): end the current process. Its children go to init; it stays a ZOMBIE
-# (memory and all) until its parent collects the status with wait. When init itself exits,
-# the machine shuts down with init's status. Never returns.
+# proc_exit(a0 = status): end the current process. Its children go to init, its memory is
+# freed, and it stays a ZOMBIE (just the slot and the status) until its parent collects the
+# status with wait. When init itself exits, the machine shuts down with init's status.
+# Never returns.
         .globl proc_exit
         .globl sys_exit
 sys_exit:
@@ -271,7 +273,12 @@ proc_exit:
         lw      a0, init_proc
         call    wakeup
 
-4:      sw      s1, P_XSTATUS(s0)
+4:      lw      a0, kernel_satp                 # leave our address space, then free it:
+        call    vm_switch                       # a zombie holds nothing but its slot
+        lw      a0, P_ROOT(s0)
+        call    uvm_free
+        sw      zero, P_ROOT(s0)
+        sw      s1, P_XSTATUS(s0)
         li      t0, PROC_ZOMBIE
         sw      t0, P_STATE(s0)
         lw      a0, P_PARENT(s0)                # a waiting parent sleeps on itself
