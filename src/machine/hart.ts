@@ -47,7 +47,10 @@ export type HartStop =
   | { kind: 'power-off'; code: number }
   | { kind: 'reset' }
   | { kind: 'idle'; pc: number }
-  | { kind: 'trap-loop'; pc: number; cause: number; count: number };
+  | { kind: 'trap-loop'; pc: number; cause: number; count: number }
+  /** With `exitToHost`: a trap bound for M-mode, handed to the host instead (a VM exit). The
+   *  hart is left exactly at the trapping instruction; no CSR has changed. */
+  | { kind: 'trap'; cause: number; tval: number; pc: number };
 
 /** Hooks for --trace: called before each instruction executes (slow mode). */
 export type TraceHook = (pc: number, insn: number, priv: PrivLevel) => void;
@@ -94,6 +97,14 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   idleCycles = 0;
   /** WFI executed and no interrupt has woken the hart yet. */
   waiting = false;
+
+  /**
+   * Run as a vCPU: a trap that would enter M-mode (with medeleg = mideleg = 0 that is every
+   * trap) stops run() with a `trap` exit for the host — the hypervisor, written in TypeScript,
+   * plays the part of M-mode software, as a KVM host does for its guests.
+   */
+  exitToHost = false;
+  private pendingExit: HartStop | null = null;
 
   /** Traps taken so far (slow paths compare it to see whether their instruction trapped). */
   trapCount = 0;
@@ -208,6 +219,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.reservation = -1;
     this.waiting = false;
     this.stopRequest = null;
+    this.pendingExit = null;
     this.trapLoop = null;
     this.trapRepeat = 0;
   }
@@ -227,6 +239,11 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       if (this.stopRequest !== null) {
         const s = this.stopRequest;
         this.stopRequest = null;
+        return s;
+      }
+      if (this.pendingExit !== null) {
+        const s = this.pendingExit;
+        this.pendingExit = null;
         return s;
       }
       if (this.trapLoop !== null) {
@@ -745,6 +762,12 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const deleg = isInterrupt ? csr.mideleg : csr.medeleg;
     const toS = from <= Priv.S && (deleg & (1 << code)) !== 0;
     const epc = this.pc | 0;
+    if (!toS && this.exitToHost) {
+      this.pendingExit = { kind: 'trap', cause: cause >>> 0, tval: tval >>> 0, pc: epc >>> 0 };
+      this.reservation = -1;
+      this.probe?.trap(cause >>> 0, tval >>> 0, epc >>> 0, from, Priv.M);
+      return;
+    }
     const ms = csr.mstatus;
     let vector: number;
     if (toS) {

@@ -58,6 +58,8 @@ export function describeStop(stop: HartStop): ExecOutcome {
       return { stop, exitCode: EXIT.DID_NOT_FINISH, message: `hart is waiting (wfi) at pc=${hex(stop.pc)} with no interrupt that could ever wake it` };
     case 'trap-loop':
       return { stop, exitCode: EXIT.TRAP_LOOP, message: `trap loop: ${causeName(stop.cause)} at pc=${hex(stop.pc)}, taken ${stop.count} times in a row — is a trap handler installed (mtvec)?` };
+    case 'trap':
+      return { stop, exitCode: EXIT.TRAP_LOOP, message: `unhandled ${causeName(stop.cause)} at pc=${hex(stop.pc)} left the guest (no host handler)` };
     case 'budget':
       return { stop, exitCode: EXIT.DID_NOT_FINISH, message: 'stopped at the cycle budget' };
     default: {
