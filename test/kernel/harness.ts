@@ -113,7 +113,7 @@ export class KernelRun {
     while (left > 0 && !this.console.includes(text)) {
       const stop = this.board.run(Math.min(slice, left));
       left -= slice;
-      if (stop.kind !== 'limit') {
+      if (stop.kind !== 'insn-limit') {
         this.stop = stop;
         return this.console.includes(text);
       }
