@@ -155,6 +155,7 @@ vm_walk:
         PA2PTE  t1, t3
         ori     t1, t1, PTE_V                   # V without R/W/X: points to a table
         PV_SET_PTE s0, t1
+        PV_PTE_COMMIT                           # later walks read this entry back
 2:      VPN0_OFFSET t0, s1
         add     a0, t3, t0
         j       4f
