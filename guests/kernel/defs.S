@@ -60,7 +60,6 @@
 .equ PTE_SIZE, 4
 .equ PTE_SIZE_SHIFT, 2                  # log2(PTE_SIZE)
 .equ PTES_PER_TABLE, PAGE_SIZE / PTE_SIZE
-.equ VPN_BITS, 10
 .equ VPN_MASK, PTES_PER_TABLE - 1
 .equ PTE_LEAF_BITS, PTE_R | PTE_W | PTE_X       # a valid entry with none of these points to a table
 .equ PTE_FLAGS_MASK, (1 << PTE_PPN_SHIFT) - 1
@@ -155,7 +154,8 @@
         PAGE_ROUND_DOWN \reg
 .endm
 
-# Sv32 entries and addresses.
+# Sv32 entries and addresses (used by vm.S and proc.S).
+
 # rd <- physical address a PTE points at
 .macro PTE2PA rd, pte
         srli    \rd, \pte, PTE_PPN_SHIFT
