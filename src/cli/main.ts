@@ -9,6 +9,7 @@ import { AsmError } from '../asm/index.js';
 import { asmBuilder, runAsm, type AsmArgs } from './commands/asm.js';
 import { bootBuilder, runBoot, type BootArgs } from './commands/boot.js';
 import { imageBuilder, runImage, type ImageArgs } from './commands/image.js';
+import { traceBuilder, runTrace, type TraceArgs } from './commands/trace.js';
 import { demoBuilder, runDemo } from './commands/demo.js';
 import { disasmBuilder, runDisasm, type DisasmArgs } from './commands/disasm.js';
 import { execBuilder, runExec, type ExecArgs } from './commands/exec.js';
@@ -16,6 +17,8 @@ import { EXIT, UserError } from './errors.js';
 import { ImageError } from '../guest/image.js';
 import { ElfError } from '../asm/elf.js';
 import { WorkloadError } from '../guest/workloads.js';
+import { CostPresetError } from '../hypervisor/cost-presets.js';
+import { VmConfigError } from '../hypervisor/vm.js';
 
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       bootBuilder, (a) => done(runBoot(a as unknown as BootArgs)))
     .command('image', 'write a bootable ELF of firmware + kernel + a workload (for QEMU)',
       imageBuilder, (a) => done(runImage(a as unknown as ImageArgs)))
+    .command('trace', 'show the first VM exits of a run: pc, privilege, instruction, handler result',
+      traceBuilder, (a) => done(runTrace(a as unknown as TraceArgs)))
     .command('demo', 'boot the bare-metal hello world and show its counters',
       demoBuilder, () => done(runDemo()))
     .demandCommand(1, 'name a command (see --help)')
@@ -57,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }
-    if (e instanceof ImageError || e instanceof ElfError || e instanceof WorkloadError) {
+    if (e instanceof ImageError || e instanceof ElfError || e instanceof WorkloadError ||
+      e instanceof CostPresetError || e instanceof VmConfigError) {
       process.stderr.write(`pvlab: ${e.message}\n`);
       return 1;
     }

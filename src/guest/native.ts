@@ -9,7 +9,7 @@ import { Priv } from '../isa/csr.js';
 import { VirtBoard, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MemoryDisk, type DiskBackend } from '../machine/devices/disk.js';
 import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
-import type { HartStop } from '../machine/hart.js';
+import type { HartStop, MachineTiming } from '../machine/hart.js';
 import { VIRT } from '../machine/memory-map.js';
 import type { Probe } from '../machine/probe.js';
 import type { PrivLevel } from '../isa/csr.js';
@@ -30,6 +30,8 @@ export interface NativeOptions extends ImageOptions {
   maxInsns?: number;
   /** Kernel command line in /chosen/bootargs. */
   bootargs?: string;
+  /** Modeled costs of the bare machine (trap entry/return, page-walk references). */
+  timing?: MachineTiming;
 }
 
 export interface NativeResult {
@@ -64,6 +66,7 @@ export function runNative(opts: NativeOptions): NativeResult {
       sink?.(b);
     },
     ...(disk ? { disk } : {}),
+    ...(opts.timing ? { timing: opts.timing } : {}),
   });
   for (const part of image.parts) board.loadPhysical(part.addr, part.bytes);
 

@@ -5,19 +5,18 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
 import { FileDisk } from '../../machine/devices/disk.js';
-import { runNative, DEFAULT_MAX_INSNS } from '../../guest/native.js';
+import { DEFAULT_MAX_INSNS } from '../../guest/native.js';
+import { runGuest, TECHNIQUES, type Technique } from '../../hypervisor/techniques.js';
+import { COST_PRESETS, DEFAULT_PRESET_NAME, presetByName } from '../../hypervisor/cost-presets.js';
 import { findResultLine } from '../../guest/workloads.js';
 import { ConsoleStream } from '../console.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
-import { UserError } from '../errors.js';
 import { parseCount, parseSize } from '../sizes.js';
-import { describeStop } from './exec.js';
-
-/** Techniques this build of pvlab implements. */
-export const TECHNIQUES = ['native'] as const;
+import type { VmStopReason } from '../../hypervisor/vm.js';
 
 export interface BootArgs extends GuestArgs {
   technique: string;
+  preset: string;
   ram: string;
   'max-insns': string;
   disk?: string | undefined;
@@ -27,6 +26,7 @@ export interface BootArgs extends GuestArgs {
 export function bootBuilder(y: Argv): Argv<BootArgs> {
   return guestOptions(y)
     .option('technique', { type: 'string', default: 'native', choices: TECHNIQUES as unknown as string[], describe: 'how the guest runs' })
+    .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
     .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })
     .option('max-insns', { type: 'string', default: String(DEFAULT_MAX_INSNS), describe: 'stop after this many instructions' })
     .option('disk', { type: 'string', describe: 'disk image file (default: 4 MiB of zeros in memory)' })
@@ -38,9 +38,11 @@ export function runBoot(args: BootArgs): number {
   const ramBytes = parseSize('ram', args.ram);
   const maxInsns = parseCount('max-insns', args['max-insns']);
   const stream = args.json ? null : new ConsoleStream();
+  const preset = presetByName(args.preset);
   let result;
   try {
-    result = runNative({
+    result = runGuest({
+      technique: args.technique as Technique, preset,
       build: guest.build, workload: guest.workload.name, params: guest.params, ramBytes, maxInsns,
       ...(stream ? { consoleOut: stream.put } : {}),
       ...(args.disk !== undefined ? { disk: new FileDisk(args.disk) } : {}),
@@ -48,30 +50,54 @@ export function runBoot(args: BootArgs): number {
   } finally {
     stream?.flush();
   }
-  const outcome = describeStop(result.stop);
+  const message = stopMessage(result.stop);
   const c = result.counters;
   if (args.json) {
     process.stdout.write(JSON.stringify({
       guest: guest.build, technique: args.technique, workload: guest.workload.name, params: guest.params,
-      ramBytes, stop: result.stop, exitCode: outcome.exitCode, message: outcome.message,
+      preset, ramBytes, stop: result.stop, exitCode: result.exitCode, message,
       result: findResultLine(result.console, guest.workload.name) ?? null,
       console: result.console, counters: c,
+      ...(result.breakdown ? { breakdown: result.breakdown, exits: result.exits } : {}),
     }, null, 2) + '\n');
-    return outcome.exitCode;
+    return result.exitCode;
   }
-  if (outcome.message) process.stderr.write(`pvlab boot: ${outcome.message}\n`);
+  if (message) process.stderr.write(`pvlab boot: ${message}\n`);
   const traps = Object.entries(c.traps).sort((a, b) => b[1] - a[1]);
   const w = (n: number): string => n.toLocaleString('en-US');
   process.stderr.write([
     '',
-    `── ${guest.workload.name} · ${guest.build} guest · ${args.technique} ──`,
+    `── ${guest.workload.name} · ${guest.build} guest · ${args.technique} · preset ${preset.name} ──`,
     `instructions   ${w(c.instructions.total)}  (user ${w(c.instructions.user)}, kernel ${w(c.instructions.kernel)}, firmware ${w(c.instructions.firmware)})`,
     `sim. cycles    ${w(c.cycles)}  (idle ${w(c.idleCycles)})`,
     `traps          ${traps.length ? traps.map(([k, v]) => `${k} ${w(v)}`).join(', ') : 'none'}`,
+    ...(result.exits ? [`exits          ${exitSummary(result.exits, w)}`] : []),
+    ...(result.breakdown ? [`cycles by      ${Object.entries(result.breakdown).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${w(v)}`).join(', ')}`] : []),
     `TLB misses     ${w(c.tlbMisses)}  (${w(c.pteReads)} PTE reads)`,
-    `exit           ${result.stop.kind === 'power-off' ? `status ${result.stop.code}` : result.stop.kind}`,
+    `exit           ${result.stop.kind === 'shutdown' ? `status ${result.stop.code}` : result.stop.kind}`,
     '',
   ].join('\n'));
-  if (result.stop.kind !== 'power-off' && outcome.exitCode === 0) throw new UserError(`guest stopped unexpectedly: ${result.stop.kind}`);
-  return outcome.exitCode;
+  return result.exitCode;
+}
+
+function exitSummary(exits: Record<string, number>, w: (n: number) => string): string {
+  const list = Object.entries(exits).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const total = list.reduce((n, [, v]) => n + v, 0);
+  return list.length ? `${w(total)}: ${list.map(([k, v]) => `${k} ${w(v)}`).join(', ')}` : 'none';
+}
+
+/** What to tell the user about a stop that is not a clean shutdown. */
+export function stopMessage(stop: VmStopReason): string | null {
+  switch (stop.kind) {
+    case 'shutdown': return null;
+    case 'reboot': return 'the guest asked for a reboot; pvlab stops there';
+    case 'powered-off': return 'the VM was powered off';
+    case 'waiting-forever': return `the guest waits (wfi) at pc=0x${stop.pc.toString(16).padStart(8, '0')} for an interrupt that can never come`;
+    case 'insn-limit': return `stopped at the instruction limit, pc=0x${stop.pc.toString(16).padStart(8, '0')} (use --max-insns to allow more)`;
+    case 'error': return `the VM stopped: ${stop.message}`;
+    default: {
+      const never: never = stop;
+      throw new Error(`unhandled stop ${JSON.stringify(never)}`);
+    }
+  }
 }

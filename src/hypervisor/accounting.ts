@@ -1,0 +1,53 @@
+/**
+ * Per-VM accounting: where a VM's simulated cycles went, and how many exits of each kind it
+ * took. The categories are the cycle breakdown every report charts.
+ */
+
+export const CYCLE_CATEGORIES = [
+  'guestUser', 'guestKernel', 'worldSwitch', 'emulation', 'shadowPaging', 'devices', 'sbi', 'hypercalls', 'idle',
+] as const;
+export type CycleCategory = (typeof CYCLE_CATEGORIES)[number];
+
+/** What an exit turned out to be, once handled. A closed set: every handler returns one. */
+export const EXIT_KINDS = [
+  /** A trapped csrr/csrw/csrs/csrc (or immediate form) emulated on the virtual CSRs. */
+  'csr',
+  /** sret emulated: back to the guest's virtual U or S mode. */
+  'sret',
+  /** sfence.vma emulated: shadow page tables flushed. */
+  'sfence',
+  /** wfi emulated: the vCPU waits for a virtual interrupt. */
+  'wfi',
+  /** An SBI call served by the hypervisor (ecall from the guest kernel). */
+  'sbi',
+  /** A hypercall (paravirtual guests). */
+  'hypercall',
+  /** A hidden page fault: a shadow page-table entry filled, the instruction re-executed. */
+  'shadow-fill',
+  /** A device register access decoded and emulated. */
+  'mmio',
+  /** A system call from guest user mode, reflected to the guest kernel. */
+  'reflect-syscall',
+  /** A page fault that is the guest's own, reflected to the guest kernel. */
+  'reflect-page-fault',
+  /** Any other guest exception reflected (illegal instruction, misaligned, breakpoint…). */
+  'reflect-exception',
+  /** The vCPU stopped to deliver a virtual interrupt (timer, device). */
+  'interrupt',
+] as const;
+export type ExitKind = (typeof EXIT_KINDS)[number];
+
+export class VmAccounting {
+  readonly cycles: Record<CycleCategory, number> = Object.fromEntries(CYCLE_CATEGORIES.map((c) => [c, 0])) as Record<CycleCategory, number>;
+  readonly exits: Record<ExitKind, number> = Object.fromEntries(EXIT_KINDS.map((k) => [k, 0])) as Record<ExitKind, number>;
+  /** Guest instructions by the guest's virtual privilege. */
+  instructions = { user: 0, kernel: 0 };
+
+  totalExits(): number {
+    return EXIT_KINDS.reduce((n, k) => n + this.exits[k], 0);
+  }
+
+  snapshot(): { cycles: Record<CycleCategory, number>; exits: Record<ExitKind, number>; instructions: { user: number; kernel: number } } {
+    return { cycles: { ...this.cycles }, exits: { ...this.exits }, instructions: { ...this.instructions } };
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The cost model: what each kind of event costs in simulated cycles, as named presets
+ * calibrated on published measurements (sources in docs/cost-model.md). Simulated cycles are
+ * what experiments chart; they are deterministic, unlike the host time of this implementation.
+ *
+ * Every run records the fully resolved preset beside its results, so a figure can be
+ * reproduced even after presets are recalibrated.
+ */
+
+export interface CostPreset {
+  /** Name used on the command line and in suites ("p4-vtx", "core2-vtx", "modern-kvm"…). */
+  readonly name: string;
+  /** One line for listings. */
+  readonly description: string;
+  /** Where the numbers come from (full citations in docs/cost-model.md). */
+  readonly source: string;
+
+  // -- the bare machine ----------------------------------------------------------------------
+  /** Hardware trap entry into a handler (pipeline flush, vectoring), native and guest alike. */
+  readonly trapEntry: number;
+  /** xRET back to the interrupted code. */
+  readonly trapReturn: number;
+  /** One memory reference of a page-table walk on a TLB miss. */
+  readonly pteRead: number;
+
+  // -- a VM exit -------------------------------------------------------------------------------
+  /** VM exit + VM entry round trip (world switch), paid by every exit. */
+  readonly vmExitEntry: number;
+  /** Hypervisor work to decode and emulate one trapped privileged instruction. */
+  readonly emulateInstruction: number;
+  /** Hypervisor work to fill one shadow page-table entry on a hidden page fault. */
+  readonly shadowFill: number;
+  /** Hypervisor work to flush shadow state (satp write, sfence.vma), per flush. */
+  readonly shadowFlush: number;
+  /** Hypervisor work to decode a faulting load/store and run the device model, per access. */
+  readonly deviceEmulation: number;
+  /** Extra cost of a device access in a hosted (type-2) hypervisor: the trip out to the
+   *  user-space device model and back. Charged only when `hosted` is true. */
+  readonly hostedDeviceExtra: number;
+  /** Hypervisor work to serve an SBI call. */
+  readonly sbiCall: number;
+  /** Hypervisor work to reflect a trap or interrupt into the guest kernel. */
+  readonly reflect: number;
+  /** Hypervisor work to dispatch one hypercall (paravirt) — excluding what the call does. */
+  readonly hypercall: number;
+  /** Type-2 (hosted, e.g. KVM + QEMU, VMware Workstation) rather than type-1 (Xen, ESX). */
+  readonly hosted: boolean;
+}

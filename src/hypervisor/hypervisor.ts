@@ -1,0 +1,54 @@
+/**
+ * The hypervisor core: the VMs it hosts and the scheduler that runs them on one core,
+ * round-robin in quanta of simulated cycles. Each VM's clock is its own vCPU's cycle counter,
+ * so a VM's behaviour does not depend on who else runs (a deterministic, documented
+ * simplification: no steal time). A waiting VM yields: its clock jumps to its next event while
+ * it consumes no host cycles.
+ */
+import { Vm, VmConfigError, type VmConfig } from './vm.js';
+
+/** Default quantum: 1 ms of the modeled 1 GHz core. */
+export const DEFAULT_QUANTUM_CYCLES = 1_000_000;
+
+export interface HypervisorOptions {
+  quantumCycles?: number;
+}
+
+export interface HypervisorRunLimits {
+  /** Stop each VM that has run this many guest instructions (runaway guard). */
+  maxInsnsPerVm?: number;
+}
+
+export class Hypervisor {
+  readonly vms: Vm[] = [];
+  readonly quantumCycles: number;
+  /** Host cycles spent running VMs (busy cycles, summed over VMs). */
+  hostCycles = 0;
+
+  constructor(opts: HypervisorOptions = {}) {
+    this.quantumCycles = opts.quantumCycles ?? DEFAULT_QUANTUM_CYCLES;
+    if (!(this.quantumCycles >= 1)) throw new VmConfigError(`quantum ${this.quantumCycles} must be at least 1 cycle`);
+  }
+
+  createVm(config: VmConfig): Vm {
+    if (this.vms.some((v) => v.name === config.name)) throw new VmConfigError(`a VM named ${config.name} already exists`);
+    const vm = new Vm(config);
+    this.vms.push(vm);
+    return vm;
+  }
+
+  /** Run every running VM, a quantum at a time in turn, until none is left running. */
+  run(limits: HypervisorRunLimits = {}): void {
+    for (;;) {
+      const running = this.vms.filter((v) => v.state === 'running');
+      if (running.length === 0) return;
+      for (const vm of running) {
+        const busyBefore = vm.cycles - vm.accounting.cycles.idle;
+        const left = limits.maxInsnsPerVm === undefined ? undefined
+          : limits.maxInsnsPerVm - vm.vcpu.hart.retired;
+        vm.runFor(this.quantumCycles, left);
+        this.hostCycles += vm.cycles - vm.accounting.cycles.idle - busyBefore;
+      }
+    }
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * A virtual machine: created from a config, powered on, paused, resumed, reset, powered off —
+ * or shut down by its guest. It owns its guest-physical memory, its device models (the same
+ * classes as the bare board's, instantiated per VM and reached only by emulation), its device
+ * tree, its clock (the vCPU's cycle counter: the VM's own time, overheads included) and its
+ * accounting. State and counters can be read at any time.
+ *
+ * Under a hypervisor there is no firmware: the hypervisor is the SBI (sbi.ts), so the image's
+ * kernel and workload are loaded and the kernel entered directly in virtual S-mode with
+ * a0 = hart id and a1 = the device tree, as the firmware would have.
+ */
+import { Bus } from '../machine/bus.js';
+import { Clint, MemoryDisk, Plic, SifiveTest, Uart16550, VirtioBlk, VirtioMmio, type DiskBackend } from '../machine/devices/index.js';
+import { EventQueue } from '../machine/events.js';
+import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
+import { VIRT } from '../machine/memory-map.js';
+import { DEFAULT_CORE_HZ, DEFAULT_RAM_BYTES } from '../machine/board.js';
+import { MIP } from '../isa/csr.js';
+import { buildImage, KERNEL_BASE, type GuestBuild, type GuestImage } from '../guest/image.js';
+import { DEFAULT_DISK_BYTES } from '../guest/native.js';
+import { VmAccounting } from './accounting.js';
+import type { CostPreset } from './cost-model.js';
+import { GuestMemory } from './guest-memory.js';
+import { Vcpu, type ExitObserver, type VcpuHost } from './vcpu.js';
+
+export interface VmConfig {
+  name: string;
+  /** Only 1 is supported for now. */
+  vcpus?: number;
+  ramBytes?: number;
+  /** Disk behind virtio slot 0: a backend, raw bytes, or false for none (default 4 MiB of zeros). */
+  disk?: DiskBackend | Uint8Array | false;
+  build: GuestBuild;
+  workload: string;
+  params?: Readonly<Record<string, number>>;
+  preset: CostPreset;
+  /** Receives the guest's console output as it is written. */
+  consoleOut?: (byte: number) => void;
+  /** Observer of handled exits (traces). */
+  onExit?: ExitObserver;
+}
+
+export type VmState = 'created' | 'running' | 'paused' | 'stopped';
+
+/** Why a VM stopped. */
+export type VmStopReason =
+  | { kind: 'shutdown'; code: number }
+  | { kind: 'reboot' }
+  | { kind: 'powered-off' }
+  | { kind: 'waiting-forever'; pc: number }
+  | { kind: 'insn-limit'; pc: number }
+  | { kind: 'error'; message: string };
+
+export class VmConfigError extends Error {}
+
+const VTIMER_KEY = 'vtimer';
+
+export class Vm implements VcpuHost {
+  readonly name: string;
+  readonly preset: CostPreset;
+  readonly accounting = new VmAccounting();
+  readonly mem: GuestMemory;
+  readonly events = new EventQueue();
+  readonly vcpu: Vcpu;
+  readonly image: GuestImage;
+  readonly ramBytes: number;
+  readonly onExit: VcpuHost['onExit'];
+  state: VmState = 'created';
+  stopReason: VmStopReason | null = null;
+  fdtAddr = 0;
+  private readonly consoleBytes: number[] = [];
+  private readonly devices = new Bus();
+  private readonly uart: Uart16550;
+  private readonly consoleSink: ((b: number) => void) | undefined;
+
+  constructor(readonly config: VmConfig) {
+    this.name = config.name;
+    if ((config.vcpus ?? 1) !== 1) throw new VmConfigError(`VM ${config.name}: vcpus=${config.vcpus}: only 1 vCPU per VM is supported`);
+    this.ramBytes = config.ramBytes ?? DEFAULT_RAM_BYTES;
+    this.preset = config.preset;
+    this.onExit = config.onExit;
+    this.consoleSink = config.consoleOut;
+    this.image = buildImage({ build: config.build, workload: config.workload, ...(config.params ? { params: config.params } : {}) });
+    this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
+    this.vcpu = new Vcpu(this.mem, this.events, DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, this);
+
+    // The VM's devices: the board's own models, wired to the vCPU's virtual interrupt pins and
+    // to the VM's memory for DMA, at the guest-physical addresses of the virt board.
+    const pins = this.vcpu;
+    const clock = this.vcpu.hart;
+    const plic = new Plic({ harts: [pins] });
+    this.uart = new Uart16550({ irq: plic.irqLine(VIRT.UART0_IRQ), sink: (b) => this.consolePut(b) });
+    this.devices.map(VIRT.TEST_BASE, new SifiveTest({
+      onPowerOff: (e) => this.stop(e.kind === 'reset' ? { kind: 'reboot' } : { kind: 'shutdown', code: e.code }),
+    }));
+    this.devices.map(VIRT.CLINT_BASE, new Clint({ clock, events: this.events, harts: [pins] }));
+    this.devices.map(VIRT.PLIC_BASE, plic);
+    this.devices.map(VIRT.UART0_BASE, this.uart);
+    const disk = config.disk === false ? undefined
+      : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
+      : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
+    for (let slot = 0; slot < VIRT.VIRTIO_COUNT; slot++) {
+      const device = slot === 0 && disk ? new VirtioBlk({ backend: disk }) : undefined;
+      this.devices.map(VIRT.VIRTIO_BASE + slot * VIRT.VIRTIO_STRIDE, new VirtioMmio({
+        ...(device ? { device } : {}), dma: this.mem.bus, irq: plic.irqLine(VIRT.VIRTIO_IRQ + slot),
+        clock, events: this.events, name: `virtio${slot}`,
+      }));
+    }
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  powerOn(): void {
+    if (this.state !== 'created' && this.state !== 'stopped') throw new VmConfigError(`VM ${this.name} is ${this.state}; power it off first`);
+    for (const part of this.image.parts) {
+      if (part.name !== 'firmware') this.mem.load(part.addr, part.bytes);
+    }
+    const fdt = writeFdt(virtBoardTree({
+      ramBase: VIRT.DRAM_BASE, ramBytes: this.ramBytes, harts: 1, timebaseHz: VIRT.TIMEBASE_HZ,
+      virtioSlots: VIRT.VIRTIO_COUNT,
+    }));
+    this.fdtAddr = placeFdt(VIRT.DRAM_BASE, this.ramBytes, fdt.length);
+    this.mem.load(this.fdtAddr, fdt);
+    this.vcpu.reset(KERNEL_BASE, 0, this.fdtAddr);
+    this.stopReason = null;
+    this.state = 'running';
+  }
+
+  pause(): void {
+    if (this.state === 'running') this.state = 'paused';
+  }
+
+  resume(): void {
+    if (this.state === 'paused') this.state = 'running';
+  }
+
+  /** Power off and on again: fresh memory contents, devices and vCPU state. */
+  reset(): void {
+    this.mem.ram.u8.fill(0);
+    this.events.cancel(VTIMER_KEY);
+    this.state = 'stopped';
+    this.powerOn();
+  }
+
+  powerOff(): void {
+    this.stop({ kind: 'powered-off' });
+  }
+
+  private stop(reason: VmStopReason): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.stopReason = reason;
+    this.vcpu.stopped = true;
+    // If the guest is running (a device write from inside the hart), make run() return.
+    this.vcpu.hart.requestStop({ kind: 'budget' });
+  }
+
+  /**
+   * Run this VM until its clock has advanced by `cycles` (a scheduling quantum), it stops, or
+   * it waits with nothing that could wake it. Host errors in a handler stop this VM only.
+   */
+  runFor(cycles: number, maxInsns?: number): void {
+    if (this.state !== 'running') return;
+    try {
+      const r = this.vcpu.runFor(this.vcpu.hart.cycle + cycles, maxInsns);
+      switch (r.kind) {
+        case 'quantum': case 'stopped': break;
+        case 'waiting-forever': this.stop({ kind: 'waiting-forever', pc: r.pc }); break;
+        case 'insn-limit': this.stop({ kind: 'insn-limit', pc: r.pc }); break;
+        default: {
+          const never: never = r;
+          throw new Error(`unhandled vCPU stop ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (e) {
+      this.stop({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** The VM's clock: simulated cycles it has run, including hypervisor overhead and idle time. */
+  get cycles(): number {
+    return this.vcpu.hart.cycle;
+  }
+
+  get console(): string {
+    return Buffer.from(this.consoleBytes).toString('latin1');
+  }
+
+  // ---- VcpuHost ------------------------------------------------------------------------------
+
+  mmioRead(gpa: number, width: 1 | 2 | 4): number | undefined {
+    return this.devices.read(gpa, width);
+  }
+
+  mmioWrite(gpa: number, width: 1 | 2 | 4, value: number): boolean {
+    return this.devices.write(gpa, width, value);
+  }
+
+  isDevice(gpa: number): boolean {
+    return this.devices.find(gpa) !== undefined;
+  }
+
+  consolePut(byte: number): void {
+    this.consoleBytes.push(byte);
+    this.consoleSink?.(byte);
+  }
+
+  consoleGet(): number {
+    return -1;
+  }
+
+  setTimer(mtime: number): void {
+    const hart = this.vcpu.hart;
+    this.vcpu.setPending(MIP.STIP, false);
+    if (hart.mtime() >= mtime) {
+      this.events.cancel(VTIMER_KEY);
+      this.vcpu.setPending(MIP.STIP, true);
+    } else {
+      this.events.schedule(VTIMER_KEY, hart.cycleOfMtime(mtime), () => this.vcpu.setPending(MIP.STIP, true));
+    }
+  }
+
+  systemReset(kind: 'shutdown' | 'reboot', code: number): void {
+    this.stop(kind === 'shutdown' ? { kind: 'shutdown', code } : { kind: 'reboot' });
+  }
+}
