@@ -78,7 +78,7 @@ const sysNs = (nsPerOp(bench, 'syscall N') - nsPerOp(bench, 'syscall 0')) / OPS;
 
 // Guest MIPS between exits: compute (pure user-mode arithmetic) natively and under trap-emulate.
 function mips(technique: 'native' | 'trap-emulate'): { mips: number; exits: number } {
-  const iterations = 40;
+  const iterations = 3_000_000; // ≈ 51 M guest instructions
   const t0 = performance.now();
   const r = runGuest({ technique, build: 'unmodified', workload: 'compute', params: { iterations }, preset, ramBytes: 32 * 1024 * 1024 });
   const ms = performance.now() - t0;

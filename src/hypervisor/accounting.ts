@@ -42,6 +42,13 @@ export class VmAccounting {
   readonly exits: Record<ExitKind, number> = Object.fromEntries(EXIT_KINDS.map((k) => [k, 0])) as Record<ExitKind, number>;
   /** Guest instructions by the guest's virtual privilege. */
   instructions = { user: 0, kernel: 0 };
+  /** Traps the guest saw, by cause name — the same events a native run counts as traps
+   *  (reflected exceptions and interrupts, and SBI calls as ecalls from S). */
+  readonly guestTraps: Record<string, number> = {};
+
+  countGuestTrap(name: string): void {
+    this.guestTraps[name] = (this.guestTraps[name] ?? 0) + 1;
+  }
 
   totalExits(): number {
     return EXIT_KINDS.reduce((n, k) => n + this.exits[k], 0);
@@ -50,4 +57,5 @@ export class VmAccounting {
   snapshot(): { cycles: Record<CycleCategory, number>; exits: Record<ExitKind, number>; instructions: { user: number; kernel: number } } {
     return { cycles: { ...this.cycles }, exits: { ...this.exits }, instructions: { ...this.instructions } };
   }
+
 }

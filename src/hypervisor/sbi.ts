@@ -8,6 +8,7 @@ import {
   SBI_LEGACY_EID_END, SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
 } from '../abi/sbi.js';
 import type { Vcpu } from './vcpu.js';
+import { Cause, causeName } from '../isa/causes.js';
 
 const UINT32 = 0x1_0000_0000;
 const REG = { a0: 10, a1: 11, a6: 16, a7: 17 } as const;
@@ -70,4 +71,6 @@ export function serveSbi(v: Vcpu, host: SbiHost): void {
   if (!legacy) x[REG.a1] = value | 0;
   v.hart.pc = (v.hart.pc + 4) | 0;
   v.charge('sbi', v.host.preset.sbiCall);
+  // Natively this ecall is a trap into the firmware; count it the same way.
+  v.host.accounting.countGuestTrap(causeName(Cause.EnvironmentCallFromS));
 }

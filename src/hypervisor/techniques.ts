@@ -96,8 +96,7 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
       const stop = vm.stopReason ?? { kind: 'error', message: 'VM did not stop' };
       const acc = vm.accounting;
       const hart = vm.vcpu.hart;
-      const traps: Record<string, number> = {};
-      for (const [k, v] of Object.entries(acc.exits)) if (v > 0) traps[`exit:${k}`] = v;
+      const traps = { ...acc.guestTraps };
       return {
         technique: 'trap-emulate', stop, exitCode: exitCodeOf(stop), console: vm.console,
         counters: {

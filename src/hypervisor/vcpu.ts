@@ -6,7 +6,7 @@
  *
  * Traps are delivered to the guest in exactly one place, `reflect()`.
  */
-import { CAUSE_INTERRUPT, Cause, Interrupt } from '../isa/causes.js';
+import { CAUSE_INTERRUPT, Cause, Interrupt, causeName } from '../isa/causes.js';
 import { COUNTEREN, MIP, Priv, SSTATUS, TVEC, type PrivLevel } from '../isa/csr.js';
 import type { InterruptPins } from '../machine/device.js';
 import type { EventQueue } from '../machine/events.js';
@@ -146,6 +146,7 @@ export class Vcpu implements InterruptPins {
     const code = cause & ~CAUSE_INTERRUPT;
     this.hart.pc = ((c.stvec & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base) | 0;
     this.charge('emulation', this.host.preset.reflect);
+    this.host.accounting.countGuestTrap(causeName(cause));
   }
 
   /** The virtual interrupt to take now, if any (pending, enabled, and not masked by SIE). */
