@@ -1,0 +1,486 @@
+/**
+ * Shadow paging for the trap-and-emulate technique (docs/shadow-paging.md).
+ *
+ * The guest kernel and its user programs both run in real U-mode. The guest's Sv32 tables live
+ * in guest RAM and are addressed by guest-physical address; the hardware never walks them. The
+ * hart's real satp points at a shadow root in the hypervisor's private pool instead, and the
+ * shadow tables are filled lazily: a shadow miss is a page-fault exit ("hidden" fault), which
+ * handleFault() answers by walking the guest's table as the guest's MMU would, applying the
+ * guest's permission rules for the guest's virtual privilege, setting the guest's A/D bits, and
+ * installing a 4 KiB shadow leaf — or by telling the caller that the fault is the guest's own
+ * (reflect it), that the guest maps a device (emulate the access), or that the guest maps
+ * something that is neither RAM nor a device (reflect an access fault).
+ *
+ * Shadow contexts. One shadow root per combination of what changes the guest's view of memory:
+ *
+ *   ctx 0        'bare'    guest paging off: identity map of guest RAM
+ *   ctx 1, 2     'user'    guest U-mode, MXR = 0 / 1
+ *   ctx 3 … 6    'kernel'  guest S-mode, (SUM, MXR) = (0,0) (1,0) (0,1) (1,1)
+ *
+ * Roots are allocated on first use and all of them stay valid for one guest satp: switching
+ * between guest user and guest kernel, or toggling SUM/MXR, only re-points the hart (and
+ * flushes its TLB, which is not tagged); it never refills. A guest satp change drops them all.
+ *
+ * Every shadow leaf has U = 1 (the hart is always in U-mode), A = D = 1 (so the hardware walk
+ * never writes the pool), W only if the guest PTE's D is set (so the first write faults and
+ * sets D), and maps one 4 KiB page of guest RAM — never a device, never the pool, never
+ * anything else — so a hostile guest table can name any address and still reach only its RAM.
+ */
+import { Cause } from '../isa/causes.js';
+import { PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, SSTATUS, type PrivLevel } from '../isa/csr.js';
+import type { Hart } from '../machine/hart.js';
+import { Access } from '../machine/mmu.js';
+import { SHADOW_POOL_BASE, type GuestMemory } from './guest-memory.js';
+
+export type ShadowView = 'kernel' | 'user' | 'bare';
+
+export type ShadowResult =
+  /** A shadow entry was installed: re-execute the instruction. */
+  | { kind: 'filled' }
+  /** The guest's own page fault: reflect it (cause 12/13/15, tval = va). */
+  | { kind: 'guest-fault'; cause: number; tval: number }
+  /** The guest maps (or walks its table through) a GPA that is neither RAM nor a device:
+   *  reflect an access fault (cause 1/5/7, tval = va). */
+  | { kind: 'access-fault'; cause: number; tval: number }
+  /** The guest maps a device at `gpa` (full address, page offset included) for a load or
+   *  store: the caller emulates the access. Never mapped, so every access traps. */
+  | { kind: 'mmio'; gpa: number };
+
+export interface ShadowStats {
+  /** Shadow leaves installed (each one a hidden page fault resolved). */
+  fills: number;
+  /** flushAll + flushPage calls, including the flush enter() does on a guest satp change. */
+  flushes: number;
+  /** Guest page-table entries read by the hypervisor's software walks (fills and translate). */
+  guestPteReads: number;
+  /** Times the shadow pool ran out and every shadow table was discarded. */
+  poolResets: number;
+}
+
+/** One valid shadow leaf, as listed by ShadowMmu.mappings() (tests, traces). */
+export interface ShadowMapping {
+  view: ShadowView;
+  sum: boolean;
+  mxr: boolean;
+  va: number;
+  /** Host-physical (= guest-physical) page address. */
+  pa: number;
+  /** PTE flag bits (V R W X U G A D). */
+  flags: number;
+}
+
+// ---- constants ---------------------------------------------------------------------------------
+
+const CTX_BARE = 0;
+const CTX_USER = 1; // + MXR
+const CTX_KERNEL = 3; // + SUM + 2·MXR
+const CONTEXTS = 7;
+const NO_CTX = -1;
+
+const ENTRIES = 1024;
+const VPN_MASK = ENTRIES - 1;
+const LEVEL_SHIFT = 10;
+const MEGA_SHIFT = PAGE_SHIFT + LEVEL_SHIFT;
+const MEGA_OFFSET_MASK = (1 << MEGA_SHIFT) - 1;
+const PAGE_MASK = PAGE_SIZE - 1;
+const PHYS_LIMIT = 2 ** 32;
+const NO_PAGE = -1;
+
+const WALK_PAGE_FAULT = -1;
+const WALK_ACCESS_FAULT = -2;
+
+/** Flags every shadow leaf carries. */
+const LEAF_BASE = PTE.V | PTE.U | PTE.A | PTE.D;
+
+const FILLED: ShadowResult = Object.freeze({ kind: 'filled' }) as ShadowResult;
+
+function pageFaultCause(access: Access): number {
+  return access === Access.Fetch ? Cause.InstructionPageFault
+    : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault;
+}
+
+function accessFaultCause(access: Access): number {
+  return access === Access.Fetch ? Cause.InstructionAccessFault
+    : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault;
+}
+
+function viewOf(ctx: number): ShadowView {
+  return ctx === CTX_BARE ? 'bare' : ctx < CTX_KERNEL ? 'user' : 'kernel';
+}
+
+export class ShadowMmu {
+  readonly stats: ShadowStats = { fills: 0, flushes: 0, guestPteReads: 0, poolResets: 0 };
+
+  private readonly pool: Int32Array;
+  private readonly poolPages: number;
+  /** Pages of the pool handed out (bump allocator; everything is freed at once). */
+  private used = 0;
+  /** Pool byte offset of each context's root page, or NO_PAGE. */
+  private readonly roots = new Int32Array(CONTEXTS).fill(NO_PAGE);
+  /** Per context and VPN[1]: some shadow leaf under it came from a guest megapage. */
+  private readonly megaSlots = new Uint8Array(CONTEXTS * ENTRIES);
+  /** Nothing filled since the last reset (so a guest satp change needs no flush). */
+  private clean = true;
+
+  // The guest state of the last enter().
+  private ctx = NO_CTX;
+  private vsatp = 0;
+  private priv: PrivLevel = Priv.S;
+  private sum = false;
+  private mxr = false;
+  /** The satp value we last wrote to the hart. */
+  private hartSatp = -1;
+
+  // Outputs of guestWalk besides the address.
+  private leafPte = 0;
+  private leafLevel = 0;
+
+  constructor(
+    private readonly mem: GuestMemory,
+    private readonly hart: Hart,
+    private readonly isDevice: (gpa: number) => boolean,
+  ) {
+    this.pool = mem.shadowPool.i32;
+    this.poolPages = mem.shadowPool.size / PAGE_SIZE;
+    if (this.poolPages < 2) throw new Error('the shadow pool needs at least 2 pages (a root and one table)');
+  }
+
+  /** The view the hart is pointed at (undefined before the first enter()). */
+  get view(): ShadowView | undefined {
+    return this.ctx === NO_CTX ? undefined : viewOf(this.ctx);
+  }
+
+  /** Pool pages in use (roots and second-level tables). */
+  get poolPagesUsed(): number {
+    return this.used;
+  }
+
+  // ---- entering the guest --------------------------------------------------------------------
+
+  /**
+   * Point the hart at the shadow root for the guest's current state. Call on every entry into
+   * the guest after vpriv, vsatp, SUM or MXR may have changed; when nothing has, it costs a few
+   * compares. A vsatp different from the last one drops every shadow table (so the satp-write
+   * handler need not call flushAll, and a flushAll it does call is not repeated here). The
+   * hart's real mstatus.MXR must be 0 (shadow leaves encode MXR themselves).
+   */
+  enter(vpriv: PrivLevel, vsatp: number, vsstatus: number): void {
+    if (vpriv !== Priv.S && vpriv !== Priv.U) throw new RangeError(`a guest runs in S or U, not ${vpriv}`);
+    const satp = vsatp >>> 0;
+    const sum = (vsstatus & SSTATUS.SUM) !== 0;
+    const mxr = (vsstatus & SSTATUS.MXR) !== 0;
+    const ctx = (satp >>> 31) !== SATP.MODE_SV32 ? CTX_BARE
+      : vpriv === Priv.U ? CTX_USER + (mxr ? 1 : 0)
+      : CTX_KERNEL + (sum ? 1 : 0) + (mxr ? 2 : 0);
+    const satpChanged = satp !== this.vsatp;
+    if (!satpChanged && ctx === this.ctx && this.hart.csr.satp === this.hartSatp) return; // cheap
+    this.ctx = ctx;
+    this.priv = vpriv;
+    this.sum = sum;
+    this.mxr = mxr;
+    this.vsatp = satp;
+    if (satpChanged && !this.clean) {
+      // Every shadow table was built from the old guest table: drop them all. (Re-creates the
+      // current context's root and points the hart at it.)
+      this.flushAll();
+    } else {
+      this.rootOf(ctx);
+      this.pointHart();
+    }
+  }
+
+  // ---- hidden page faults --------------------------------------------------------------------
+
+  /**
+   * A page-fault (or access-fault) exit from the hart at guest virtual address va, in the
+   * context of the last enter(). Walks the guest's table, sets the guest's A/D bits, and either
+   * installs a shadow leaf ('filled': re-execute the instruction) or says what to reflect or
+   * emulate. Never maps anything but guest RAM.
+   */
+  handleFault(access: Access, va: number): ShadowResult {
+    const ctx = this.requireContext();
+    const v = va >>> 0;
+    let gpa: number;
+    let flags: number;
+    let mega = false;
+    if (ctx === CTX_BARE) {
+      gpa = v;
+      flags = LEAF_BASE | PTE.R | PTE.W | PTE.X;
+    } else {
+      gpa = this.guestWalk(v, access, true);
+      if (gpa === WALK_PAGE_FAULT) return { kind: 'guest-fault', cause: pageFaultCause(access), tval: v };
+      if (gpa === WALK_ACCESS_FAULT) return { kind: 'access-fault', cause: accessFaultCause(access), tval: v };
+      flags = this.shadowFlags(this.leafPte);
+      mega = this.leafLevel > 0;
+    }
+    if (!this.isRamPage(gpa)) return this.outsideRam(access, v, gpa);
+    this.install(ctx, v, gpa, flags, mega);
+    this.stats.fills++;
+    return FILLED;
+  }
+
+  /**
+   * Translate va as the guest's MMU would in the context of the last enter() — for fetching
+   * the trapping instruction or decoding an MMIO access. A pure lookup: no shadow entry, no
+   * A/D update. RAM gives { gpa }; everything else gives the result handleFault would
+   * (a device is { fault: { kind: 'mmio', gpa } } for loads and stores, an access fault for
+   * fetches).
+   */
+  translate(access: Access, va: number): { gpa: number } | { fault: ShadowResult } {
+    const ctx = this.requireContext();
+    const v = va >>> 0;
+    let gpa = v;
+    if (ctx !== CTX_BARE) {
+      gpa = this.guestWalk(v, access, false);
+      if (gpa === WALK_PAGE_FAULT) return { fault: { kind: 'guest-fault', cause: pageFaultCause(access), tval: v } };
+      if (gpa === WALK_ACCESS_FAULT) return { fault: { kind: 'access-fault', cause: accessFaultCause(access), tval: v } };
+    }
+    if (!this.isRamPage(gpa)) return { fault: this.outsideRam(access, v, gpa) };
+    return { gpa };
+  }
+
+  // ---- flushes -------------------------------------------------------------------------------
+
+  /** Guest satp write with a different value, or sfence.vma with rs1 = x0: drop everything. */
+  flushAll(): void {
+    this.stats.flushes++;
+    this.resetPool();
+  }
+
+  /**
+   * sfence.vma with an address: drop the shadow leaves for va in every view; if the guest
+   * mapped va's 4 MiB region with a megapage, drop every piece of it.
+   */
+  flushPage(va: number): void {
+    this.stats.flushes++;
+    const v = va >>> 0;
+    const slot = v >>> MEGA_SHIFT;
+    const vpn0 = (v >>> PAGE_SHIFT) & VPN_MASK;
+    const pool = this.pool;
+    let everything = false;
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const root = this.roots[ctx] as number;
+      if (root === NO_PAGE) continue;
+      const l1 = pool[(root >>> 2) + slot] as number;
+      if ((l1 & PTE.V) === 0) continue;
+      const table = this.tableOffset(l1);
+      if (this.megaSlots[ctx * ENTRIES + slot] !== 0) {
+        // The guest mapped this region with a megapage, which the shadow holds as up to 1024
+        // pieces: a fence of any address in it drops them all.
+        pool.fill(0, table >>> 2, (table >>> 2) + ENTRIES);
+        this.megaSlots[ctx * ENTRIES + slot] = 0;
+        everything = true;
+      } else {
+        pool[(table >>> 2) + vpn0] = 0;
+      }
+    }
+    if (everything) this.hart.translationChanged();
+    else this.hart.tlb.flushPage((v >>> PAGE_SHIFT) | 0);
+  }
+
+  // ---- inspection ----------------------------------------------------------------------------
+
+  /** Every valid shadow leaf of every context (tests, traces; not for hot paths). */
+  mappings(): ShadowMapping[] {
+    const out: ShadowMapping[] = [];
+    const pool = this.pool;
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const root = this.roots[ctx] as number;
+      if (root === NO_PAGE) continue;
+      const k = ctx - CTX_KERNEL;
+      const sum = ctx >= CTX_KERNEL && (k & 1) !== 0;
+      const mxr = ctx >= CTX_KERNEL ? (k & 2) !== 0 : ctx === CTX_USER + 1;
+      for (let slot = 0; slot < ENTRIES; slot++) {
+        const l1 = pool[(root >>> 2) + slot] as number;
+        if ((l1 & PTE.V) === 0) continue;
+        const table = this.tableOffset(l1);
+        for (let i = 0; i < ENTRIES; i++) {
+          const pte = pool[(table >>> 2) + i] as number;
+          if ((pte & PTE.V) === 0) continue;
+          out.push({
+            view: viewOf(ctx), sum, mxr,
+            va: ((slot << MEGA_SHIFT) | (i << PAGE_SHIFT)) >>> 0,
+            pa: (pte >>> PTE.PPN_SHIFT) * PAGE_SIZE,
+            flags: pte & ((1 << PTE.PPN_SHIFT) - 1),
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- the guest's walk ------------------------------------------------------------------------
+
+  /**
+   * Walk the guest's Sv32 table for `va` as the guest's MMU would for the current context.
+   * Returns the GPA (< 2^34), or WALK_PAGE_FAULT / WALK_ACCESS_FAULT. With `update`, sets the
+   * guest PTE's A (and D for stores) in guest memory, as the virt board's hardware does.
+   */
+  private guestWalk(va: number, access: Access, update: boolean): number {
+    let table = (this.vsatp & SATP.PPN) * PAGE_SIZE;
+    for (let level = 1; level >= 0; level--) {
+      const vpn = (va >>> (PAGE_SHIFT + level * LEVEL_SHIFT)) & VPN_MASK;
+      const pteAddr = table + vpn * 4;
+      // Above 4 GiB, or not in guest RAM (a device, the pool, nothing): an access fault. The
+      // explicit limit matters: RAM lookups take addresses modulo 2^32.
+      if (pteAddr >= PHYS_LIMIT) return WALK_ACCESS_FAULT;
+      this.stats.guestPteReads++;
+      const raw = this.mem.read32(pteAddr);
+      if (raw === undefined) return WALK_ACCESS_FAULT;
+      let pte = raw;
+      if ((pte & PTE.V) === 0 || ((pte & PTE.R) === 0 && (pte & PTE.W) !== 0)) return WALK_PAGE_FAULT;
+      const ppn = pte >>> PTE.PPN_SHIFT;
+      if ((pte & (PTE.R | PTE.X)) === 0) {
+        if (level === 0) return WALK_PAGE_FAULT; // a pointer where only leaves may be
+        table = ppn * PAGE_SIZE;
+        continue;
+      }
+      if (!this.permitted(pte, access)) return WALK_PAGE_FAULT;
+      if (level > 0 && (ppn & VPN_MASK) !== 0) return WALK_PAGE_FAULT; // misaligned megapage
+      if (update) {
+        const want = PTE.A | (access === Access.Store ? PTE.D : 0);
+        if ((pte & want) !== want) {
+          pte = (pte | want) >>> 0;
+          this.mem.write32(pteAddr, pte);
+        }
+      }
+      this.leafPte = pte;
+      this.leafLevel = level;
+      return level > 0
+        ? (ppn >>> LEVEL_SHIFT) * 2 ** MEGA_SHIFT + (va & MEGA_OFFSET_MASK)
+        : ppn * PAGE_SIZE + (va & PAGE_MASK);
+    }
+    return WALK_PAGE_FAULT;
+  }
+
+  /** The guest's permission rule for `access` at its virtual privilege (SUM, MXR applied). */
+  private permitted(pte: number, access: Access): boolean {
+    const user = (pte & PTE.U) !== 0;
+    if (this.priv === Priv.U && !user) return false;
+    if (this.priv === Priv.S && user && (access === Access.Fetch || !this.sum)) return false;
+    switch (access) {
+      case Access.Fetch: return (pte & PTE.X) !== 0;
+      case Access.Load: return (pte & PTE.R) !== 0 || (this.mxr && (pte & PTE.X) !== 0);
+      case Access.Store: return (pte & PTE.W) !== 0;
+    }
+  }
+
+  /**
+   * Shadow leaf flags for a guest leaf in the current context: everything the guest may do at
+   * its virtual privilege, except stores before the guest's D bit is set.
+   */
+  private shadowFlags(pte: number): number {
+    const user = (pte & PTE.U) !== 0;
+    const s = this.priv === Priv.S;
+    // (A leaf the guest cannot use at all here never reaches this: the walk faulted.)
+    let flags = LEAF_BASE;
+    if ((pte & PTE.R) !== 0 || (this.mxr && (pte & PTE.X) !== 0)) flags |= PTE.R;
+    if ((pte & PTE.W) !== 0 && (pte & PTE.D) !== 0) flags |= PTE.W;
+    if ((pte & PTE.X) !== 0 && !(s && user)) flags |= PTE.X;
+    return flags;
+  }
+
+  // ---- where a GPA leads -----------------------------------------------------------------------
+
+  /** Whether the 4 KiB page holding `gpa` (< 2^34) is guest RAM. */
+  private isRamPage(gpa: number): boolean {
+    return gpa >= this.mem.ramBase && gpa < this.mem.ramBase + this.mem.ramBytes;
+  }
+
+  /** A GPA that is not RAM: a device access to emulate, or an access fault. Instructions are
+   *  fetched only from RAM, and the pool is never a device, whatever isDevice says. */
+  private outsideRam(access: Access, va: number, gpa: number): ShadowResult {
+    if (gpa < PHYS_LIMIT && access !== Access.Fetch && !this.isPool(gpa) && this.isDevice(gpa)) {
+      return { kind: 'mmio', gpa };
+    }
+    return { kind: 'access-fault', cause: accessFaultCause(access), tval: va };
+  }
+
+  private isPool(gpa: number): boolean {
+    return gpa >= SHADOW_POOL_BASE && gpa < SHADOW_POOL_BASE + this.poolPages * PAGE_SIZE;
+  }
+
+  // ---- the shadow tables -----------------------------------------------------------------------
+
+  /** Install a 4 KiB shadow leaf va → the page holding gpa in context ctx. */
+  private install(ctx: number, va: number, gpa: number, flags: number, mega: boolean): void {
+    // The one place a shadow leaf is written: it must map guest RAM and nothing else.
+    if (!this.isRamPage(gpa)) throw new Error(`shadow paging: refusing to map 0x${gpa.toString(16)}`);
+    const slot = va >>> MEGA_SHIFT;
+    let root = this.rootOf(ctx);
+    let l1 = this.pool[(root >>> 2) + slot] as number;
+    if ((l1 & PTE.V) === 0) {
+      let table = this.allocPage();
+      if (table === NO_PAGE) {
+        // Out of pool: start over, the current root first, and carry on with this fill.
+        this.stats.poolResets++;
+        this.resetPool();
+        root = this.rootOf(ctx);
+        table = this.allocPage() as number; // a pool has at least 2 pages
+      }
+      l1 = (((SHADOW_POOL_BASE + table) >>> PAGE_SHIFT) << PTE.PPN_SHIFT) | PTE.V;
+      this.pool[(root >>> 2) + slot] = l1;
+    }
+    const table = this.tableOffset(l1);
+    const ppn = Math.floor(gpa / PAGE_SIZE);
+    this.pool[(table >>> 2) + ((va >>> PAGE_SHIFT) & VPN_MASK)] = (ppn << PTE.PPN_SHIFT) | flags;
+    if (mega) this.megaSlots[ctx * ENTRIES + slot] = 1;
+    this.clean = false;
+    // An upgrade (W after the guest's first write) leaves nothing stale, but be exact anyway.
+    if (ctx === this.ctx) this.hart.tlb.flushPage((va >>> PAGE_SHIFT) | 0);
+  }
+
+  /** Pool offset of a context's root, allocating it (and re-pointing the hart) if needed. */
+  private rootOf(ctx: number): number {
+    let root = this.roots[ctx] as number;
+    if (root !== NO_PAGE) return root;
+    root = this.allocPage();
+    if (root === NO_PAGE) {
+      this.stats.poolResets++;
+      this.resetPool(); // allocates the current context's root
+      root = this.roots[ctx] as number;
+      if (root !== NO_PAGE) return root;
+      root = this.allocPage();
+    }
+    this.roots[ctx] = root;
+    if (ctx === this.ctx) this.pointHart();
+    return root;
+  }
+
+  private pointHart(): void {
+    const root = this.roots[this.ctx] as number;
+    const satp = ((SATP.MODE_SV32 << 31) | ((SHADOW_POOL_BASE + root) >>> PAGE_SHIFT)) | 0;
+    this.hart.csr.satp = satp;
+    this.hartSatp = satp;
+    this.hart.translationChanged();
+  }
+
+  private allocPage(): number {
+    if (this.used >= this.poolPages) return NO_PAGE;
+    return this.used++ * PAGE_SIZE;
+  }
+
+  private tableOffset(l1: number): number {
+    return (l1 >>> PTE.PPN_SHIFT) * PAGE_SIZE - SHADOW_POOL_BASE;
+  }
+
+  /** Discard every shadow table; re-create the current root so the hart's satp stays valid. */
+  private resetPool(): void {
+    this.pool.fill(0, 0, (this.used * PAGE_SIZE) >>> 2);
+    this.used = 0;
+    this.roots.fill(NO_PAGE);
+    this.megaSlots.fill(0);
+    this.clean = true;
+    if (this.ctx !== NO_CTX) {
+      this.roots[this.ctx] = this.allocPage();
+      this.pointHart();
+    } else {
+      this.hart.translationChanged();
+    }
+  }
+
+  private requireContext(): number {
+    if (this.ctx === NO_CTX) throw new Error('ShadowMmu: enter() was never called');
+    return this.ctx;
+  }
+}
