@@ -50,6 +50,7 @@ function runExits(mode: number, iterations: number): { exits: number; cycles: nu
     mmioRead: () => undefined, mmioWrite: () => false, isDevice: () => false,
     consolePut: () => {}, consoleGet: () => -1, setTimer: () => {},
     systemReset: () => { done = true; vcpu.stopped = true; },
+    guestStuck: (m) => { throw new Error(m); },
   };
   const vcpu: Vcpu = new Vcpu(mem, new EventQueue(), DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, host);
   vcpu.reset(KERNEL_BASE, 0, 0);

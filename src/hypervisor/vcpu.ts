@@ -30,6 +30,8 @@ export interface VcpuHost extends SbiHost {
   mmioRead(gpa: number, width: 1 | 2 | 4): number | undefined;
   mmioWrite(gpa: number, width: 1 | 2 | 4, value: number): boolean;
   isDevice(gpa: number): boolean;
+  /** The guest can never make progress (trap loop): stop the VM with this reason. */
+  guestStuck(message: string): void;
   /** Observer for traces (pvlab trace): called after each exit is handled. */
   onExit?: ExitObserver | undefined;
 }
@@ -43,6 +45,10 @@ export type VcpuStop =
   | { kind: 'stopped' }
   | { kind: 'waiting-forever'; pc: number }
   | { kind: 'insn-limit'; pc: number };
+
+/** Consecutive reflections of one exception onto the handler's own first instruction that
+ *  count as a guest that can never make progress. */
+export const GUEST_TRAP_LOOP_LIMIT = 64;
 
 /** Supervisor interrupts in the order the spec takes them: SEI, SSI, STI. */
 const S_INTERRUPT_PRIORITY = [Interrupt.SupervisorExternal, Interrupt.SupervisorSoftware, Interrupt.SupervisorTimer] as const;
@@ -58,6 +64,11 @@ export class Vcpu implements InterruptPins {
   /** Set by the VM when it stops (shutdown, error): the loop returns at the next exit. */
   stopped = false;
   private retiredMark = 0;
+  private pteReadMark = 0;
+  /** Guest trap-loop detection (see reflect()). */
+  private lastReflectTarget = -1;
+  private lastReflectCause = -1;
+  private reflectRepeat = 0;
   private untilCycle = 0;
   private inRun = false;
 
@@ -86,6 +97,9 @@ export class Vcpu implements InterruptPins {
     this.waiting = false;
     this.stopped = false;
     this.retiredMark = this.hart.retired;
+    this.pteReadMark = this.hart.walkStats.pteReads;
+    this.reflectRepeat = 0;
+    this.lastReflectTarget = -1;
     this.shadow.flushAll();
   }
 
@@ -115,13 +129,16 @@ export class Vcpu implements InterruptPins {
   private attribute(): void {
     const n = this.hart.retired - this.retiredMark;
     this.retiredMark = this.hart.retired;
+    // The hardware walks of the shadow tables on TLB misses are the guest's own memory time.
+    const walks = (this.hart.walkStats.pteReads - this.pteReadMark) * this.host.preset.pteRead;
+    this.pteReadMark = this.hart.walkStats.pteReads;
     const acc = this.host.accounting;
     if (this.vpriv === Priv.U) {
       acc.instructions.user += n;
-      acc.cycles.guestUser += n;
+      acc.cycles.guestUser += n + walks;
     } else {
       acc.instructions.kernel += n;
-      acc.cycles.guestKernel += n;
+      acc.cycles.guestKernel += n + walks;
     }
   }
 
@@ -147,6 +164,20 @@ export class Vcpu implements InterruptPins {
     this.hart.pc = ((c.stvec & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base) | 0;
     this.charge('emulation', this.host.preset.reflect);
     this.host.accounting.countGuestTrap(causeName(cause));
+
+    // A guest whose trap handler faults on its own first instruction, with the same cause,
+    // again and again (no handler installed, or it was overwritten) will never make progress:
+    // the hypervisor stops that VM — on real hardware, a triple fault.
+    if (!isInterrupt && epc === this.lastReflectTarget && cause === this.lastReflectCause) {
+      if (++this.reflectRepeat >= GUEST_TRAP_LOOP_LIMIT) {
+        this.host.guestStuck(`the guest kernel takes ${causeName(cause)} at its own trap handler ` +
+          `(pc 0x${(epc >>> 0).toString(16).padStart(8, '0')}, stvec 0x${(c.stvec >>> 0).toString(16)}) over and over`);
+      }
+    } else {
+      this.reflectRepeat = 0;
+    }
+    this.lastReflectCause = cause;
+    this.lastReflectTarget = this.hart.pc;
   }
 
   /** The virtual interrupt to take now, if any (pending, enabled, and not masked by SIE). */

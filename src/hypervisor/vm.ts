@@ -32,6 +32,9 @@ export interface VmConfig {
   disk?: DiskBackend | Uint8Array | false;
   build: GuestBuild;
   workload: string;
+  /** A ready-made guest image instead of building one from build/workload/params (tests,
+   *  custom kernels). Its firmware part, if any, is not loaded: the hypervisor is the SBI. */
+  image?: GuestImage;
   params?: Readonly<Record<string, number>>;
   preset: CostPreset;
   /** Receives the guest's console output as it is written. */
@@ -80,7 +83,8 @@ export class Vm implements VcpuHost {
     this.preset = config.preset;
     this.onExit = config.onExit;
     this.consoleSink = config.consoleOut;
-    this.image = buildImage({ build: config.build, workload: config.workload, ...(config.params ? { params: config.params } : {}) });
+    this.image = config.image ??
+      buildImage({ build: config.build, workload: config.workload, ...(config.params ? { params: config.params } : {}) });
     this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
     this.vcpu = new Vcpu(this.mem, this.events, DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, this);
 
@@ -218,6 +222,10 @@ export class Vm implements VcpuHost {
     } else {
       this.events.schedule(VTIMER_KEY, hart.cycleOfMtime(mtime), () => this.vcpu.setPending(MIP.STIP, true));
     }
+  }
+
+  guestStuck(message: string): void {
+    this.stop({ kind: 'error', message });
   }
 
   systemReset(kind: 'shutdown' | 'reboot', code: number): void {
