@@ -162,7 +162,9 @@ export class Vcpu implements InterruptPins {
     const base = c.stvec & ~TVEC.MODE;
     const code = cause & ~CAUSE_INTERRUPT;
     this.hart.pc = ((c.stvec & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base) | 0;
-    this.charge('emulation', this.host.preset.reflect);
+    // The hypervisor's work to reflect, plus the trap entry the guest's hardware would have
+    // paid had the trap gone straight to it (docs/cost-model.md).
+    this.charge('emulation', this.host.preset.reflect + this.host.preset.trapEntry);
     this.host.accounting.countGuestTrap(causeName(cause));
 
     // A guest whose trap handler faults on its own first instruction, with the same cause,

@@ -95,10 +95,10 @@ export function runTrace(args: TraceArgs): number {
     for (const r of records) process.stdout.write(JSON.stringify(r) + '\n');
     return 0;
   }
-  process.stdout.write(`${'#'.padStart(4)}  ${'vm cycle'.padStart(12)}  pc        priv  exit                 instruction                      handled as          → next\n`);
+  process.stdout.write(`${'#'.padStart(4)}  ${'vm cycle'.padStart(12)}  pc        priv  exit                         instruction                      handled as          → next\n`);
   for (const r of records) {
     const exit = `${r.reason}${r.detail ? ` ${r.detail}` : ''}`;
-    process.stdout.write(`${String(r.n).padStart(4)}  ${String(r.cycle).padStart(12)}  ${hex(r.pc)}  ${r.priv}     ${exit.padEnd(20)} ${r.instruction.padEnd(32)} ${r.result.padEnd(19)} ${r.next}\n`);
+    process.stdout.write(`${String(r.n).padStart(4)}  ${String(r.cycle).padStart(12)}  ${hex(r.pc)}  ${r.priv}     ${exit.padEnd(28)} ${r.instruction.padEnd(32)} ${r.result.padEnd(19)} ${r.next}\n`);
   }
   if (records.length < limit) process.stdout.write(`(the VM stopped after ${records.length} exits: ${JSON.stringify(vm.stopReason)})\n`);
   return 0;
