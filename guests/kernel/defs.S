@@ -30,20 +30,13 @@
 # Memory layout (see docs/kernel.md for the picture)
 # ---------------------------------------------------------------------------------------------
 
-# User programs are linked at USER_BASE (src/guest/image.ts); page 0 stays unmapped so that
-# null-pointer accesses fault.
-.ifndef USER_BASE
-  .equ USER_BASE, 0x00010000
-.endif
-
-# User addresses are those below RAM: the kernel identity-maps RAM (and the devices it
-# drives) into the same page tables, supervisor-only.
-.equ USER_TOP, VIRT_DRAM_BASE
+# User programs are linked at USER_BASE, user addresses end at USER_TOP (below RAM, which the
+# kernel identity-maps supervisor-only into the same page tables), and the stack has
+# USER_STACK_PAGES: all from the generated gen/user-abi.S (src/abi/user-abi.ts).
 
 # The user stack grows down from USER_STACK_TOP (the page above it is an unmapped guard); its
 # pages are demand-zero, mapped on first touch, down to USER_STACK_LIMIT.
 .equ USER_STACK_TOP, USER_TOP - PAGE_SIZE
-.equ USER_STACK_PAGES, 256                        # 1 MiB
 .equ USER_STACK_LIMIT, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE
 
 # The heap (sbrk) starts at the page after the program image and may grow up to, but not

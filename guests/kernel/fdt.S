@@ -10,17 +10,7 @@
 # "memory@<address>"; that node's `reg` property holds <address, size> in those many cells.
 # All values are big-endian; RISC-V is little-endian, so words are assembled byte by byte.
 
-.ifndef FDT_MAGIC
-  .equ FDT_MAGIC, 0xd00dfeed            # header: the first word of every device tree
-  .equ FDT_HDR_MAGIC, 0                 # header field offsets
-  .equ FDT_HDR_OFF_DT_STRUCT, 8
-  .equ FDT_HDR_OFF_DT_STRINGS, 12
-  .equ FDT_BEGIN_NODE, 1                # structure-block tokens
-  .equ FDT_END_NODE, 2
-  .equ FDT_PROP, 3
-  .equ FDT_NOP, 4
-  .equ FDT_END, 9
-.endif
+# FDT_MAGIC, the header offsets FDT_HDR_* and the tokens come from gen/fdt.S.
 .equ FDT_CELL_SIZE, 4
 .equ FDT_PROP_HEADER_SIZE, 2 * FDT_CELL_SIZE    # len, nameoff
 .equ FDT_DEFAULT_ADDRESS_CELLS, 2               # when the root does not say (spec 2.3.5)

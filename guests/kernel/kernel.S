@@ -24,6 +24,8 @@
 .include "../include/gen/virt.S"
 .include "../include/gen/sbi.S"
 .include "../include/gen/syscalls.S"
+.include "../include/gen/user-abi.S"
+.include "../include/gen/fdt.S"
 
 .include "defs.S"         # kernel-wide constants, memory layout and structure layouts
 .include "pvops.S"        # THE privileged-operation layer (macros only)

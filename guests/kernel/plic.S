@@ -7,9 +7,6 @@
 # All register accesses go through PV_MMIO_*; the rest of the kernel reaches this file only
 # through PV_EXTERNAL_INTR (and PV_DEVICES_INIT).
 
-.ifndef PLIC_CONTEXT_SUPERVISOR
-  .equ PLIC_CONTEXT_SUPERVISOR, 1       # within a hart's pair: 0 = M-mode, 1 = S-mode
-.endif
 .equ PLIC_REG_SIZE, 4                   # priority and enable registers are 32-bit words
 .equ PLIC_DEVICE_PRIORITY, 1            # every source the same priority, above threshold 0
 .equ PLIC_ENABLED_SOURCES, (1 << VIRT_UART0_IRQ) | (1 << VIRT_VIRTIO_IRQ)

@@ -13,17 +13,18 @@
  * `user_image_size`. The guest build (unmodified or paravirt) is the assembler define
  * BUILD_PARAVIRT (0 or 1), which selects the kernel's pv-ops layer.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { assemble, flatImage, type AsmResult } from '../asm/index.js';
 import { PAGE_SIZE } from '../isa/csr.js';
 import { guestPath, packageRoot } from './paths.js';
-import { resolveParams, workloadByName } from './workloads.js';
+import { GUEST_LAYOUT } from '../abi/user-abi.js';
+import { WORKLOADS, resolveParams, workloadByName } from './workloads.js';
 
-export const FIRMWARE_BASE = 0x8000_0000;
-export const KERNEL_BASE = 0x8020_0000;
+export const FIRMWARE_BASE = GUEST_LAYOUT.FIRMWARE_BASE;
+export const KERNEL_BASE = GUEST_LAYOUT.KERNEL_BASE;
 /** Where user programs are linked (virtual address of their first byte). */
-export const USER_BASE = 0x0001_0000;
+export const USER_BASE = GUEST_LAYOUT.USER_BASE;
 
 export const GUEST_BUILDS = ['unmodified', 'paravirt'] as const;
 export type GuestBuild = (typeof GUEST_BUILDS)[number];
@@ -100,6 +101,9 @@ export function buildImage(opts: ImageOptions): GuestImage {
   const defines = { BUILD_PARAVIRT: opts.build === 'paravirt' ? 1 : 0 };
   const firmware = assembleGuest(join('firmware', 'firmware.S'), FIRMWARE_BASE);
   const kernel = assembleGuest(join('kernel', 'kernel.S'), KERNEL_BASE, defines);
+  if (!WORKLOADS.some((w) => w.name === opts.workload) && !existsSync(guestPath(workloadSource(opts.workload)))) {
+    workloadByName(opts.workload); // throws: unknown workload, with the near miss
+  }
   const user = assembleGuest(workloadSource(opts.workload), USER_BASE);
 
   const fw = flatImage(firmware);
@@ -119,14 +123,20 @@ export function buildImage(opts: ImageOptions): GuestImage {
     patchWord(kbytes, at - kn.base, value);
   }
 
-  // Workload: its parameters, validated against the catalog (unknown names and values out of
-  // range are refused there, with suggestions), then written into the image by symbol.
+  // Workload: its parameters, written into the image by symbol. A catalog workload's are
+  // validated there first (unknown names and values out of range are refused, with
+  // suggestions); any other program under guests/user/ (the kernel's own test programs) has
+  // its given parameters patched by symbol alone.
   const ubytes = us.bytes.slice();
-  const params = resolveParams(workloadByName(opts.workload), opts.params);
+  const cataloged = WORKLOADS.find((w) => w.name === opts.workload);
+  const params = cataloged ? resolveParams(cataloged, opts.params) : { ...opts.params };
   for (const [name, value] of Object.entries(params)) {
     const at = symbol(user, name);
     if (at === undefined || at < us.base || at + 4 > us.base + us.bytes.length) {
       throw new ImageError(`${workloadSource(opts.workload)} declares no parameter word ${name}`);
+    }
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+      throw new ImageError(`parameter ${name}=${value} of ${opts.workload} must be a whole number in 0..2^32-1`);
     }
     patchWord(ubytes, at - us.base, value);
   }

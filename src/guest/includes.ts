@@ -13,7 +13,7 @@ import {
 } from '../isa/csr.js';
 import { VIRT } from '../machine/memory-map.js';
 import { CLINT } from '../machine/devices/clint.js';
-import { PLIC, PLIC_CONTEXTS_PER_HART } from '../machine/devices/plic.js';
+import { PLIC, PLIC_CONTEXT, PLIC_CONTEXTS_PER_HART } from '../machine/devices/plic.js';
 import { FCR, IER, IIR, LCR, LSR, MCR, UART_REG } from '../machine/devices/uart16550.js';
 import { FINISHER, FINISHER_CODE_SHIFT, TEST_FINISHER } from '../machine/devices/test-device.js';
 import {
@@ -28,6 +28,10 @@ import {
   SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
 } from '../abi/sbi.js';
 import { SYSCALLS, SYS_ERR } from '../abi/syscalls.js';
+import { GUEST_LAYOUT, USER_EXIT, USER_FD } from '../abi/user-abi.js';
+import {
+  FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_HEADER, FDT_LAST_COMP_VERSION, FDT_MAGIC, FDT_NOP, FDT_PROP, FDT_VERSION,
+} from '../machine/fdt.js';
 
 type Table = Readonly<Record<string, unknown>>;
 
@@ -99,6 +103,7 @@ function virt(): string {
     { comment: 'finisher commands; a FAIL carries its exit code above FINISHER_CODE_SHIFT', prefix: 'FINISHER_', table: { ...FINISHER, CODE_SHIFT: FINISHER_CODE_SHIFT } },
     { comment: 'CLINT register offsets', prefix: 'CLINT_', table: CLINT },
     { comment: 'PLIC register offsets', prefix: 'PLIC_', table: { ...PLIC, CONTEXTS_PER_HART: PLIC_CONTEXTS_PER_HART } },
+    { comment: "a hart's PLIC contexts (context = hart * PLIC_CONTEXTS_PER_HART + this)", prefix: 'PLIC_CONTEXT_', table: PLIC_CONTEXT },
     { comment: 'NS16550A register offsets', prefix: 'UART_', table: UART_REG },
     { comment: 'UART IER bits', prefix: 'UART_IER_', table: IER },
     { comment: 'UART IIR values', prefix: 'UART_IIR_', table: IIR },
@@ -147,6 +152,22 @@ function syscalls(): string {
   ]);
 }
 
+function userAbi(): string {
+  return render('user-abi.S', 'Guest memory layout and user ABI (src/abi/user-abi.ts).', [
+    { comment: 'where the firmware, kernel and user programs live', prefix: '', table: GUEST_LAYOUT },
+    { comment: 'file descriptors (the console)', prefix: 'FD_', table: USER_FD },
+    { comment: 'exit statuses', prefix: 'EXIT_', table: USER_EXIT },
+  ]);
+}
+
+function fdt(): string {
+  return render('fdt.S', 'Flattened device tree format, devicetree specification v0.4 §5 (src/machine/fdt.ts).', [
+    { comment: 'header magic and versions', prefix: '', table: { FDT_MAGIC, FDT_VERSION, FDT_LAST_COMP_VERSION } },
+    { comment: 'header field offsets', prefix: 'FDT_HDR_', table: FDT_HEADER },
+    { comment: 'structure-block tokens', prefix: '', table: { FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END } },
+  ]);
+}
+
 /** File name → contents, for guests/include/gen/. */
 export function generatedIncludes(): Map<string, string> {
   return new Map([
@@ -154,5 +175,7 @@ export function generatedIncludes(): Map<string, string> {
     ['virt.S', virt()],
     ['sbi.S', sbi()],
     ['syscalls.S', syscalls()],
+    ['user-abi.S', userAbi()],
+    ['fdt.S', fdt()],
   ]);
 }

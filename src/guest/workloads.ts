@@ -20,6 +20,8 @@
  */
 import { didYouMean } from '../asm/suggest.js';
 import { PAGE_SHIFT } from '../isa/csr.js';
+import { GUEST_LAYOUT, USER_EXIT, USER_FD } from '../abi/user-abi.js';
+import { VIRTIO_BLK_SECTOR_SIZE } from '../machine/devices/virtio-blk.js';
 
 /** Values of a workload's parameters by name. */
 export type WorkloadParams = Readonly<Record<string, number>>;
@@ -59,16 +61,16 @@ export interface Workload {
 
 export class WorkloadError extends Error {}
 
-// ---- the user ABI facts the workloads rely on (mirrors guests/user/lib/abi.S; a test checks) --
+// ---- the user ABI facts the workloads rely on (src/abi/user-abi.ts; a test checks the guest) --
 
 export const USER_ABI = {
   /** The first process (the workload) has this pid. */
   FIRST_PID: 1,
-  FD_STDOUT: 1,
-  EXIT_STATUS_MASK: 0x7f,
-  SECTOR_SIZE: 512,
-  USER_MMAP_BASE: 0x4000_0000,
-  USER_MMAP_SIZE: 0x1000_0000,
+  FD_STDOUT: USER_FD.STDOUT,
+  EXIT_STATUS_MASK: USER_EXIT.STATUS_MASK,
+  SECTOR_SIZE: VIRTIO_BLK_SECTOR_SIZE,
+  USER_MMAP_BASE: GUEST_LAYOUT.USER_MMAP_BASE,
+  USER_MMAP_SIZE: GUEST_LAYOUT.USER_MMAP_SIZE,
 } as const;
 
 // ---- the checksum and generators, exactly as guests/user/lib/macros.S and the programs ------

@@ -75,7 +75,21 @@ export const FDT_END_NODE = 0x2;
 export const FDT_PROP = 0x3;
 export const FDT_NOP = 0x4;
 export const FDT_END = 0x9;
-const HEADER_BYTES = 40;
+/** Byte offsets of the header's fields (devicetree spec §5.2), and its size. */
+export const FDT_HEADER = {
+  MAGIC: 0,
+  TOTALSIZE: 4,
+  OFF_DT_STRUCT: 8,
+  OFF_DT_STRINGS: 12,
+  OFF_MEM_RSVMAP: 16,
+  VERSION: 20,
+  LAST_COMP_VERSION: 24,
+  BOOT_CPUID_PHYS: 28,
+  SIZE_DT_STRINGS: 32,
+  SIZE_DT_STRUCT: 36,
+  SIZE: 40,
+} as const;
+const HEADER_BYTES = FDT_HEADER.SIZE;
 const RSVMAP_ALIGN = 8;
 const TOKEN_ALIGN = 4;
 const CELL_BYTES = 4;

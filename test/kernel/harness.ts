@@ -13,9 +13,7 @@ import { MemoryDisk } from '../../src/machine/devices/disk.js';
 import { placeFdt, virtBoardFdt } from '../../src/machine/fdt.js';
 import type { HartStop } from '../../src/machine/hart.js';
 import { VIRT } from '../../src/machine/memory-map.js';
-import { flatImage } from '../../src/asm/index.js';
-import { assembleGuest, buildImage, USER_BASE, workloadSource, type GuestImage } from '../../src/guest/image.js';
-import { WORKLOADS } from '../../src/guest/workloads.js';
+import { buildImage, type GuestImage } from '../../src/guest/image.js';
 import { imageToElf } from '../../src/guest/image-elf.js';
 
 export const MIB = 1024 * 1024;
@@ -39,25 +37,7 @@ export interface KernelBootOptions {
  * patched by symbol.
  */
 export function buildTestImage(workload: string, params: Record<string, number> = {}): GuestImage {
-  if (WORKLOADS.some((w) => w.name === workload)) return buildImage({ build: 'unmodified', workload, params });
-  const base = buildImage({ build: 'unmodified', workload: (WORKLOADS[0] as { name: string }).name });
-  const [firmware, kernel, placed] = base.parts as [GuestImage['parts'][0], GuestImage['parts'][0], GuestImage['parts'][0]];
-  const asm = assembleGuest(workloadSource(workload), USER_BASE);
-  const user = flatImage(asm).bytes.slice();
-  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const at = (a: typeof asm, name: string): number => {
-    const s = a.symbols.find((x) => x.name === name);
-    if (!s) throw new Error(`${workload} has no symbol ${name}`);
-    return s.value >>> 0;
-  };
-  for (const [name, value] of Object.entries(params)) view(user).setUint32(at(asm, name) - USER_BASE, value >>> 0, true);
-  const kbytes = kernel.bytes.slice();
-  view(kbytes).setUint32(at(kernel.asm, 'user_image_size') - kernel.addr, user.length, true);
-  return {
-    entry: base.entry,
-    params: { ...params },
-    parts: [firmware, { ...kernel, bytes: kbytes }, { name: 'user', source: workloadSource(workload), addr: placed.addr, bytes: user, asm }],
-  };
+  return buildImage({ build: 'unmodified', workload, params });
 }
 
 export class KernelRun {

@@ -48,6 +48,10 @@
 .equ PLIC_CLAIM_COMPLETE, 4
 .equ PLIC_CONTEXTS_PER_HART, 2
 
+# a hart's PLIC contexts (context = hart * PLIC_CONTEXTS_PER_HART + this)
+.equ PLIC_CONTEXT_MACHINE, 0
+.equ PLIC_CONTEXT_SUPERVISOR, 1
+
 # NS16550A register offsets
 .equ UART_RBR, 0
 .equ UART_THR, 0

@@ -13,6 +13,7 @@
     .include "../../include/gen/syscalls.S"     # SYS_* numbers, error codes
     .include "../../include/gen/riscv.S"        # PAGE_SIZE, PAGE_SHIFT
     .include "../../include/gen/virt.S"         # VIRTIO_BLK_SECTOR_SIZE
+    .include "../../include/gen/user-abi.S"     # USER_BASE, USER_MMAP_*, FD_*, EXIT_*
     .include "abi.S"                            # user-level ABI: fds, exit statuses, layout
     .include "syscall.S"                        # sys_* wrapper macros
     .include "macros.S"                         # param, load_param, ck_fold, check_*, print_param

@@ -44,6 +44,11 @@ export const PLIC = {
 
 /** Contexts per hart: M-mode then S-mode. */
 export const PLIC_CONTEXTS_PER_HART = 2;
+/** A hart's contexts, in QEMU virt's order: context 2h is hart h's M-mode, 2h + 1 its S-mode. */
+export const PLIC_CONTEXT = {
+  MACHINE: 0,
+  SUPERVISOR: 1,
+} as const;
 /** QEMU virt implements 7 priority levels (3 WARL bits). */
 export const PLIC_DEFAULT_PRIORITY_BITS = 3;
 
