@@ -29,6 +29,7 @@ import {
 } from '../abi/sbi.js';
 import { SYSCALLS, SYS_ERR } from '../abi/syscalls.js';
 import { GUEST_LAYOUT, USER_EXIT, USER_FD } from '../abi/user-abi.js';
+import { HYPERCALLS, PV_ARG, PV_BLK, PV_EVENT, PV_EXT, PV_MMU_UPDATE, PV_MULTICALL, PV_RING, PV_SHARED } from '../abi/hypercalls.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_HEADER, FDT_LAST_COMP_VERSION, FDT_MAGIC, FDT_NOP, FDT_PROP, FDT_VERSION,
 } from '../machine/fdt.js';
@@ -168,6 +169,22 @@ function fdt(): string {
   ]);
 }
 
+function hypercalls(): string {
+  const numbers: Record<string, number> = {};
+  for (const h of HYPERCALLS) numbers[h.name] = h.number;
+  return render('hypercalls.S', 'The paravirtual interface: hypercalls, shared info page, block ring (src/abi/hypercalls.ts).', [
+    { comment: 'SBI extension id of the PV interface (a7)', prefix: '', table: { PV_EXT } },
+    { comment: 'hypercall numbers (a6)', prefix: 'HC_', table: numbers },
+    { comment: 'special argument values', prefix: 'PV_', table: PV_ARG },
+    { comment: 'shared info page offsets', prefix: 'PV_SHARED_', table: PV_SHARED },
+    { comment: 'event channels (bits of the shared events word)', prefix: 'PV_EVENT_', table: PV_EVENT },
+    { comment: 'MMU_UPDATE entry layout', prefix: 'PV_MMU_UPDATE_', table: PV_MMU_UPDATE },
+    { comment: 'MULTICALL entry layout', prefix: 'PV_MULTICALL_', table: PV_MULTICALL },
+    { comment: 'block ring layout', prefix: 'PV_RING_', table: PV_RING },
+    { comment: 'block operations and statuses', prefix: 'PV_BLK_', table: PV_BLK },
+  ]);
+}
+
 /** File name → contents, for guests/include/gen/. */
 export function generatedIncludes(): Map<string, string> {
   return new Map([
@@ -177,5 +194,6 @@ export function generatedIncludes(): Map<string, string> {
     ['syscalls.S', syscalls()],
     ['user-abi.S', userAbi()],
     ['fdt.S', fdt()],
+    ['hypercalls.S', hypercalls()],
   ]);
 }
