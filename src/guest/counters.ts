@@ -14,6 +14,8 @@ export interface RunCounters {
   /** TLB misses (page-table walks) and page-table entries read by them. */
   tlbMisses: number;
   pteReads: number;
+  /** VM exits (0 on the bare machine). */
+  exits: number;
 }
 
 /** a − b, field by field (trap causes missing on one side count as 0). */
@@ -34,6 +36,7 @@ export function subtractCounters(a: RunCounters, b: RunCounters): RunCounters {
     traps,
     tlbMisses: a.tlbMisses - b.tlbMisses,
     pteReads: a.pteReads - b.pteReads,
+    exits: a.exits - b.exits,
   };
 }
 
@@ -53,5 +56,6 @@ export function scaleCounters(c: RunCounters, n: number): RunCounters {
     traps,
     tlbMisses: c.tlbMisses / n,
     pteReads: c.pteReads / n,
+    exits: c.exits / n,
   };
 }

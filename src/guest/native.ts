@@ -101,6 +101,7 @@ export function runNative(opts: NativeOptions): NativeResult {
       traps: traps.counts,
       tlbMisses: hart.tlb.misses,
       pteReads: hart.walkStats.pteReads,
+      exits: 0,
     },
     image,
     fdtAddr,

@@ -102,7 +102,7 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
         counters: {
           instructions: { total: hart.retired, firmware: 0, kernel: acc.instructions.kernel, user: acc.instructions.user },
           cycles: hart.cycle, idleCycles: hart.idleCycles, traps,
-          tlbMisses: hart.tlb.misses, pteReads: hart.walkStats.pteReads,
+          tlbMisses: hart.tlb.misses, pteReads: hart.walkStats.pteReads, exits: acc.totalExits(),
         },
         breakdown: { ...acc.cycles }, exits: { ...acc.exits },
       };
