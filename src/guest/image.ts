@@ -34,6 +34,9 @@ export interface ImageOptions {
   workload: string;
   /** Workload parameters by symbol name (e.g. { iterations: 1000 }). */
   params?: Readonly<Record<string, number>>;
+  /** Kernel parameters by symbol name (e.g. { pv_mmu_batch: 16 }): words of the kernel
+   *  patched the same way; a name the kernel does not define is an error. */
+  kernelParams?: Readonly<Record<string, number>>;
 }
 
 export interface ImagePart {
@@ -51,6 +54,8 @@ export interface GuestImage {
   parts: ImagePart[];
   /** Every parameter's value in effect (catalog defaults, overridden by the options). */
   params: Record<string, number>;
+  /** The kernel parameters patched in (only those given). */
+  kernelParams?: Record<string, number>;
 }
 
 export class ImageError extends Error {}
@@ -122,6 +127,21 @@ export function buildImage(opts: ImageOptions): GuestImage {
     if (at === undefined) throw new ImageError(`guests/kernel/kernel.S defines no symbol ${name}`);
     patchWord(kbytes, at - kn.base, value);
   }
+  // Kernel parameters (the paravirt build's batch sizes…), by symbol, like the workload's.
+  const kernelParams = { ...opts.kernelParams };
+  for (const [name, value] of Object.entries(kernelParams)) {
+    if (name === 'user_image_addr' || name === 'user_image_size') {
+      throw new ImageError(`kernel parameter ${name} is set by the image builder, not by the caller`);
+    }
+    const at = symbol(kernel, name);
+    if (at === undefined || at < kn.base || at + 4 > kn.base + kn.bytes.length) {
+      throw new ImageError(`guests/kernel/kernel.S (${opts.build} build) declares no kernel parameter word ${name}`);
+    }
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+      throw new ImageError(`kernel parameter ${name}=${value} must be a whole number in 0..2^32-1`);
+    }
+    patchWord(kbytes, at - kn.base, value);
+  }
 
   // Workload: its parameters, written into the image by symbol. A catalog workload's are
   // validated there first (unknown names and values out of range are refused, with
@@ -144,6 +164,7 @@ export function buildImage(opts: ImageOptions): GuestImage {
   return {
     entry: FIRMWARE_BASE,
     params,
+    ...(opts.kernelParams ? { kernelParams } : {}),
     parts: [
       { name: 'firmware', source: join('firmware', 'firmware.S'), addr: fw.base, bytes: fw.bytes, asm: firmware },
       { name: 'kernel', source: join('kernel', 'kernel.S'), addr: kn.base, bytes: kbytes, asm: kernel },

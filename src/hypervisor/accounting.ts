@@ -45,9 +45,17 @@ export class VmAccounting {
   /** Traps the guest saw, by cause name — the same events a native run counts as traps
    *  (reflected exceptions and interrupts, and SBI calls as ecalls from S). */
   readonly guestTraps: Record<string, number> = {};
+  /** Hypercalls performed, by name (src/abi/hypercalls.ts; 'unknown' for a number not in the
+   *  table): each direct call once and each call inside a MULTICALL once, so the `hypercall`
+   *  exits are fewer than these when the guest batches. */
+  readonly hypercalls: Record<string, number> = {};
 
   countGuestTrap(name: string): void {
     this.guestTraps[name] = (this.guestTraps[name] ?? 0) + 1;
+  }
+
+  countHypercall(name: string): void {
+    this.hypercalls[name] = (this.hypercalls[name] ?? 0) + 1;
   }
 
   totalExits(): number {

@@ -88,6 +88,9 @@ const NO_PAGE = -1;
 
 const WALK_PAGE_FAULT = -1;
 const WALK_ACCESS_FAULT = -2;
+/** A store the guest's table allows to a page the hypervisor write-protects (a pinned page
+ *  table of a paravirtual guest): the guest's own store page fault. */
+const WALK_WRITE_PROTECTED = -3;
 
 /** Flags every shadow leaf carries. */
 const LEAF_BASE = PTE.V | PTE.U | PTE.A | PTE.D;
@@ -121,6 +124,13 @@ export class ShadowMmu {
   private readonly megaSlots = new Uint8Array(CONTEXTS * ENTRIES);
   /** Nothing filled since the last reset (so a guest satp change needs no flush). */
   private clean = true;
+  /**
+   * Pages the guest may not write, whatever its own tables say (the paravirtual interface's
+   * pinned page tables, which change only through validated MMU_UPDATE hypercalls): consulted
+   * at every fill, so no shadow leaf ever maps such a page writable, and a store to it is the
+   * guest's own store page fault. null: nothing is write-protected (trap-and-emulate).
+   */
+  isWriteProtected: ((gpa: number) => boolean) | null = null;
 
   // The guest state of the last enter().
   private ctx = NO_CTX;
@@ -206,14 +216,16 @@ export class ShadowMmu {
     if (ctx === CTX_BARE) {
       gpa = v;
       flags = LEAF_BASE | PTE.R | PTE.W | PTE.X;
+      if (access === Access.Store && this.writeProtected(gpa)) return { kind: 'guest-fault', cause: Cause.StorePageFault, tval: v };
     } else {
       gpa = this.guestWalk(v, access, true);
-      if (gpa === WALK_PAGE_FAULT) return { kind: 'guest-fault', cause: pageFaultCause(access), tval: v };
+      if (gpa === WALK_PAGE_FAULT || gpa === WALK_WRITE_PROTECTED) return { kind: 'guest-fault', cause: pageFaultCause(access), tval: v };
       if (gpa === WALK_ACCESS_FAULT) return { kind: 'access-fault', cause: accessFaultCause(access), tval: v };
       flags = this.shadowFlags(this.leafPte);
       mega = this.leafLevel > 0;
     }
     if (!this.isRamPage(gpa)) return this.outsideRam(access, v, gpa);
+    if ((flags & PTE.W) !== 0 && this.writeProtected(gpa)) flags &= ~PTE.W;
     this.install(ctx, v, gpa, flags, mega);
     this.stats.fills++;
     return FILLED;
@@ -278,6 +290,35 @@ export class ShadowMmu {
     else this.hart.tlb.flushPage((v >>> PAGE_SHIFT) | 0);
   }
 
+  /**
+   * The page holding `gpa` became write-protected (a paravirtual guest pinned it as a page
+   * table): drop W from every shadow leaf that maps it, in every view, and the hart's TLB with
+   * them. Later fills consult isWriteProtected. Returns how many leaves lost W.
+   */
+  revokeWrite(gpa: number): number {
+    const target = Math.floor(gpa / PAGE_SIZE);
+    const pool = this.pool;
+    let n = 0;
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const root = this.roots[ctx] as number;
+      if (root === NO_PAGE) continue;
+      for (let slot = 0; slot < ENTRIES; slot++) {
+        const l1 = pool[(root >>> 2) + slot] as number;
+        if ((l1 & PTE.V) === 0) continue;
+        const base = this.tableOffset(l1) >>> 2;
+        for (let i = base; i < base + ENTRIES; i++) {
+          const leaf = pool[i] as number;
+          if ((leaf & PTE.W) !== 0 && (leaf >>> PTE.PPN_SHIFT) === target) {
+            pool[i] = leaf & ~PTE.W;
+            n++;
+          }
+        }
+      }
+    }
+    if (n > 0) this.hart.translationChanged();
+    return n;
+  }
+
   // ---- inspection ----------------------------------------------------------------------------
 
   /** Every valid shadow leaf of every context (tests, traces; not for hot paths). */
@@ -337,6 +378,11 @@ export class ShadowMmu {
       }
       if (!this.permitted(pte, access)) return WALK_PAGE_FAULT;
       if (level > 0 && (ppn & VPN_MASK) !== 0) return WALK_PAGE_FAULT; // misaligned megapage
+      const gpa = level > 0
+        ? (ppn >>> LEVEL_SHIFT) * 2 ** MEGA_SHIFT + (va & MEGA_OFFSET_MASK)
+        : ppn * PAGE_SIZE + (va & PAGE_MASK);
+      // A store to a write-protected page faults before it can mark the guest's PTE dirty.
+      if (update && access === Access.Store && this.writeProtected(gpa)) return WALK_WRITE_PROTECTED;
       if (update) {
         const want = PTE.A | (access === Access.Store ? PTE.D : 0);
         if ((pte & want) !== want) {
@@ -346,9 +392,7 @@ export class ShadowMmu {
       }
       this.leafPte = pte;
       this.leafLevel = level;
-      return level > 0
-        ? (ppn >>> LEVEL_SHIFT) * 2 ** MEGA_SHIFT + (va & MEGA_OFFSET_MASK)
-        : ppn * PAGE_SIZE + (va & PAGE_MASK);
+      return gpa;
     }
     return WALK_PAGE_FAULT;
   }
@@ -381,6 +425,10 @@ export class ShadowMmu {
   }
 
   // ---- where a GPA leads -----------------------------------------------------------------------
+
+  private writeProtected(gpa: number): boolean {
+    return this.isWriteProtected !== null && this.isWriteProtected(gpa);
+  }
 
   /** Whether the 4 KiB page holding `gpa` (< 2^34) is guest RAM. */
   private isRamPage(gpa: number): boolean {

@@ -15,7 +15,7 @@ import { Hypervisor } from './hypervisor.js';
 import type { ExitObserver } from './vcpu.js';
 import type { VmStopReason } from './vm.js';
 
-export const TECHNIQUES = ['native', 'trap-emulate'] as const;
+export const TECHNIQUES = ['native', 'trap-emulate', 'paravirt'] as const;
 export type Technique = (typeof TECHNIQUES)[number];
 
 export interface GuestRunOptions {
@@ -23,6 +23,8 @@ export interface GuestRunOptions {
   build: GuestBuild;
   workload: string;
   params?: Readonly<Record<string, number>>;
+  /** Kernel parameters by symbol (the paravirt build's pv_mmu_batch, pv_blk_batch). */
+  kernelParams?: Readonly<Record<string, number>>;
   preset: CostPreset;
   ramBytes?: number;
   disk?: DiskBackend | Uint8Array | false;
@@ -41,6 +43,8 @@ export interface GuestRunResult {
   /** Hypervisor techniques: cycles by category and exits by kind. */
   breakdown?: Record<CycleCategory, number>;
   exits?: Record<ExitKind, number>;
+  /** Paravirt: hypercalls performed, by name (inner multicall calls included). */
+  hypercalls?: Record<string, number>;
 }
 
 /** Exit status for stops that are not a guest shutdown. */
@@ -74,6 +78,7 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
         build: opts.build, workload: opts.workload, maxInsns,
         timing: { trapEntry: p.trapEntry, trapReturn: p.trapReturn, pteRead: p.pteRead },
         ...(opts.params ? { params: opts.params } : {}),
+        ...(opts.kernelParams ? { kernelParams: opts.kernelParams } : {}),
         ...(opts.ramBytes !== undefined ? { ramBytes: opts.ramBytes } : {}),
         ...(opts.disk !== undefined ? { disk: opts.disk } : {}),
         ...(opts.consoleOut ? { consoleOut: opts.consoleOut } : {}),
@@ -81,11 +86,13 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
       const stop = nativeStop(r.stop);
       return { technique: 'native', stop, exitCode: exitCodeOf(stop), console: r.console, counters: r.counters };
     }
-    case 'trap-emulate': {
+    case 'trap-emulate': case 'paravirt': {
+      const technique = opts.technique;
       const hv = new Hypervisor();
       const vm = hv.createVm({
-        name: opts.workload, build: opts.build, workload: opts.workload, preset: opts.preset,
+        name: opts.workload, build: opts.build, workload: opts.workload, preset: opts.preset, technique,
         ...(opts.params ? { params: opts.params } : {}),
+        ...(opts.kernelParams ? { kernelParams: opts.kernelParams } : {}),
         ...(opts.ramBytes !== undefined ? { ramBytes: opts.ramBytes } : {}),
         ...(opts.disk !== undefined ? { disk: opts.disk } : {}),
         ...(opts.consoleOut ? { consoleOut: opts.consoleOut } : {}),
@@ -98,13 +105,14 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
       const hart = vm.vcpu.hart;
       const traps = { ...acc.guestTraps };
       return {
-        technique: 'trap-emulate', stop, exitCode: exitCodeOf(stop), console: vm.console,
+        technique, stop, exitCode: exitCodeOf(stop), console: vm.console,
         counters: {
           instructions: { total: hart.retired, firmware: 0, kernel: acc.instructions.kernel, user: acc.instructions.user },
           cycles: hart.cycle, idleCycles: hart.idleCycles, traps,
           tlbMisses: hart.tlb.misses, pteReads: hart.walkStats.pteReads, exits: acc.totalExits(),
         },
         breakdown: { ...acc.cycles }, exits: { ...acc.exits },
+        ...(technique === 'paravirt' ? { hypercalls: { ...acc.hypercalls } } : {}),
       };
     }
     default: {

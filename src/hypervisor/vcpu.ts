@@ -21,6 +21,9 @@ import { serveSbi, type SbiHost } from './sbi.js';
 import { ShadowMmu } from './shadow-mmu.js';
 import { VirtualCsrs } from './vcsr.js';
 import type { Access } from '../machine/mmu.js';
+import type { DiskBackend } from '../machine/devices/disk.js';
+import { PV_EVENT, PV_EXT } from '../abi/hypercalls.js';
+import { PvInterface } from './pv.js';
 
 /** What a vCPU needs from its VM. */
 export interface VcpuHost extends SbiHost {
@@ -34,6 +37,11 @@ export interface VcpuHost extends SbiHost {
   guestStuck(message: string): void;
   /** Observer for traces (pvlab trace): called after each exit is handled. */
   onExit?: ExitObserver | undefined;
+  /** The paravirtual interface is offered (the `paravirt` technique): ecalls from the guest
+   *  kernel with a7 = PV_EXT are hypercalls rather than SBI calls. */
+  readonly paravirt?: boolean;
+  /** The VM's disk, for the paravirtual block back-end (the one its virtio-blk uses). */
+  readonly disk?: DiskBackend | undefined;
 }
 
 /** Sees each exit once it is handled: `from` is the guest's virtual privilege at the exit. */
@@ -57,6 +65,8 @@ export class Vcpu implements InterruptPins {
   readonly hart: Hart;
   readonly shadow: ShadowMmu;
   readonly vcsr = new VirtualCsrs();
+  /** The paravirtual interface (used only when the host offers it). */
+  readonly pv: PvInterface;
   /** The guest's virtual privilege: S for its kernel, U for its user programs. */
   vpriv: PrivLevel = Priv.S;
   /** The guest executed wfi and no virtual interrupt has arrived since. */
@@ -71,6 +81,8 @@ export class Vcpu implements InterruptPins {
   private reflectRepeat = 0;
   private untilCycle = 0;
   private inRun = false;
+  /** Interrupt lines driven by the VM's devices and virtual timer (setPending). */
+  private lines = 0;
 
   constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VcpuHost) {
     this.hart = new Hart(mem.bus, events, {
@@ -80,6 +92,9 @@ export class Vcpu implements InterruptPins {
     });
     this.hart.exitToHost = true;
     this.shadow = new ShadowMmu(mem, this.hart, (gpa) => host.isDevice(gpa));
+    this.pv = new PvInterface(this);
+    // Pinned page tables of a paravirtual guest are never writable through the shadow.
+    if (host.paravirt) this.shadow.isWriteProtected = (gpa) => this.pv.mmu.isPinned(gpa);
   }
 
   /** Power-on state: the guest kernel's first instruction in virtual S-mode, paging off. */
@@ -93,6 +108,8 @@ export class Vcpu implements InterruptPins {
     this.hart.x[10] = a0;
     this.hart.x[11] = a1;
     this.vcsr.reset();
+    this.lines = 0;
+    this.pv.reset();
     this.vpriv = Priv.S;
     this.waiting = false;
     this.stopped = false;
@@ -110,8 +127,21 @@ export class Vcpu implements InterruptPins {
     // the VM's CLINT and PLIC (context 0) lead nowhere.
     const bit = mipBit & (MIP.SEIP | MIP.STIP | MIP.SSIP);
     if (bit === 0) return;
+    const before = this.lines;
+    this.lines = level ? before | bit : before & ~bit;
+    if (this.lines === before) return;
+    // A paravirtual guest also sees the timer firing as its timer event.
+    if ((bit & MIP.STIP) !== 0 && level) this.pv.raise(PV_EVENT.TIMER);
+    this.updateSip();
+  }
+
+  /**
+   * Recompute the hypervisor-driven pending bits: the device and timer lines, and for a
+   * paravirtual guest SEIP while a device event is pending in its shared page.
+   */
+  updateSip(): void {
     const before = this.vcsr.sipHardware;
-    this.vcsr.sipHardware = level ? before | bit : before & ~bit;
+    this.vcsr.sipHardware = this.lines | (this.pv.active ? this.pv.eventLines() : 0);
     // Inside hart.run() the loop must get control back to deliver it; between runs the loop
     // looks at the virtual pending bits before every entry anyway.
     if (this.vcsr.sipHardware !== before && this.inRun) this.hart.requestStop({ kind: 'budget' });
@@ -158,6 +188,9 @@ export class Vcpu implements InterruptPins {
     if (c.sstatus & SSTATUS.SIE) s |= SSTATUS.SPIE;
     if (this.vpriv === Priv.S) s |= SSTATUS.SPP;
     c.sstatus = s;
+    // A paravirtual guest's callback is entered on the stack its sscratch names (Xen's stack
+    // switch), as the unmodified kernel's own `csrrw sp, sscratch, sp` would have done.
+    if (this.vpriv === Priv.U && this.pv.callback) this.pv.switchStack();
     this.vpriv = Priv.S;
     const base = c.stvec & ~TVEC.MODE;
     const code = cause & ~CAUSE_INTERRUPT;
@@ -202,6 +235,10 @@ export class Vcpu implements InterruptPins {
     const startRetired = hart.retired;
     for (;;) {
       if (this.stopped) return { kind: 'stopped' };
+      if (this.pv.yielded) {
+        this.pv.yielded = false;
+        return { kind: 'quantum' };
+      }
       if (hart.cycle >= untilCycle) return { kind: 'quantum' };
       const left = maxInsns - (hart.retired - startRetired);
       if (left <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
@@ -215,11 +252,20 @@ export class Vcpu implements InterruptPins {
       }
       // A waiting vCPU lets the hart skip simulated time to the next event of its VM.
       hart.waiting = this.waiting;
+      const pv = this.pv.active;
+      if (pv) this.pv.store();
       this.shadow.enter(this.vpriv, this.vcsr.satp, this.vcsr.sstatus);
       this.untilCycle = untilCycle;
       this.inRun = true;
       const stop = hart.run(left, untilCycle);
       this.inRun = false;
+      if (pv) {
+        // What the guest wrote into its shared page while it ran is its virtual CSRs now: a
+        // changed SUM/MXR moves the shadow view before a fault is looked up in it.
+        this.pv.load();
+        this.updateSip();
+        this.shadow.enter(this.vpriv, this.vcsr.satp, this.vcsr.sstatus);
+      }
       this.host.accounting.cycles.idle = hart.idleCycles;
       this.attribute();
       const handled = this.onStop(stop);
@@ -264,7 +310,9 @@ export class Vcpu implements InterruptPins {
         kind = emulatePrivileged(this, exit.insn, exit.pc);
         break;
       case 'ecall':
-        if (this.vpriv === Priv.S) {
+        if (this.vpriv === Priv.S && this.host.paravirt === true && ((this.hart.x[17] as number) >>> 0) === PV_EXT) {
+          kind = this.pv.serve();
+        } else if (this.vpriv === Priv.S) {
           serveSbi(this, this.host);
           kind = 'sbi';
         } else {

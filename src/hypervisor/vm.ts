@@ -36,12 +36,22 @@ export interface VmConfig {
    *  custom kernels). Its firmware part, if any, is not loaded: the hypervisor is the SBI. */
   image?: GuestImage;
   params?: Readonly<Record<string, number>>;
+  /** Kernel parameters by symbol (e.g. the paravirt build's pv_mmu_batch), patched into the
+   *  kernel part of the image. */
+  kernelParams?: Readonly<Record<string, number>>;
+  /** How the hypervisor runs the guest: plain trap-and-emulate (default), or with the
+   *  paravirtual interface offered as well (docs/pv-abi.md). */
+  technique?: VmTechnique;
   preset: CostPreset;
   /** Receives the guest's console output as it is written. */
   consoleOut?: (byte: number) => void;
   /** Observer of handled exits (traces). */
   onExit?: ExitObserver;
 }
+
+/** The hypervisor techniques a VM can use (native is not a VM). */
+export const VM_TECHNIQUES = ['trap-emulate', 'paravirt'] as const;
+export type VmTechnique = (typeof VM_TECHNIQUES)[number];
 
 export type VmState = 'created' | 'running' | 'paused' | 'stopped';
 
@@ -68,6 +78,10 @@ export class Vm implements VcpuHost {
   readonly image: GuestImage;
   readonly ramBytes: number;
   readonly onExit: VcpuHost['onExit'];
+  readonly technique: VmTechnique;
+  readonly paravirt: boolean;
+  /** The VM's disk (behind virtio slot 0, and the paravirtual block back-end), if any. */
+  readonly disk: DiskBackend | undefined;
   state: VmState = 'created';
   stopReason: VmStopReason | null = null;
   fdtAddr = 0;
@@ -83,8 +97,20 @@ export class Vm implements VcpuHost {
     this.preset = config.preset;
     this.onExit = config.onExit;
     this.consoleSink = config.consoleOut;
+    this.technique = config.technique ?? 'trap-emulate';
+    if (!(VM_TECHNIQUES as readonly string[]).includes(this.technique)) {
+      throw new VmConfigError(`VM ${config.name}: technique '${String(this.technique)}' is not one of ${VM_TECHNIQUES.join(', ')}`);
+    }
+    this.paravirt = this.technique === 'paravirt';
     this.image = config.image ??
-      buildImage({ build: config.build, workload: config.workload, ...(config.params ? { params: config.params } : {}) });
+      buildImage({
+        build: config.build, workload: config.workload,
+        ...(config.params ? { params: config.params } : {}),
+        ...(config.kernelParams ? { kernelParams: config.kernelParams } : {}),
+      });
+    this.disk = config.disk === false ? undefined
+      : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
+      : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
     this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
     this.vcpu = new Vcpu(this.mem, this.events, DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, this);
 
@@ -100,9 +126,7 @@ export class Vm implements VcpuHost {
     this.devices.map(VIRT.CLINT_BASE, new Clint({ clock, events: this.events, harts: [pins] }));
     this.devices.map(VIRT.PLIC_BASE, plic);
     this.devices.map(VIRT.UART0_BASE, this.uart);
-    const disk = config.disk === false ? undefined
-      : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
-      : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
+    const disk = this.disk;
     for (let slot = 0; slot < VIRT.VIRTIO_COUNT; slot++) {
       const device = slot === 0 && disk ? new VirtioBlk({ backend: disk }) : undefined;
       this.devices.map(VIRT.VIRTIO_BASE + slot * VIRT.VIRTIO_STRIDE, new VirtioMmio({
@@ -219,6 +243,10 @@ export class Vm implements VcpuHost {
     if (hart.mtime() >= mtime) {
       this.events.cancel(VTIMER_KEY);
       this.vcpu.setPending(MIP.STIP, true);
+    } else if (mtime > Number.MAX_SAFE_INTEGER) {
+      // Beyond 2^53 ticks (all ones means "never", as for the hart's stimecmp): nothing to
+      // schedule, so a guest waiting for it is seen to wait forever.
+      this.events.cancel(VTIMER_KEY);
     } else {
       this.events.schedule(VTIMER_KEY, hart.cycleOfMtime(mtime), () => this.vcpu.setPending(MIP.STIP, true));
     }

@@ -11,10 +11,12 @@ import { COST_PRESETS, DEFAULT_PRESET_NAME, presetByName } from '../../hyperviso
 import { findResultLine } from '../../guest/workloads.js';
 import { ConsoleStream } from '../console.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
+import { GUEST_BUILDS, type GuestBuild } from '../../guest/image.js';
 import { parseCount, parseSize } from '../sizes.js';
 import type { VmStopReason } from '../../hypervisor/vm.js';
 
-export interface BootArgs extends GuestArgs {
+export interface BootArgs extends Omit<GuestArgs, 'guest'> {
+  guest?: string | undefined;
   technique: string;
   preset: string;
   ram: string;
@@ -25,6 +27,8 @@ export interface BootArgs extends GuestArgs {
 
 export function bootBuilder(y: Argv): Argv<BootArgs> {
   return guestOptions(y)
+    // Redefined without a default: the build follows the technique unless given.
+    .option('guest', { type: 'string', choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
     .option('technique', { type: 'string', default: 'native', choices: TECHNIQUES as unknown as string[], describe: 'how the guest runs' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
     .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })
@@ -33,8 +37,13 @@ export function bootBuilder(y: Argv): Argv<BootArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (console, stop, counters) instead' }) as unknown as Argv<BootArgs>;
 }
 
+/** The guest build a technique runs unless --guest says otherwise. */
+export function defaultBuild(technique: string): GuestBuild {
+  return technique === 'paravirt' ? 'paravirt' : 'unmodified';
+}
+
 export function runBoot(args: BootArgs): number {
-  const guest = resolveGuest(args);
+  const guest = resolveGuest({ ...args, guest: args.guest ?? defaultBuild(args.technique) });
   const ramBytes = parseSize('ram', args.ram);
   const maxInsns = parseCount('max-insns', args['max-insns']);
   const stream = args.json ? null : new ConsoleStream();
@@ -59,6 +68,7 @@ export function runBoot(args: BootArgs): number {
       result: findResultLine(result.console, guest.workload.name) ?? null,
       console: result.console, counters: c,
       ...(result.breakdown ? { breakdown: result.breakdown, exits: result.exits } : {}),
+      ...(result.hypercalls ? { hypercalls: result.hypercalls } : {}),
     }, null, 2) + '\n');
     return result.exitCode;
   }
@@ -72,6 +82,7 @@ export function runBoot(args: BootArgs): number {
     `sim. cycles    ${w(c.cycles)}  (idle ${w(c.idleCycles)})`,
     `traps          ${traps.length ? traps.map(([k, v]) => `${k} ${w(v)}`).join(', ') : 'none'}`,
     ...(result.exits ? [`exits          ${exitSummary(result.exits, w)}`] : []),
+    ...(result.hypercalls ? [`hypercalls     ${exitSummary(result.hypercalls, w)}`] : []),
     ...(result.breakdown ? [`cycles by      ${Object.entries(result.breakdown).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${w(v)}`).join(', ')}`] : []),
     `TLB misses     ${w(c.tlbMisses)}  (${w(c.pteReads)} PTE reads)`,
     `exit           ${result.stop.kind === 'shutdown' ? `status ${result.stop.code}` : result.stop.kind}`,

@@ -14,11 +14,16 @@ import type { Vcpu } from '../../hypervisor/vcpu.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
 import { parseCount, parseSize } from '../sizes.js';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
+import { VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/vm.js';
+import { GUEST_BUILDS } from '../../guest/image.js';
+import { HYPERCALLS, PV_EXT } from '../../abi/hypercalls.js';
+import { defaultBuild } from './boot.js';
 import type { PrivLevel } from '../../isa/csr.js';
 
-export const TRACE_TECHNIQUES = ['trap-emulate'] as const;
+export const TRACE_TECHNIQUES = VM_TECHNIQUES;
 
-export interface TraceArgs extends GuestArgs {
+export interface TraceArgs extends Omit<GuestArgs, 'guest'> {
+  guest?: string | undefined;
   technique: string;
   preset: string;
   exits: string;
@@ -28,6 +33,7 @@ export interface TraceArgs extends GuestArgs {
 
 export function traceBuilder(y: Argv): Argv<TraceArgs> {
   return guestOptions(y)
+    .option('guest', { type: 'string', choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
     .option('technique', { type: 'string', default: 'trap-emulate', choices: TRACE_TECHNIQUES as unknown as string[], describe: 'a technique with VM exits' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
     .option('exits', { type: 'string', default: '40', describe: 'how many exits to show' })
@@ -56,11 +62,19 @@ function instructionAt(v: Vcpu, pc: number): number | undefined {
   return 'gpa' in at ? v.mem.read32(at.gpa) : undefined;
 }
 
-function detailOf(exit: Exit): string {
+/** An ecall's a7/a6 survive it (the SBI and hypercalls preserve them): name the hypercall. */
+function hypercallName(v: Vcpu): string {
+  if (((v.hart.x[17] as number) >>> 0) !== PV_EXT) return '';
+  const fn = (v.hart.x[16] as number) >>> 0;
+  return HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}`;
+}
+
+function detailOf(exit: Exit, kind: ExitKind, v: Vcpu): string {
   switch (exit.reason) {
     case 'page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)}`;
     case 'exception': return `cause ${exit.cause} tval=${hex(exit.tval)}`;
-    case 'illegal-instruction': case 'ecall': case 'interrupt': return '';
+    case 'ecall': return kind === 'hypercall' ? hypercallName(v) : '';
+    case 'illegal-instruction': case 'interrupt': return '';
     default: {
       const never: never = exit;
       throw new Error(`unhandled exit ${JSON.stringify(never)}`);
@@ -69,21 +83,21 @@ function detailOf(exit: Exit): string {
 }
 
 export function runTrace(args: TraceArgs): number {
-  const guest = resolveGuest(args);
+  const guest = resolveGuest({ ...args, guest: args.guest ?? defaultBuild(args.technique) });
   const limit = parseCount('exits', args.exits);
   const ramBytes = parseSize('ram', args.ram);
   const records: TraceRecord[] = [];
   const hv = new Hypervisor();
   const vm = hv.createVm({
     name: guest.workload.name, build: guest.build, workload: guest.workload.name, params: guest.params,
-    preset: presetByName(args.preset), ramBytes,
+    preset: presetByName(args.preset), ramBytes, technique: args.technique as VmTechnique,
     onExit: (exit, kind, vcpu, from) => {
       if (records.length >= limit) return;
       const pc = 'pc' in exit ? exit.pc : vcpu.hart.pc;
       const word = exit.reason === 'illegal-instruction' ? exit.insn : exit.reason === 'interrupt' ? undefined : instructionAt(vcpu, pc);
       records.push({
         n: records.length + 1, cycle: vcpu.hart.cycle, pc: pc >>> 0, priv: privName(from), reason: exit.reason,
-        detail: detailOf(exit), instruction: word === undefined ? '' : disassemble(word, pc).replace('\t', ' '),
+        detail: detailOf(exit, kind, vcpu), instruction: word === undefined ? '' : disassemble(word, pc).replace('\t', ' '),
         result: kind, next: `${privName(vcpu.vpriv)} @ ${hex(vcpu.hart.pc)}`,
       });
       if (records.length >= limit) vm.powerOff();
