@@ -79,9 +79,24 @@
 .equ TF_A3, 13 * 4
 .equ TF_A4, 14 * 4
 .equ TF_A5, 15 * 4
+.equ TF_A6, 16 * 4
 .equ TF_A7, 17 * 4
 .equ TF_SSTATUS, 32 * 4
 .equ TF_SIZE, 36 * 4                    # rounded up to keep stacks 16-byte aligned
+
+# Store / load x1 and x3..x31 at their trap-frame slots (xN at N*4) from base; sp (x2) is
+# handled by the caller because it is usually the base. (trap.S saves with them; pvops.S's
+# PV_TRAP_EXIT restores with them.)
+.macro SAVE_REGS base
+        .irp r, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        sw      x\r, \r*4(\base)
+        .endr
+.endm
+.macro RESTORE_REGS base
+        .irp r, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        lw      x\r, \r*4(\base)
+        .endr
+.endm
 
 # ---------------------------------------------------------------------------------------------
 # Saved kernel context: what swtch saves (the callee-saved registers, ra and sp).

@@ -5,13 +5,17 @@
 # store and address-space switch in the kernel is one of the PV_* macros below; no other file
 # contains a privileged instruction. The `unmodified` build (BUILD_PARAVIRT == 0) expands each
 # macro to the real instruction(s), so the kernel is ordinary RISC-V software for the virt
-# board: on a hypervisor those instructions trap and are emulated. The `paravirt` build will
-# expand the same macros to hypercalls and loads/stores of a page shared with the hypervisor,
-# without changing any other file. docs/pv-ops.md describes each op and both expansions.
+# board: on a hypervisor those instructions trap and are emulated. The `paravirt` build
+# (BUILD_PARAVIRT == 1) expands the same macros to hypercalls (src/abi/hypercalls.ts, through
+# gen/hypercalls.S) and loads/stores of a page shared with the hypervisor, and never executes a
+# privileged instruction; its out-of-line half and its drivers are pv.S and pvdrivers.S. No
+# other file changes. docs/pv-ops.md describes each op and both expansions.
 #
 # Conventions every expansion (both builds) must keep:
 #  * Instruction-level ops (CSRs, interrupts, fences, PTEs, MMIO, sret, wfi) change only their
-#    documented outputs; every other register is preserved.
+#    documented outputs; every other register is preserved. A paravirt expansion that needs
+#    scratch registers saves them on the stack: sp must be a valid kernel stack, except for
+#    the loads (PV_READ_*) and the trap-vector ops PV_TRAP_ENTRY and PV_TRAP_EXIT.
 #  * SBI ops are `ecall`s with the SBI convention: arguments in a0/a1, results in a0 (error)
 #    and a1 (value); they clobber a0, a1, a6 and a7 and nothing else.
 #  * Device ops (PV_CONSOLE_*, PV_BLK_*, PV_DEVICES_INIT, PV_EXTERNAL_INTR) are function calls
@@ -20,6 +24,7 @@
 #    between builds.
 #  * PTE stores may be deferred until PV_PTE_COMMIT (a paravirt build batches them into one
 #    hypercall, as Xen's mmu_update); code must not rely on a new mapping before the commit.
+#    A page becomes a page table at PV_PT_ALLOC; before that it is ordinary memory.
 
 .if BUILD_PARAVIRT == 0
 
@@ -68,10 +73,19 @@
 .macro PV_WRITE_SSCRATCH rs             # sscratch <- rs
         csrw    sscratch, \rs
 .endm
-# Exchange reg with sscratch in one step: the first instruction of the trap vector, when no
-# register is free yet.
-.macro PV_SWAP_SSCRATCH reg
-        csrrw   \reg, sscratch, \reg
+
+# The trap vector's first step, when no register is free: from U-mode, sp <- the trap frame
+# of the process that ran (what PV_SET_TRAP_FRAME named), the user's sp left for
+# PV_READ_SSCRATCH, and on to from_user; from S-mode, fall through with every register as it
+# was (sscratch is 0 in the kernel: the swap yields 0 and is undone).
+.macro PV_TRAP_ENTRY from_user
+        csrrw   sp, sscratch, sp
+        bnez    sp, \from_user
+        csrrw   sp, sscratch, sp
+.endm
+# The next trap from U-mode finds the trap frame at rs (the process about to run in U-mode).
+.macro PV_SET_TRAP_FRAME rs
+        csrw    sscratch, \rs
 .endm
 
 # lo:hi <- the 64-bit `time` counter (mtime, timebase ticks). Reads high, low, high again and
@@ -108,7 +122,11 @@
 # Trap return and waiting.
 # ---------------------------------------------------------------------------------------------
 
-.macro PV_SRET                          # return from the trap: pc <- sepc, mode <- sstatus.SPP
+# Return from the trap: restore x1, x3..x31 and then sp from the trap frame at sp, and sret
+# (pc <- sepc, mode <- sstatus.SPP, SIE <- SPIE).
+.macro PV_TRAP_EXIT
+        RESTORE_REGS sp
+        lw      sp, TF_SP(sp)
         sret
 .endm
 .macro PV_WFI                           # wait until an interrupt is pending (enabled in sie)
@@ -164,6 +182,16 @@
         li      a6, SBI_SRST_SYSTEM_RESET
         ecall
 .endm
+# Power off with exit status a0; does not return (if refused: t0, a0, a1, a6, a7 clobbered).
+# SRST carries only a reason: "none" for status 0, "system failure" for any other.
+.macro PV_SHUTDOWN
+        li      t0, SBI_SRST_REASON_NONE
+        beqz    a0, .Lpv_shutdown_\@
+        li      t0, SBI_SRST_REASON_SYSTEM_FAILURE
+.Lpv_shutdown_\@:
+        mv      a0, t0
+        PV_SBI_SHUTDOWN
+.endm
 
 # ---------------------------------------------------------------------------------------------
 # Device registers (memory-mapped I/O), used only by the drivers behind the device ops.
@@ -211,8 +239,395 @@
         call    virtio_blk_capacity
 .endm
 
-.else
+.else   # BUILD_PARAVIRT == 1: the paravirtual expansions
 
-  .error "paravirt build: not written yet"
+# Everything here runs in the guest kernel on pvlab's hypervisor with the PV interface
+# (docs/pv-abi.md): no CSR access (but the unprivileged time counter), no sret, wfi or
+# sfence.vma, no device register. Instead:
+#  * hypercalls: `ecall` with a7 = PV_EXT, a6 = HC_*, arguments a0..a5; a0 = error, a1 = value
+#    (PV_HYPERCALL); every other register preserved;
+#  * the shared info page `pv_shared` (pv.S), registered first thing (PV_DEVICES_INIT): the
+#    virtual sstatus, sie, sip, sepc, scause, stval, sscratch and the event bits, as memory;
+#  * out-of-line helpers in pv.S (pv_*), called with PV_OUTOFLINE: they preserve every
+#    register, and find their arguments on the stack.
+# Scratch registers (t5, t6, and a0/a1/a6/a7 around hypercalls) are saved on the stack, 16
+# bytes at a time; so no macro argument may be t5, t6 or sp where PV_NOT_SCRATCH says so.
+
+# The build's name, for the boot banner.
+.macro PV_BUILD_NAME
+        .asciz  "paravirt"
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Helpers of this branch
+# ---------------------------------------------------------------------------------------------
+
+# A hypercall: function fn, arguments already in a0..a5. Returns a0 = error (SBI_ERR_*),
+# a1 = value; clobbers a0, a1, a6, a7 only.
+.macro PV_HYPERCALL fn
+        li      a7, PV_EXT
+        li      a6, \fn
+        ecall
+.endm
+
+# Assembly-time check that a macro argument is not one of the registers the expansion uses
+# for itself.
+.macro PV_NOT_SCRATCH reg
+  .irp bad, t5, t6, x30, x31, sp, x2
+    .ifc \reg, \bad
+      .error "pvops.S (paravirt): \reg cannot be an argument here (the expansion's scratch register)"
+    .endif
+  .endr
+.endm
+
+# Call an out-of-line helper of pv.S with up to two arguments, which it finds at 0(sp) and
+# 4(sp) on entry. The helper preserves every register; ra is saved here.
+.macro PV_OUTOFLINE fn, arg=zero, arg2=zero
+        addi    sp, sp, -16
+        sw      \arg, 0(sp)
+        sw      \arg2, 4(sp)
+        sw      ra, 8(sp)
+        call    \fn
+        lw      ra, 8(sp)
+        addi    sp, sp, 16
+.endm
+
+# rs -> a word of the shared info page (a plain store).
+.macro PV_SHARED_STORE rs, field
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      \rs, pv_shared + \field, t6
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Supervisor CSRs: words of the shared info page. The hypervisor reads them at every exit and
+# writes its own view before every entry; a trap is delivered into sepc/scause/stval.
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_READ_SSTATUS rd
+        lw      \rd, pv_shared + PV_SHARED_SSTATUS
+.endm
+# A whole new sstatus; if it enables events, one that is pending is taken now.
+.macro PV_WRITE_SSTATUS rs
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      ra, 4(sp)
+        sw      \rs, pv_shared + PV_SHARED_SSTATUS, t6
+        andi    t6, \rs, SSTATUS_SIE
+        beqz    t6, .Lpv_wsstatus_\@
+        call    pv_event_check
+.Lpv_wsstatus_\@:
+        lw      ra, 4(sp)
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+# sstatus |= rs and sstatus &= ~rs: atomic read-modify-writes (amoor/amoand), so an event
+# delivered in between cannot be lost or undone.
+.macro PV_SET_SSTATUS rs
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      ra, 4(sp)
+        la      t6, pv_shared + PV_SHARED_SSTATUS
+        amoor.w zero, \rs, (t6)
+        andi    t6, \rs, SSTATUS_SIE
+        beqz    t6, .Lpv_ssstatus_\@
+        call    pv_event_check
+.Lpv_ssstatus_\@:
+        lw      ra, 4(sp)
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+.macro PV_CLEAR_SSTATUS rs
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t5, 0(sp)
+        sw      t6, 4(sp)
+        la      t5, pv_shared + PV_SHARED_SSTATUS
+        not     t6, \rs
+        amoand.w zero, t6, (t5)
+        lw      t6, 4(sp)
+        lw      t5, 0(sp)
+        addi    sp, sp, 16
+.endm
+.macro PV_READ_SCAUSE rd
+        lw      \rd, pv_shared + PV_SHARED_SCAUSE
+.endm
+.macro PV_READ_STVAL rd
+        lw      \rd, pv_shared + PV_SHARED_STVAL
+.endm
+.macro PV_READ_SEPC rd
+        lw      \rd, pv_shared + PV_SHARED_SEPC
+.endm
+.macro PV_WRITE_SEPC rs                 # read by HC_TRAP_RETURN
+        PV_SHARED_STORE \rs, PV_SHARED_SEPC
+.endm
+# The trap entry point: registered with the hypervisor (Xen's set_callbacks).
+.macro PV_WRITE_STVEC rs
+        PV_OUTOFLINE pv_set_callback, \rs
+.endm
+# Which events the kernel takes; one now enabled and pending is taken now.
+.macro PV_WRITE_SIE rs
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      ra, 4(sp)
+        sw      \rs, pv_shared + PV_SHARED_SIE, t6
+        call    pv_event_check
+        lw      ra, 4(sp)
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+.macro PV_READ_SSCRATCH rd
+        lw      \rd, pv_shared + PV_SHARED_SSCRATCH
+.endm
+.macro PV_WRITE_SSCRATCH rs
+        PV_SHARED_STORE \rs, PV_SHARED_SSCRATCH
+.endm
+
+# The trap vector's first step. The hypervisor enters trap_entry with the trap in the shared
+# page and events masked; from U-mode it has also swapped sp with the shared sscratch (Xen's
+# stack switch), and PV_SET_TRAP_FRAME left there the address of pv_trap_frame, which holds
+# the trap frame. So one spill slot exists below sp either way — the free kernel stack below
+# the kernel's sp, or pv_trap_spill right below pv_trap_frame — and t0 goes there while
+# sstatus.SPP says where the trap came from.
+.macro PV_TRAP_ENTRY from_user
+        sw      t0, -4(sp)
+        lw      t0, pv_shared + PV_SHARED_SSTATUS
+        andi    t0, t0, SSTATUS_SPP
+        bnez    t0, .Lpv_from_kernel_\@
+        lw      sp, 0(sp)                       # from U: the trap frame
+        lw      t0, pv_trap_spill
+        j       \from_user
+.Lpv_from_kernel_\@:
+        lw      t0, -4(sp)
+.endm
+# Before a return to U-mode: pv_trap_frame <- rs, and the shared sscratch (the sp the next
+# trap from U-mode is entered with) <- its address.
+.macro PV_SET_TRAP_FRAME rs
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t5, 0(sp)
+        sw      t6, 4(sp)
+        la      t5, pv_trap_frame
+        sw      \rs, 0(t5)
+        sw      t5, pv_shared + PV_SHARED_SSCRATCH, t6
+        lw      t6, 4(sp)
+        lw      t5, 0(sp)
+        addi    sp, sp, 16
+.endm
+
+# The 64-bit time counter: the unprivileged `time` CSR, readable without an exit (the
+# hypervisor sets [ms]counteren.TM); the same retry on a moved high word as natively.
+.macro PV_READ_TIME lo, hi, tmp
+99:     rdtimeh \hi
+        rdtime  \lo
+        rdtimeh \tmp
+        bne     \hi, \tmp, 99b
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Interrupt enable: the shared sstatus.SIE is the event mask (Xen's evtchn_upcall_mask).
+# Masking is one atomic store, no exit; unmasking checks for an event that became pending
+# while masked (sip & sie) and, only then, asks for its delivery (HC_EVENT_CHECK).
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_IRQ_ENABLE
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      ra, 4(sp)
+        sw      t5, 8(sp)
+        la      t5, pv_shared + PV_SHARED_SSTATUS
+        li      t6, SSTATUS_SIE
+        amoor.w zero, t6, (t5)
+        call    pv_event_check
+        lw      t5, 8(sp)
+        lw      ra, 4(sp)
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+.macro PV_IRQ_DISABLE
+        addi    sp, sp, -16
+        sw      t5, 0(sp)
+        sw      t6, 4(sp)
+        la      t5, pv_shared + PV_SHARED_SSTATUS
+        li      t6, ~SSTATUS_SIE
+        amoand.w zero, t6, (t5)
+        lw      t6, 4(sp)
+        lw      t5, 0(sp)
+        addi    sp, sp, 16
+.endm
+.macro PV_IRQ_SAVE rd
+        PV_NOT_SCRATCH \rd
+        addi    sp, sp, -16
+        sw      t5, 0(sp)
+        sw      t6, 4(sp)
+        la      t5, pv_shared + PV_SHARED_SSTATUS
+        li      t6, ~SSTATUS_SIE
+        amoand.w \rd, t6, (t5)
+        lw      t6, 4(sp)
+        lw      t5, 0(sp)
+        addi    sp, sp, 16
+        andi    \rd, \rd, SSTATUS_SIE
+.endm
+.macro PV_IRQ_RESTORE rs
+        PV_NOT_SCRATCH \rs
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      ra, 4(sp)
+        la      t6, pv_shared + PV_SHARED_SSTATUS
+        amoor.w zero, \rs, (t6)
+        beqz    \rs, .Lpv_irqrestore_\@
+        call    pv_event_check
+.Lpv_irqrestore_\@:
+        lw      ra, 4(sp)
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Trap return and waiting.
+# ---------------------------------------------------------------------------------------------
+
+# The paravirtual sret (Xen's iret): registers from the frame at sp, then HC_TRAP_RETURN, which
+# resumes at the shared sepc in the mode the shared sstatus.SPP names, SIE <- SPIE. The
+# hypercall itself needs a6 and a7: where the ABI has words from which the hypervisor restores
+# them (PV_SHARED_A6/A7), the frame's a6 and a7 are put there first; without them the resumed
+# context finds a7 = PV_EXT and a6 = HC_TRAP_RETURN (docs/pv-ops.md, "Known gaps").
+.macro PV_TRAP_EXIT
+  .ifdef PV_SHARED_A6
+        lw      t0, TF_A6(sp)
+        lw      t1, TF_A7(sp)
+        la      t2, pv_shared
+        sw      t0, PV_SHARED_A6(t2)
+        sw      t1, PV_SHARED_A7(t2)
+  .endif
+        RESTORE_REGS sp
+        lw      sp, TF_SP(sp)
+        PV_HYPERCALL HC_TRAP_RETURN             # does not return here
+.endm
+# Wait until an event is pending and enabled in sie, whatever SIE says (Xen's SCHEDOP_block):
+# the hypervisor runs other VMs meanwhile.
+.macro PV_WFI
+        addi    sp, sp, -16
+        sw      a0, 0(sp)
+        sw      a1, 4(sp)
+        sw      a6, 8(sp)
+        sw      a7, 12(sp)
+        PV_HYPERCALL HC_BLOCK
+        lw      a7, 12(sp)
+        lw      a6, 8(sp)
+        lw      a1, 4(sp)
+        lw      a0, 0(sp)
+        addi    sp, sp, 16
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Memory management: the tables are read-only to the kernel once pinned; every change is a
+# validated update (Xen's direct paging). pv.S keeps the batch.
+# ---------------------------------------------------------------------------------------------
+
+# Append {ptep, pte, no flush} to the batch; submitted when it holds pv_mmu_batch entries.
+.macro PV_SET_PTE ptep, pte
+        PV_OUTOFLINE pv_set_pte, \ptep, \pte
+.endm
+# Submit the batch, if anything is in it: one HC_MMU_UPDATE.
+.macro PV_PTE_COMMIT
+        addi    sp, sp, -16
+        sw      t6, 0(sp)
+        sw      ra, 4(sp)
+        lw      t6, pv_mmu_count
+        beqz    t6, .Lpv_commit_\@
+        call    pv_mmu_flush
+.Lpv_commit_\@:
+        lw      ra, 4(sp)
+        lw      t6, 0(sp)
+        addi    sp, sp, 16
+.endm
+.macro PV_PT_ALLOC pa                   # HC_PIN_TABLE: validated, read-only from now on
+        PV_OUTOFLINE pv_pin_table, \pa
+.endm
+.macro PV_PT_RELEASE pa                 # (batch first) HC_UNPIN_TABLE: writable memory again
+        PV_OUTOFLINE pv_unpin_table, \pa
+.endm
+.macro PV_SWITCH_AS rs                  # (batch first) HC_SET_PT_BASE, which flushes
+        PV_OUTOFLINE pv_switch_as, \rs
+.endm
+.macro PV_FLUSH_TLB_ALL                 # (batch first) HC_TLB_FLUSH(PV_FLUSH_ALL)
+        PV_OUTOFLINE pv_flush_tlb_all
+.endm
+# Folded into the batch as the flush_va of its last entry (the update it follows), so a range
+# of unmaps is one hypercall; with nothing batched, HC_TLB_FLUSH(va).
+.macro PV_FLUSH_TLB_PAGE va
+        PV_OUTOFLINE pv_flush_tlb_page, \va
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# The SBI calls become hypercalls (a0/a1 in, a0/a1/a6/a7 clobbered, as the SBI's).
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_SBI_SET_TIMER                 # timer event at time a1:a0; clears a pending one
+        PV_HYPERCALL HC_SET_TIMER
+.endm
+.macro PV_SBI_PUTCHAR                   # one byte a0, as a one-byte console write
+        la      a1, pv_putchar_byte
+        sb      a0, 0(a1)
+        mv      a0, a1
+        li      a1, 1
+        PV_HYPERCALL HC_CONSOLE_WRITE
+.endm
+.macro PV_SBI_SHUTDOWN                  # a0 = reason: status 0 for "none", 1 for any other
+        addi    a0, a0, -SBI_SRST_REASON_NONE
+        snez    a0, a0
+        PV_HYPERCALL HC_SHUTDOWN
+.endm
+.macro PV_SHUTDOWN                      # exit status a0, whole: HC_SHUTDOWN(status)
+        PV_HYPERCALL HC_SHUTDOWN
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Device registers: none. The paravirt drivers use hypercalls and shared memory only; a
+# driver that still needed a register would not build.
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_MMIO_READ8 rd, base, off
+  .error "paravirt build: no device registers (PV_MMIO_READ8)"
+.endm
+.macro PV_MMIO_WRITE8 rs, base, off
+  .error "paravirt build: no device registers (PV_MMIO_WRITE8)"
+.endm
+.macro PV_MMIO_READ32 rd, base, off
+  .error "paravirt build: no device registers (PV_MMIO_READ32)"
+.endm
+.macro PV_MMIO_WRITE32 rs, base, off
+  .error "paravirt build: no device registers (PV_MMIO_WRITE32)"
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Device operations: the paravirtual drivers of pvdrivers.S.
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_DEVICES_INIT                  # shared info page, block ring
+        call    pv_devices_init
+.endm
+.macro PV_CONSOLE_WRITE                 # one HC_CONSOLE_WRITE for the buffer
+        call    pv_console_write
+.endm
+.macro PV_CONSOLE_READ                  # no input channel in the PV ABI: always 0 bytes
+        call    pv_console_read
+.endm
+.macro PV_EXTERNAL_INTR                 # the device events of the shared page
+        call    pv_external_intr
+.endm
+.macro PV_BLK_RW                        # requests in the block ring, one notify per batch
+        call    pv_blk_rw
+.endm
+.macro PV_BLK_CAPACITY                  # what HC_BLK_SETUP answered
+        call    pv_blk_capacity
+.endm
 
 .endif

@@ -5,23 +5,12 @@
 # interrupts to the device drivers, anything else kills the offending process. A trap taken in
 # the kernel (only interrupts while it idles are expected) is handled on the kernel stack.
 #
-# How trap_entry tells user from kernel: while a process runs in U-mode, sscratch holds its
-# process pointer (= its trap frame); while the kernel runs, sscratch is 0. Swapping sp with
-# sscratch therefore yields either the trap frame (from user) or 0 (from kernel, and the swap
-# is undone). This is the scheme of Linux on RISC-V.
-
-# Store / load x1 and x3..x31 at their trap-frame slots (xN at N*4) from base; sp (x2) is
-# handled by the caller because it is usually the base.
-.macro SAVE_REGS base
-        .irp r, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-        sw      x\r, \r*4(\base)
-        .endr
-.endm
-.macro RESTORE_REGS base
-        .irp r, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-        lw      x\r, \r*4(\base)
-        .endr
-.endm
+# How trap_entry tells user from kernel is the pv-op PV_TRAP_ENTRY's business: natively,
+# while a process runs in U-mode sscratch holds its process pointer (= its trap frame, set by
+# PV_SET_TRAP_FRAME) and while the kernel runs sscratch is 0, so swapping sp with sscratch
+# yields either the trap frame (from user) or 0 (from kernel, and the swap is undone) — the
+# scheme of Linux on RISC-V. The paravirt build gets the same outcome from the hypervisor's
+# stack switch and the shared info page (docs/pv-ops.md).
 
         .text
 
@@ -42,11 +31,9 @@ trap_init:
         .balign 4
         .globl trap_entry
 trap_entry:
-        PV_SWAP_SSCRATCH sp
-        bnez    sp, .Lfrom_user
+        PV_TRAP_ENTRY .Lfrom_user               # from U-mode: sp = the trap frame, to .Lfrom_user
 
-        # From the kernel: put sp back (sscratch is 0 again) and save a frame on its stack.
-        PV_SWAP_SSCRATCH sp
+        # From the kernel: every register as it was; save a frame on its stack.
         addi    sp, sp, -TF_SIZE
         SAVE_REGS sp
         addi    t0, sp, TF_SIZE
@@ -61,20 +48,19 @@ trap_entry:
         PV_WRITE_SEPC t0
         lw      t0, TF_SSTATUS(sp)              # back to S-mode, interrupt enable as it was
         PV_WRITE_SSTATUS t0
-        RESTORE_REGS sp
-        lw      sp, TF_SP(sp)
-        PV_SRET
+        PV_TRAP_EXIT                            # every register from the frame at sp; sret
 
 .Lfrom_user:
-        # sp = the running process = its trap frame; sscratch = the user's sp.
+        # sp = the running process = its trap frame; sscratch = the user's sp. No stack yet: only
+        # pv-ops that need none (loads) until sp is the kernel stack.
         SAVE_REGS sp
         PV_READ_SSCRATCH t0
         sw      t0, TF_SP(sp)
-        PV_WRITE_SSCRATCH zero                  # now in the kernel
         PV_READ_SEPC t0
         sw      t0, TF_EPC(sp)
         mv      a0, sp
         lw      sp, P_KSTACK_TOP(a0)            # the process's kernel stack, empty
+        PV_WRITE_SSCRATCH zero                  # now in the kernel
         call    user_trap
         lw      a0, current_proc
         # fall through
@@ -83,17 +69,16 @@ trap_entry:
 # Also the first return to user mode of every new process (via forkret).
         .globl user_trap_return
 user_trap_return:
+        PV_PTE_COMMIT                           # no page-table update may still be pending
         li      t0, SSTATUS_SPP                 # sret goes to U-mode...
         PV_CLEAR_SSTATUS t0
         li      t0, SSTATUS_SPIE                # ...with interrupts enabled there
         PV_SET_SSTATUS t0
         lw      t0, TF_EPC(a0)
         PV_WRITE_SEPC t0
-        PV_WRITE_SSCRATCH a0                    # the next trap from U finds the frame here
+        PV_SET_TRAP_FRAME a0                    # the next trap from U finds the frame here
         mv      sp, a0
-        RESTORE_REGS sp
-        lw      sp, TF_SP(sp)
-        PV_SRET
+        PV_TRAP_EXIT                            # every register from the frame at sp; sret
 
 # ---------------------------------------------------------------------------------------------
 # user_trap(a0 = process): a trap from U-mode, registers saved. Interrupts are off.

@@ -318,18 +318,14 @@ panic:
         li      a0, EXIT_STATUS_KILLED
         tail    kernel_shutdown
 
-# kernel_shutdown(a0 = status): power the machine off through SBI SRST — reason "none" for
-# status 0, "system failure" otherwise, so that a failing run is visible to whoever started
-# the machine. Never returns.
+# kernel_shutdown(a0 = status): power the machine off with that exit status (natively through
+# SBI SRST: reason "none" for status 0, "system failure" otherwise, so that a failing run is
+# visible to whoever started the machine). Never returns.
         .globl kernel_shutdown
 kernel_shutdown:
-        li      t0, SBI_SRST_REASON_NONE
-        beqz    a0, 1f
-        li      t0, SBI_SRST_REASON_SYSTEM_FAILURE
-1:      mv      a0, t0
-        PV_SBI_SHUTDOWN
-2:      PV_WFI                                  # the firmware refused: wait forever
-        j       2b
+        PV_SHUTDOWN
+1:      PV_WFI                                  # refused: wait forever
+        j       1b
 
         .section .rodata
 msg_panic:

@@ -13,8 +13,14 @@
 # bit. Because kernel addresses equal physical addresses, the kernel reaches any physical page
 # (a page table, a user page) directly.
 #
-# Every page-table store is PV_SET_PTE, every TLB flush PV_FLUSH_TLB_*, and every satp write
-# PV_SWITCH_AS, so that the paravirt build can turn them into validated hypercalls.
+# A page becomes a page table with PV_PT_ALLOC and stops being one with PV_PT_RELEASE (the
+# paravirt build pins it: from then on it is read-only to the kernel). A new root table is
+# filled with ordinary stores first — it is still a plain page — and then made a table, as
+# Linux fills a new pgd before Xen pins it; a new second-level table is made a table while
+# still empty. From then on every store into a table is PV_SET_PTE, every TLB flush
+# PV_FLUSH_TLB_*, and every satp write PV_SWITCH_AS, so that the paravirt build can turn them
+# into validated hypercalls. PTE stores may be deferred until PV_PTE_COMMIT: each group of
+# updates (a system call's range, a fork's copy) is committed once, at its end.
 
 # The UART and the virtio-mmio slots must share the megapage kvm_init maps for them.
 .if (VIRT_VIRTIO_BASE + VIRT_VIRTIO_COUNT * VIRT_VIRTIO_STRIDE - 1) >> MEGAPAGE_SHIFT != VIRT_UART0_BASE >> MEGAPAGE_SHIFT
@@ -28,7 +34,7 @@
 # ---------------------------------------------------------------------------------------------
 
 # kvm_init(a0 = RAM base, a1 = RAM size): build the kernel's root table (RAM and devices,
-# identity-mapped with megapages) and turn paging on.
+# identity-mapped with megapages), make it a page table and turn paging on.
         .globl kvm_init
 kvm_init:
         addi    sp, sp, -32
@@ -46,9 +52,8 @@ kvm_init:
         bnez    a0, 1f
         la      a0, msg_no_kernel_root
         call    panic
-1:      PV_PT_ALLOC s2
 
-2:      beqz    s1, 3f                          # RAM: read, write, execute
+1:      beqz    s1, 3f                          # RAM: read, write, execute
         mv      a0, s2
         mv      a1, s0
         li      a2, PTE_KERNEL_RWX
@@ -56,7 +61,7 @@ kvm_init:
         li      t0, MEGAPAGE_SIZE
         add     s0, s0, t0
         addi    s1, s1, -1
-        j       2b
+        j       1b
 
 3:      mv      a0, s2                          # UART and virtio-mmio slots: read, write
         li      a1, UART_VIRTIO_MAP_BASE
@@ -73,7 +78,7 @@ kvm_init:
         add     s0, s0, t0
         j       4b
 
-5:      PV_PTE_COMMIT
+5:      PV_PT_ALLOC s2                          # filled: now it is a page table
         sw      s2, kernel_root, t0
         SATP_OF a0, s2, t0
         sw      a0, kernel_satp, t0
@@ -85,13 +90,14 @@ kvm_init:
         addi    sp, sp, 32
         ret
 
-# kvm_map_megapage(a0 = root, a1 = address (megapage-aligned), a2 = flags): identity leaf.
+# kvm_map_megapage(a0 = root, a1 = address (megapage-aligned), a2 = flags): identity leaf,
+# stored into a root that is not yet a page table (a plain store).
 kvm_map_megapage:
         VPN1_OFFSET t0, a1
         add     t0, a0, t0
         PA2PTE  t1, a1
         or      t1, t1, a2
-        PV_SET_PTE t0, t1
+        sw      t1, 0(t0)
         ret
 
 # vm_switch(a0 = satp value): make that address space current, unless it already is (switching
@@ -192,7 +198,9 @@ vm_map_page:
         ret
 
 # vm_unmap_page(a0 = root, a1 = va): if a user page is mapped at va, unmap it, flush its
-# translation and free it. One PTE store and one TLB flush per page.
+# translation and free it. One PTE store and one TLB flush per page; the caller commits
+# (PV_PTE_COMMIT) once for its whole range, before anything can use the address again — the
+# page freed here is handed out again only after that.
         .globl vm_unmap_page
 vm_unmap_page:
         addi    sp, sp, -16
@@ -206,7 +214,6 @@ vm_unmap_page:
         andi    t1, t0, PTE_V
         beqz    t1, 1f
         PV_SET_PTE a0, zero
-        PV_PTE_COMMIT
         PV_FLUSH_TLB_PAGE s0
         PTE2PA  a0, t0
         call    kfree
@@ -220,7 +227,8 @@ vm_unmap_page:
 # ---------------------------------------------------------------------------------------------
 
 # uvm_create() -> a0 = a new root table holding the kernel's entries (nothing of the user's
-# yet), or 0 if memory is full.
+# yet), or 0 if memory is full. The entries are copied while the page is still a plain page;
+# then it becomes a page table.
         .globl uvm_create
 uvm_create:
         addi    sp, sp, -16
@@ -229,18 +237,17 @@ uvm_create:
         call    kzalloc
         mv      s0, a0
         beqz    a0, 3f
-        PV_PT_ALLOC s0
         lw      t0, kernel_root                 # copy every non-empty kernel entry
         mv      t1, s0
         li      t2, PAGE_SIZE
         add     t2, t0, t2
 1:      lw      t3, 0(t0)
         beqz    t3, 2f
-        PV_SET_PTE t1, t3
+        sw      t3, 0(t1)
 2:      addi    t0, t0, PTE_SIZE
         addi    t1, t1, PTE_SIZE
         bltu    t0, t2, 1b
-        PV_PTE_COMMIT
+        PV_PT_ALLOC s0                          # filled: now it is a page table
 3:      mv      a0, s0
         lw      ra, 12(sp)
         lw      s0, 8(sp)
@@ -248,7 +255,8 @@ uvm_create:
         ret
 
 # uvm_free(a0 = root): free every user page, every second-level table and the root.
-# The address space must not be the current one.
+# The address space must not be the current one. The root stops being a page table first, so
+# that no table still in use links to the second-level ones when they stop being tables.
         .globl uvm_free
 uvm_free:
         addi    sp, sp, -32
@@ -258,6 +266,7 @@ uvm_free:
         sw      s2, 16(sp)
         sw      s3, 12(sp)
         mv      s0, a0                          # s0 = root
+        PV_PT_RELEASE s0
         li      s1, 0                           # s1 = offset of the root entry
 .Lfree_l1:
         add     t0, s0, s1
@@ -285,7 +294,6 @@ uvm_free:
         addi    s1, s1, PTE_SIZE
         li      t0, PAGE_SIZE
         bltu    s1, t0, .Lfree_l1
-        PV_PT_RELEASE s0
         mv      a0, s0
         call    kfree
         lw      ra, 28(sp)
@@ -462,8 +470,8 @@ demand_map:
         li      a3, PTE_USER_RW
         call    vm_map_page
         bnez    a0, 2f
-        PV_PTE_COMMIT
         PV_FLUSH_TLB_PAGE s1                    # the hart may remember that va was unmapped
+        PV_PTE_COMMIT
         mv      a0, s2
         j       3f
 2:      mv      a0, s2
@@ -676,7 +684,8 @@ sys_sbrk:
         li      t0, PAGE_SIZE
         add     s3, s3, t0
         j       2b
-3:      sw      s2, P_BRK(s0)
+3:      PV_PTE_COMMIT                           # the shrink's updates (none when growing)
+        sw      s2, P_BRK(s0)
         mv      a0, s1
         j       10f
 9:      li      a0, ENOMEM
@@ -765,7 +774,8 @@ sys_mmap:
         j       10f
 8:      li      a0, EINVAL
         j       10f
-9:      li      a0, ENOMEM
+9:      PV_PTE_COMMIT                           # the undo's updates
+        li      a0, ENOMEM
 10:     lw      ra, 28(sp)
         lw      s0, 24(sp)
         lw      s1, 20(sp)
@@ -776,7 +786,8 @@ sys_mmap:
         ret
 
 # munmap(addr, len) -> 0 or EINVAL: unmap and free the pages of [addr, addr + len) that are
-# mapped (others are skipped), one PTE store and one TLB flush per page.
+# mapped (others are skipped), one PTE store and one TLB flush per page, committed once for
+# the range (the paravirt build: one batch of updates, each carrying its flush).
         .globl sys_munmap
 sys_munmap:
         addi    sp, sp, -16
@@ -799,7 +810,8 @@ sys_munmap:
         j       1b
 2:      li      a0, EINVAL
         j       4f
-3:      li      a0, 0
+3:      PV_PTE_COMMIT
+        li      a0, 0
 4:      lw      ra, 12(sp)
         lw      s0, 8(sp)
         lw      s1, 4(sp)

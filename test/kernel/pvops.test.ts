@@ -1,49 +1,145 @@
 /**
  * The pv-ops rule: every privileged instruction of the kernel comes from a PV_* macro of
- * guests/kernel/pvops.S, so that the paravirt build can differ in that file alone. Checked on
- * the binary (each CSR access, sret, wfi, sfence.vma and ecall is traced through the line map
- * to the source line that produced it) and on the sources. Also: the paravirt side stops the
- * build with a clear message until it is written, and GNU as + ld build the same bytes.
+ * guests/kernel/pvops.S, so that the paravirt build can differ in that file (and the drivers
+ * behind its device ops) alone. Checked on the binary (each CSR access, sret, wfi, sfence.vma
+ * and ecall is traced through the line map to the source line that produced it) and on the
+ * sources. The paravirt binary holds no privileged instruction at all — its only ecalls are
+ * hypercalls, its only CSR accesses reads of the unprivileged time counter — and none of the
+ * virt board's drivers. GNU as + ld build the same bytes as pvlab's assembler, both builds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble, flatImage } from '../../src/asm/index.js';
+import { assemble, flatImage, type AsmResult } from '../../src/asm/index.js';
+import { PV_EXT } from '../../src/abi/hypercalls.js';
+import { CSR } from '../../src/isa/csr.js';
 import { guestPath } from '../../src/guest/paths.js';
 import { KERNEL_BASE } from '../../src/guest/image.js';
 import { decodeSpec } from '../../src/isa/decode.js';
 
 const KERNEL = guestPath('kernel', 'kernel.S');
-const build = (paravirt: 0 | 1) =>
-  assemble(readFileSync(KERNEL, 'utf8'), { fileName: KERNEL, base: KERNEL_BASE, defines: { BUILD_PARAVIRT: paravirt } });
+const builds = new Map<number, AsmResult>();
+const build = (paravirt: 0 | 1): AsmResult => {
+  let r = builds.get(paravirt);
+  if (!r) {
+    r = assemble(readFileSync(KERNEL, 'utf8'), { fileName: KERNEL, base: KERNEL_BASE, defines: { BUILD_PARAVIRT: paravirt } });
+    builds.set(paravirt, r);
+  }
+  return r;
+};
+
+interface TextInsn {
+  word: number;
+  mnemonic: string;
+  /** The source line that produced it (a macro's invocation line), and where it is. */
+  source: string;
+  where: string;
+  /** The two instructions before it load a7 with PV_EXT (lui + addi, as `li` expands). */
+  a7IsPvExt: boolean;
+}
+
+const sourceLines = new Map<string, string[]>();
+function sourceLine(file: string, line: number): string {
+  if (!sourceLines.has(file)) sourceLines.set(file, readFileSync(file, 'utf8').split('\n'));
+  return (sourceLines.get(file) as string[])[line - 1] ?? '';
+}
+
+/** Every instruction of .text with its source line. */
+function textInstructions(r: AsmResult): TextInsn[] {
+  const text = r.sections.find((s) => s.name === '.text')!;
+  const view = new DataView(text.bytes.buffer, text.bytes.byteOffset, text.bytes.byteLength);
+  const words: number[] = [];
+  for (let off = 0; off + 4 <= text.bytes.length; off += 4) words.push(view.getUint32(off, true));
+  const out: TextInsn[] = [];
+  for (const entry of r.lineMap) {
+    if (entry.addr < text.addr || entry.addr >= text.addr + text.bytes.length) continue;
+    const i = (entry.addr - text.addr) / 4;
+    const word = words[i] as number;
+    const spec = decodeSpec(word);
+    if (!spec) continue;
+    out.push({
+      word, mnemonic: spec.mnemonic, source: sourceLine(entry.file, entry.line), where: `${entry.file}:${entry.line}`,
+      a7IsPvExt: loadsA7(words.slice(Math.max(0, i - 4), i)),
+    });
+  }
+  return out;
+}
+
+/** Fields of an I-type/CSR instruction word. */
+function decodeFields(word: number): { rd: number; rs1: number; csr: number } {
+  return { rd: (word >>> 7) & 31, rs1: (word >>> 15) & 31, csr: word >>> 20 };
+}
+
+/** Whether the value a7 (x17) holds after these instructions, computed from lui/addi on a7
+ *  alone, is PV_EXT. */
+function loadsA7(before: number[]): boolean {
+  let a7: number | undefined;
+  for (const w of before) {
+    const rd = (w >>> 7) & 31;
+    if (rd !== 17) continue;
+    const op = w & 0x7f;
+    if (op === 0x37) a7 = w & 0xfffff000; // lui
+    else if (op === 0x13 && ((w >>> 12) & 7) === 0 && ((w >>> 15) & 31) === 17 && a7 !== undefined) a7 = (a7 + (w >> 20)) >>> 0; // addi a7, a7
+    else if (op === 0x13 && ((w >>> 12) & 7) === 0 && ((w >>> 15) & 31) === 0) a7 = (w >> 20) >>> 0; // li a7, small
+    else a7 = undefined;
+  }
+  return a7 === PV_EXT;
+}
 
 /** Instructions that only privileged software uses (or that call the firmware). */
 const PRIVILEGED = /^(csrr[wsc]i?|sret|mret|wfi|sfence\.vma|ecall)$/;
 
 describe('the pv-ops layer', () => {
-  it('every privileged instruction in the kernel binary is the expansion of a PV_ macro', () => {
-    const r = build(0);
-    const text = r.sections.find((s) => s.name === '.text')!;
-    const lines = new Map<string, string[]>();
-    const sourceLine = (file: string, line: number): string => {
-      if (!lines.has(file)) lines.set(file, readFileSync(file, 'utf8').split('\n'));
-      return (lines.get(file) as string[])[line - 1] ?? '';
-    };
-    const view = new DataView(text.bytes.buffer, text.bytes.byteOffset, text.bytes.byteLength);
-    let privileged = 0;
+  for (const pv of [0, 1] as const) {
+    it(`every privileged instruction in the ${pv ? 'paravirt' : 'unmodified'} kernel binary is the expansion of a PV_ macro`, () => {
+      const offenders: string[] = [];
+      let privileged = 0;
+      for (const insn of textInstructions(build(pv))) {
+        if (!PRIVILEGED.test(insn.mnemonic)) continue;
+        privileged++;
+        if (!/^\s*(?:[\w.]+:\s*)*PV_[A-Z0-9_]+\b/.test(insn.source)) offenders.push(`${insn.where}: ${insn.source.trim()} (${insn.mnemonic})`);
+      }
+      expect(privileged).toBeGreaterThan(20);
+      expect(offenders).toEqual([]);
+    });
+  }
+
+  it('the paravirt kernel binary executes no privileged instruction: hypercalls and time reads only', () => {
+    const counters = new Set([CSR.cycle, CSR.time, CSR.instret, CSR.cycleh, CSR.timeh, CSR.instreth]);
     const offenders: string[] = [];
-    for (const entry of r.lineMap) {
-      if (entry.addr < text.addr || entry.addr >= text.addr + text.bytes.length) continue;
-      const spec = decodeSpec(view.getUint32(entry.addr - text.addr, true));
-      if (!spec || !PRIVILEGED.test(spec.mnemonic)) continue;
-      privileged++;
-      const src = sourceLine(entry.file, entry.line);
-      if (!/^\s*(?:[\w.]+:\s*)*PV_[A-Z0-9_]+\b/.test(src)) offenders.push(`${entry.file}:${entry.line}: ${src.trim()} (${spec.mnemonic})`);
+    let hypercalls = 0;
+    let timeReads = 0;
+    for (const insn of textInstructions(build(1))) {
+      if (insn.mnemonic === 'ecall') {
+        // A hypercall: the PV_HYPERCALL helper (or a pv-op built on it) sets a7 = PV_EXT.
+        hypercalls++;
+        if (!insn.a7IsPvExt) offenders.push(`${insn.where}: ecall without a7 = PV_EXT`);
+        continue;
+      }
+      if (/^csrr[wsc]i?$/.test(insn.mnemonic)) {
+        const f = decodeFields(insn.word);
+        // Only csrrs rd, <counter>, x0 (rdtime, rdcycle, ...): unprivileged, no exit.
+        if (insn.mnemonic === 'csrrs' && f.rs1 === 0 && counters.has(f.csr)) { timeReads++; continue; }
+        offenders.push(`${insn.where}: ${insn.source.trim()} (${insn.mnemonic} 0x${f.csr.toString(16)})`);
+        continue;
+      }
+      if (PRIVILEGED.test(insn.mnemonic)) offenders.push(`${insn.where}: ${insn.source.trim()} (${insn.mnemonic})`);
     }
-    expect(privileged).toBeGreaterThan(20);
     expect(offenders).toEqual([]);
+    expect(hypercalls).toBeGreaterThan(10);
+    expect(timeReads).toBeGreaterThan(0);
+  });
+
+  it('the paravirt kernel holds none of the virt board\'s drivers (no device register anywhere)', () => {
+    const r = build(1);
+    const files = new Set(r.lineMap.map((e) => e.file.replace(/.*\//, '')));
+    for (const driver of ['console.S', 'virtio_blk.S', 'plic.S']) expect(files).not.toContain(driver);
+    expect(files).toContain('pvdrivers.S');
+    // And the macros a driver would need refuse to expand.
+    const src = readFileSync(guestPath('kernel', 'pvops.S'), 'utf8');
+    expect(src).toMatch(/paravirt build: no device registers \(PV_MMIO_WRITE32\)/);
   });
 
   it('no kernel source but pvops.S names a privileged instruction or CSR', () => {
@@ -61,8 +157,16 @@ describe('the pv-ops layer', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the paravirt build stops at pvops.S with a clear message until it is written', () => {
-    expect(() => build(1)).toThrow(/pvops\.S:\d+:\d+: paravirt build: not written yet/);
+  it('the two builds differ: the banner names each, and only the paravirt one defines the PV words', () => {
+    const names = (pv: 0 | 1) => new Set(build(pv).symbols.map((x) => x.name));
+    const [u, p] = [names(0), names(1)];
+    for (const sym of ['pv_shared', 'pv_mmu_batch', 'pv_blk_batch', 'pv_blk_ring']) {
+      expect(p).toContain(sym);
+      expect(u).not.toContain(sym);
+    }
+    const text = (pv: 0 | 1) => Buffer.from(flatImage(build(pv)).bytes).toString('latin1');
+    expect(text(0)).toContain('unmodified\0');
+    expect(text(1)).toContain('paravirt\0');
   });
 
   it('builds without BUILD_PARAVIRT are refused', () => {
@@ -75,13 +179,13 @@ const GNU = ['riscv64-unknown-elf-as', 'riscv64-unknown-elf-ld', 'riscv64-unknow
 const haveGnu = GNU.every((t) => spawnSync(t, ['--version']).status === 0);
 
 describe.skipIf(!haveGnu)('GNU binutils', () => {
-  it('GNU as + ld build the kernel byte for byte as pvlab\'s assembler does', () => {
+  it.each([0, 1] as const)('GNU as + ld build the kernel (BUILD_PARAVIRT=%i) byte for byte as pvlab\'s assembler does', (pv) => {
     const dir = mkdtempSync(join(tmpdir(), 'pvlab-kernel-gnu-'));
     try {
       const obj = join(dir, 'kernel.o');
       const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'pipe' });
       run('riscv64-unknown-elf-as', ['-march=rv32ima_zicsr_zifencei', '-mabi=ilp32', '-I', guestPath('kernel'),
-        '--defsym', 'BUILD_PARAVIRT=0', KERNEL, '-o', obj]);
+        '--defsym', `BUILD_PARAVIRT=${pv}`, KERNEL, '-o', obj]);
       const script = join(dir, 'kernel.ld');
       writeFileSync(script, `OUTPUT_ARCH(riscv)
 ENTRY(_start)
@@ -97,7 +201,7 @@ SECTIONS
       const bin = join(dir, 'kernel.bin');
       run('riscv64-unknown-elf-objcopy', ['-O', 'binary', elf, bin]);
       const gnu = new Uint8Array(readFileSync(bin));
-      const ours = flatImage(build(0));
+      const ours = flatImage(build(pv));
       expect(ours.base).toBe(KERNEL_BASE);
       expect(gnu.length).toBe(ours.bytes.length);
       expect(Buffer.compare(Buffer.from(gnu), Buffer.from(ours.bytes))).toBe(0);
