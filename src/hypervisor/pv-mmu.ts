@@ -52,6 +52,10 @@ export class PvMmu {
   /** One flag per page of guest RAM: pinned as a page table. */
   private readonly pinned: Uint8Array;
   private pinnedCount = 0;
+  /** A valid entry changed without a flush of its page since the last full flush: some kept
+   *  shadow may hold a stale translation, so the next SET_PT_BASE must drop them all (as the
+   *  flush it promises would). */
+  private unflushed = false;
 
   constructor(private readonly mem: GuestMemory, private readonly vcpu: Vcpu) {
     this.pinned = new Uint8Array(mem.ramBytes / PAGE_SIZE);
@@ -65,6 +69,21 @@ export class PvMmu {
   reset(): void {
     this.pinned.fill(0);
     this.pinnedCount = 0;
+    this.unflushed = false;
+  }
+
+  /** Whether a guest satp's shadow may be kept across address-space switches: paging off, or
+   *  a pinned root (whose tables change only through MMU_UPDATE, which the shadow follows). */
+  retainable(satp: number): boolean {
+    const s = satp >>> 0;
+    return (s >>> 31) !== SATP.MODE_SV32 || this.isPinned((s & SATP.PPN) * PAGE_SIZE);
+  }
+
+  private flushAll(): void {
+    const v = this.vcpu;
+    v.shadow.flushAll();
+    v.charge('shadowPaging', v.host.preset.shadowFlush);
+    this.unflushed = false;
   }
 
   // ---- where a guest-physical range lies -----------------------------------------------------
@@ -140,8 +159,10 @@ export class PvMmu {
     if (bad >= 0) return fail(SBI_ERR.INVALID_PARAM, bad);
     this.pinned[(gpa - this.mem.ramBase) / PAGE_SIZE] = 1;
     this.pinnedCount++;
-    // Whatever the guest could write through before, it cannot any more.
+    // Whatever the guest could write through before, it cannot any more; and a shadow kept
+    // from an earlier life of this page as a root is no shadow of it now.
     v.shadow.revokeWrite(gpa);
+    v.shadow.forgetSpace(gpa);
     return ok();
   }
 
@@ -153,6 +174,7 @@ export class PvMmu {
     if ((satp >>> 31) === SATP.MODE_SV32 && (satp & SATP.PPN) * PAGE_SIZE === gpa) return fail(SBI_ERR.DENIED);
     this.pinned[(gpa - this.mem.ramBase) / PAGE_SIZE] = 0;
     this.pinnedCount--;
+    this.vcpu.shadow.forgetSpace(gpa);
     return ok();
   }
 
@@ -174,37 +196,45 @@ export class PvMmu {
       if (!this.checkEntry(value, true)) return fail(SBI_ERR.INVALID_PARAM, i);
       const old = mem.read32(pteGpa) as number;
       mem.write32(pteGpa, value);
-      if (flushVa !== PV_ARG.NO_FLUSH) {
-        v.shadow.flushPage(flushVa);
-        v.charge('shadowPaging', v.host.preset.shadowFlush);
-      } else if (old !== value && (old & PTE.V) !== 0 && (old & (PTE.R | PTE.W | PTE.X)) === 0) {
+      const changed = old !== value && (old & PTE.V) !== 0;
+      if (changed && (old & (PTE.R | PTE.W | PTE.X)) === 0) {
         // A pointer to a second-level table changed: every shadow leaf built through the old
         // table may be stale, and no one-page flush can name them all. Conservatively drop all.
-        v.shadow.flushAll();
+        this.flushAll();
+      } else if (flushVa !== PV_ARG.NO_FLUSH) {
+        v.shadow.flushPage(flushVa);
         v.charge('shadowPaging', v.host.preset.shadowFlush);
+      } else if (changed) {
+        this.unflushed = true;
       }
     }
     return ok(count);
   }
 
-  /** SET_PT_BASE(satp): the root must be pinned (or paging off); drops the shadow, as a
-   *  guest satp write followed by sfence.vma does. */
+  /**
+   * SET_PT_BASE(satp): the root must be pinned (or paging off). To the guest it is a satp write
+   * followed by a full flush. The hypervisor keeps each pinned address space's shadow instead
+   * (its tables cannot change behind its back) and switches to it — dropping everything only
+   * if some valid entry changed without a flush since the last full one, which a real flush
+   * would have made visible.
+   */
   setBase(satp: number): HcResult {
     const s = satp >>> 0;
-    if ((s >>> 31) === SATP.MODE_SV32 && !this.isPinned((s & SATP.PPN) * PAGE_SIZE)) return fail(SBI_ERR.INVALID_PARAM);
-    const v = this.vcpu;
-    v.vcsr.write(CSR.satp, s);
-    v.shadow.flushAll();
-    v.charge('shadowPaging', v.host.preset.shadowFlush);
+    if (!this.retainable(s)) return fail(SBI_ERR.INVALID_PARAM);
+    this.vcpu.vcsr.write(CSR.satp, s);
+    if (this.unflushed) this.flushAll();
     return ok();
   }
 
   /** TLB_FLUSH(va | PV_FLUSH_ALL). */
   flush(va: number): HcResult {
     const v = this.vcpu;
-    if ((va >>> 0) === PV_ARG.FLUSH_ALL) v.shadow.flushAll();
-    else v.shadow.flushPage(va);
-    v.charge('shadowPaging', v.host.preset.shadowFlush);
+    if ((va >>> 0) === PV_ARG.FLUSH_ALL) {
+      this.flushAll();
+    } else {
+      v.shadow.flushPage(va);
+      v.charge('shadowPaging', v.host.preset.shadowFlush);
+    }
     return ok();
   }
 }

@@ -31,7 +31,18 @@ export const PV_CONSOLE_MAX = 4096;
 export const PV_MULTICALL_MAX = 64;
 
 const UINT32 = 0x1_0000_0000;
-const REG = { sp: 2, a0: 10, a1: 11, a6: 16 } as const;
+const REG = { sp: 2, a0: 10, a1: 11, a6: 16, a7: 17 } as const;
+
+/**
+ * Shared-page slots for the a6/a7 TRAP_RETURN restores, if the ABI table has them. A guest
+ * returning from a trap has restored every register of the interrupted context except the two
+ * the hypercall itself needs (a6 = function, a7 = PV_EXT): without these slots TRAP_RETURN
+ * cannot give them back (docs/pv-abi.md, "Open issues"). Looked up by name so that the
+ * hypervisor follows the table the moment the slots are added to it.
+ */
+const SHARED_SLOTS = PV_SHARED as Readonly<Record<string, number>>;
+const SHARED_A6 = SHARED_SLOTS['A6'];
+const SHARED_A7 = SHARED_SLOTS['A7'];
 
 /** Hypercall numbers by name, from the one table (a name missing there is a load-time error). */
 function hc(name: string): number {
@@ -226,6 +237,10 @@ export class PvInterface {
     if (s & SSTATUS.SPIE) next |= SSTATUS.SIE;
     c.sstatus = next;
     v.hart.pc = c.sepc | 0;
+    if (this.active && SHARED_A6 !== undefined && SHARED_A7 !== undefined) {
+      v.hart.x[REG.a6] = (v.mem.read32(this.shared + SHARED_A6) as number) | 0;
+      v.hart.x[REG.a7] = (v.mem.read32(this.shared + SHARED_A7) as number) | 0;
+    }
     return NO_RETURN;
   }
 

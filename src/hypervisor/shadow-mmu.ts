@@ -55,6 +55,9 @@ export interface ShadowStats {
   guestPteReads: number;
   /** Times the shadow pool ran out and every shadow table was discarded. */
   poolResets: number;
+  /** Guest satp changes that kept the old address space's shadow and took up the new one's
+   *  (retainSpace), instead of dropping everything. */
+  spaceSwitches: number;
 }
 
 /** One valid shadow leaf, as listed by ShadowMmu.mappings() (tests, traces). */
@@ -111,19 +114,36 @@ function viewOf(ctx: number): ShadowView {
   return ctx === CTX_BARE ? 'bare' : ctx < CTX_KERNEL ? 'user' : 'kernel';
 }
 
+/** One guest address space's shadow roots (one per context) and megapage marks. */
+interface ShadowSpace {
+  readonly roots: Int32Array;
+  readonly megaSlots: Uint8Array;
+}
+
 export class ShadowMmu {
-  readonly stats: ShadowStats = { fills: 0, flushes: 0, guestPteReads: 0, poolResets: 0 };
+  readonly stats: ShadowStats = { fills: 0, flushes: 0, guestPteReads: 0, poolResets: 0, spaceSwitches: 0 };
 
   private readonly pool: Int32Array;
   private readonly poolPages: number;
   /** Pages of the pool handed out (bump allocator; everything is freed at once). */
   private used = 0;
-  /** Pool byte offset of each context's root page, or NO_PAGE. */
-  private readonly roots = new Int32Array(CONTEXTS).fill(NO_PAGE);
-  /** Per context and VPN[1]: some shadow leaf under it came from a guest megapage. */
-  private readonly megaSlots = new Uint8Array(CONTEXTS * ENTRIES);
+  /** The current guest address space's shadow: pool byte offset of each context's root page,
+   *  or NO_PAGE… */
+  private roots: Int32Array = new Int32Array(CONTEXTS).fill(NO_PAGE);
+  /** …and per context and VPN[1]: some shadow leaf under it came from a guest megapage. */
+  private megaSlots: Uint8Array = new Uint8Array(CONTEXTS * ENTRIES);
+  /** Shadows of other guest address spaces, kept for a switch back (see retainSpace), by the
+   *  guest satp value they were built from. */
+  private readonly kept = new Map<number, ShadowSpace>();
   /** Nothing filled since the last reset (so a guest satp change needs no flush). */
   private clean = true;
+  /**
+   * Guest satp values whose shadows may survive a switch to another address space: those whose
+   * tables the hypervisor sees every change of (a paravirtual guest's pinned roots, updated only
+   * through MMU_UPDATE). null: every satp change drops every shadow (trap-and-emulate, where
+   * guest page-table writes are invisible and the guest's own sfence.vma drops them anyway).
+   */
+  retainSpace: ((satp: number) => boolean) | null = null;
   /**
    * Pages the guest may not write, whatever its own tables say (the paravirtual interface's
    * pinned page tables, which change only through validated MMU_UPDATE hypercalls): consulted
@@ -171,8 +191,10 @@ export class ShadowMmu {
    * Point the hart at the shadow root for the guest's current state. Call on every entry into
    * the guest after vpriv, vsatp, SUM or MXR may have changed; when nothing has, it costs a few
    * compares. A vsatp different from the last one drops every shadow table (so the satp-write
-   * handler need not call flushAll, and a flushAll it does call is not repeated here). The
-   * hart's real mstatus.MXR must be 0 (shadow leaves encode MXR themselves).
+   * handler need not call flushAll, and a flushAll it does call is not repeated here) — unless
+   * retainSpace allows keeping both the old and the new address space's shadows, in which case
+   * the old one is kept aside and the new one's taken up where it was left. The hart's real
+   * mstatus.MXR must be 0 (shadow leaves encode MXR themselves).
    */
   enter(vpriv: PrivLevel, vsatp: number, vsstatus: number): void {
     if (vpriv !== Priv.S && vpriv !== Priv.U) throw new RangeError(`a guest runs in S or U, not ${vpriv}`);
@@ -188,6 +210,18 @@ export class ShadowMmu {
     this.priv = vpriv;
     this.sum = sum;
     this.mxr = mxr;
+    if (satpChanged && this.retainSpace !== null && this.retainSpace(this.vsatp) && this.retainSpace(satp)) {
+      this.kept.set(this.vsatp, { roots: this.roots, megaSlots: this.megaSlots });
+      const next = this.kept.get(satp);
+      this.kept.delete(satp);
+      this.roots = next ? next.roots : new Int32Array(CONTEXTS).fill(NO_PAGE);
+      this.megaSlots = next ? next.megaSlots : new Uint8Array(CONTEXTS * ENTRIES);
+      this.vsatp = satp;
+      this.stats.spaceSwitches++;
+      this.rootOf(ctx);
+      this.pointHart();
+      return;
+    }
     this.vsatp = satp;
     if (satpChanged && !this.clean) {
       // Every shadow table was built from the old guest table: drop them all. (Re-creates the
@@ -266,28 +300,54 @@ export class ShadowMmu {
   flushPage(va: number): void {
     this.stats.flushes++;
     const v = va >>> 0;
+    let everything = this.flushPageIn(this.roots, this.megaSlots, v);
+    // A fence without an ASID applies to every address space, kept ones included.
+    for (const space of this.kept.values()) this.flushPageIn(space.roots, space.megaSlots, v);
+    if (everything) this.hart.translationChanged();
+    else this.hart.tlb.flushPage((v >>> PAGE_SHIFT) | 0);
+  }
+
+  /** flushPage in one address space's shadow; true if a megapage's pieces were dropped. */
+  private flushPageIn(roots: Int32Array, megaSlots: Uint8Array, v: number): boolean {
     const slot = v >>> MEGA_SHIFT;
     const vpn0 = (v >>> PAGE_SHIFT) & VPN_MASK;
     const pool = this.pool;
     let everything = false;
     for (let ctx = 0; ctx < CONTEXTS; ctx++) {
-      const root = this.roots[ctx] as number;
+      const root = roots[ctx] as number;
       if (root === NO_PAGE) continue;
       const l1 = pool[(root >>> 2) + slot] as number;
       if ((l1 & PTE.V) === 0) continue;
       const table = this.tableOffset(l1);
-      if (this.megaSlots[ctx * ENTRIES + slot] !== 0) {
+      if (megaSlots[ctx * ENTRIES + slot] !== 0) {
         // The guest mapped this region with a megapage, which the shadow holds as up to 1024
         // pieces: a fence of any address in it drops them all.
         pool.fill(0, table >>> 2, (table >>> 2) + ENTRIES);
-        this.megaSlots[ctx * ENTRIES + slot] = 0;
+        megaSlots[ctx * ENTRIES + slot] = 0;
         everything = true;
       } else {
         pool[(table >>> 2) + vpn0] = 0;
       }
     }
-    if (everything) this.hart.translationChanged();
-    else this.hart.tlb.flushPage((v >>> PAGE_SHIFT) | 0);
+    return everything;
+  }
+
+  /** Drop the kept shadow of every address space whose root is the page at `rootGpa` (its
+   *  page stopped, or started, being a page table). The current one is never kept. */
+  forgetSpace(rootGpa: number): void {
+    for (const satp of [...this.kept.keys()]) {
+      if ((satp >>> 31) === SATP.MODE_SV32 && (satp & SATP.PPN) * PAGE_SIZE === rootGpa) this.kept.delete(satp);
+    }
+  }
+
+  /** Address spaces whose shadows are kept besides the current one. */
+  get keptSpaces(): number {
+    return this.kept.size;
+  }
+
+  /** The current address space's shadow, then the kept ones. */
+  private spaces(): ShadowSpace[] {
+    return [{ roots: this.roots, megaSlots: this.megaSlots }, ...this.kept.values()];
   }
 
   /**
@@ -299,8 +359,8 @@ export class ShadowMmu {
     const target = Math.floor(gpa / PAGE_SIZE);
     const pool = this.pool;
     let n = 0;
-    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
-      const root = this.roots[ctx] as number;
+    for (const { roots } of this.spaces()) for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const root = roots[ctx] as number;
       if (root === NO_PAGE) continue;
       for (let slot = 0; slot < ENTRIES; slot++) {
         const l1 = pool[(root >>> 2) + slot] as number;
@@ -321,12 +381,13 @@ export class ShadowMmu {
 
   // ---- inspection ----------------------------------------------------------------------------
 
-  /** Every valid shadow leaf of every context (tests, traces; not for hot paths). */
+  /** Every valid shadow leaf of every context, of the current address space and then of the
+   *  kept ones (tests, traces; not for hot paths). */
   mappings(): ShadowMapping[] {
     const out: ShadowMapping[] = [];
     const pool = this.pool;
-    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
-      const root = this.roots[ctx] as number;
+    for (const { roots } of this.spaces()) for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const root = roots[ctx] as number;
       if (root === NO_PAGE) continue;
       const k = ctx - CTX_KERNEL;
       const sum = ctx >= CTX_KERNEL && (k & 1) !== 0;
@@ -518,6 +579,7 @@ export class ShadowMmu {
     this.used = 0;
     this.roots.fill(NO_PAGE);
     this.megaSlots.fill(0);
+    this.kept.clear();
     this.clean = true;
     if (this.ctx !== NO_CTX) {
       this.roots[this.ctx] = this.allocPage();

@@ -93,8 +93,12 @@ export class Vcpu implements InterruptPins {
     this.hart.exitToHost = true;
     this.shadow = new ShadowMmu(mem, this.hart, (gpa) => host.isDevice(gpa));
     this.pv = new PvInterface(this);
-    // Pinned page tables of a paravirtual guest are never writable through the shadow.
-    if (host.paravirt) this.shadow.isWriteProtected = (gpa) => this.pv.mmu.isPinned(gpa);
+    // Pinned page tables of a paravirtual guest are never writable through the shadow, and
+    // their address spaces' shadows survive switches, since every change to them is seen.
+    if (host.paravirt) {
+      this.shadow.isWriteProtected = (gpa) => this.pv.mmu.isPinned(gpa);
+      this.shadow.retainSpace = (satp) => this.pv.mmu.retainable(satp);
+    }
   }
 
   /** Power-on state: the guest kernel's first instruction in virtual S-mode, paging off. */

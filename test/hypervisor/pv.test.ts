@@ -232,10 +232,8 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
     expect(call(vm, HC.SET_PT_BASE, satpOf(0xffff_f000))).toEqual(ERR(SBI_ERR.INVALID_PARAM));
     expect(vm.vcpu.vcsr.satp).toBe(0);
     expect(call(vm, HC.PIN_TABLE, ROOT)).toEqual(OK());
-    const flushes = vm.vcpu.shadow.stats.flushes;
     expect(call(vm, HC.SET_PT_BASE, satpOf(ROOT))).toEqual(OK());
     expect(vm.vcpu.vcsr.satp).toBe(satpOf(ROOT));
-    expect(vm.vcpu.shadow.stats.flushes).toBe(flushes + 1);
     expect(call(vm, HC.UNPIN_TABLE, ROOT)).toEqual(ERR(SBI_ERR.DENIED));
     expect(call(vm, HC.UNPIN_TABLE, L2)).toEqual(ERR(SBI_ERR.INVALID_PARAM));
     expect(call(vm, HC.UNPIN_TABLE, ROOT + 4)).toEqual(ERR(SBI_ERR.INVALID_ADDRESS));
@@ -243,6 +241,46 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
     expect(call(vm, HC.SET_PT_BASE, 0)).toEqual(OK());
     expect(call(vm, HC.UNPIN_TABLE, ROOT)).toEqual(OK());
     expect(vm.vcpu.pv.mmu.pinnedPages).toBe(0);
+  });
+
+  it('keeps each pinned address space\'s shadow across SET_PT_BASE; an unflushed change makes the next switch drop all', () => {
+    const vm = spinningVm();
+    const ROOT_B = ROOT + 0x8000;
+    const kernel = pte(RAM_BASE, V | R | W | X | A | D);
+    for (const root of [ROOT, ROOT_B]) {
+      w32(vm, root + 0x200 * 4, kernel); // the spinning kernel, mapped before the pin
+      expect(call(vm, HC.PIN_TABLE, root)).toEqual(OK());
+    }
+    const s = vm.vcpu.shadow.stats;
+    const step = (root: number) => {
+      expect(call(vm, HC.SET_PT_BASE, satpOf(root))).toEqual(OK());
+      vm.runFor(2000);
+      expect(vm.state).toBe('running');
+    };
+    step(ROOT);
+    const fills = s.fills;
+    step(ROOT_B);
+    expect(s.fills).toBe(fills + 1); // B's own fill of the code page
+    const flushes = s.flushes;
+    step(ROOT);
+    step(ROOT_B);
+    expect(s.fills).toBe(fills + 1); // both kept: no refill, no flush
+    expect(s.flushes).toBe(flushes);
+    expect(vm.vcpu.shadow.keptSpaces).toBe(2); // A, and the bare space of boot
+    // A valid entry of A changes with no flush: A's kept shadow may be stale, so the next
+    // switch flushes everything, as the guest was promised.
+    writeUpdates(vm, LIST, [[ROOT + 0x200 * 4, pte(RAM_BASE, V | R | X | A)]]);
+    expect(call(vm, HC.MMU_UPDATE, LIST, 1)).toEqual(OK(1));
+    expect(s.flushes).toBe(flushes);
+    const before = s.fills;
+    step(ROOT);
+    expect(s.flushes).toBe(flushes + 1);
+    step(ROOT_B);
+    expect(s.fills).toBe(before + 2); // both refilled
+    // Unpinning (or pinning) a root forgets whatever was kept of it.
+    expect(vm.vcpu.shadow.keptSpaces).toBe(1);
+    expect(call(vm, HC.UNPIN_TABLE, ROOT)).toEqual(OK());
+    expect(vm.vcpu.shadow.keptSpaces).toBe(0);
   });
 
   it('MMU_UPDATE flushes the page named by flush_va, and conservatively everything when a table pointer changes', () => {
