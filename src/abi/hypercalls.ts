@@ -24,7 +24,7 @@ export interface HypercallSpec {
 export const HYPERCALLS: readonly HypercallSpec[] = [
   { name: 'SET_SHARED_INFO', number: 0, args: ['gpa'], returns: '0', doc: 'place this vCPU\'s shared info page (page-aligned, in RAM); the hypervisor keeps it current from then on' },
   { name: 'SET_CALLBACK', number: 1, args: ['entry'], returns: '0', doc: 'register the guest kernel\'s trap entry point (its stvec): traps and interrupts are delivered there, with cause/epc/tval/status in the shared info page' },
-  { name: 'TRAP_RETURN', number: 2, args: [], returns: 'does not return to the caller', doc: 'the paravirtual sret: resume at shared.sepc in the mode shared.sstatus.SPP names, SIE ← SPIE' },
+  { name: 'TRAP_RETURN', number: 2, args: [], returns: 'does not return to the caller', doc: 'the paravirtual sret: resume at shared.sepc in the mode shared.sstatus.SPP names, SIE ← SPIE, with a6 and a7 restored from shared.a6/a7 (the ecall itself needs them)' },
   { name: 'SET_PT_BASE', number: 3, args: ['satp'], returns: '0', doc: 'switch to the address space whose root (satp value) is given; the root must be a pinned page table' },
   { name: 'MMU_UPDATE', number: 4, args: ['list', 'count'], returns: 'number of entries applied', doc: 'apply `count` page-table updates {pte_gpa, value, flush_va} (Xen\'s mmu_update): each checked against the guest\'s own memory; flush_va != PV_NO_FLUSH also drops that page\'s translations. Stops at the first bad entry (error INVALID_PARAM, value = entries applied)' },
   { name: 'TLB_FLUSH', number: 5, args: ['va'], returns: '0', doc: 'drop the translations of the page holding va, or of everything when va = PV_FLUSH_ALL' },
@@ -67,6 +67,8 @@ export const PV_ARG = {
  *   0x1c events    pending event channels (PV_EVENT bits), set by the hypervisor, cleared by the guest
  *   0x20 time_lo   the time counter at the last entry into the guest
  *   0x24 time_hi
+ *   0x28 a6        the interrupted context's a6 and a7: TRAP_RETURN is itself an ecall, which
+ *   0x2c a7        needs a6/a7, so the guest saves them here and TRAP_RETURN restores them
  */
 export const PV_SHARED = {
   SSTATUS: 0x00,
@@ -79,7 +81,9 @@ export const PV_SHARED = {
   EVENTS: 0x1c,
   TIME_LO: 0x20,
   TIME_HI: 0x24,
-  SIZE: 0x28,
+  A6: 0x28,
+  A7: 0x2c,
+  SIZE: 0x30,
 } as const;
 
 /** Event channels (bits of PV_SHARED.EVENTS). Each also raises a supervisor interrupt: the

@@ -39,7 +39,9 @@
 .equ PV_SHARED_EVENTS, 0x1c
 .equ PV_SHARED_TIME_LO, 0x20
 .equ PV_SHARED_TIME_HI, 0x24
-.equ PV_SHARED_SIZE, 0x28
+.equ PV_SHARED_A6, 0x28
+.equ PV_SHARED_A7, 0x2c
+.equ PV_SHARED_SIZE, 0x30
 
 # event channels (bits of the shared events word)
 .equ PV_EVENT_TIMER, 1
