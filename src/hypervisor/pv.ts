@@ -33,16 +33,6 @@ export const PV_MULTICALL_MAX = 64;
 const UINT32 = 0x1_0000_0000;
 const REG = { sp: 2, a0: 10, a1: 11, a6: 16, a7: 17 } as const;
 
-/**
- * Shared-page slots for the a6/a7 TRAP_RETURN restores, if the ABI table has them. A guest
- * returning from a trap has restored every register of the interrupted context except the two
- * the hypercall itself needs (a6 = function, a7 = PV_EXT): without these slots TRAP_RETURN
- * cannot give them back (docs/pv-abi.md, "Open issues"). Looked up by name so that the
- * hypervisor follows the table the moment the slots are added to it.
- */
-const SHARED_SLOTS = PV_SHARED as Readonly<Record<string, number>>;
-const SHARED_A6 = SHARED_SLOTS['A6'];
-const SHARED_A7 = SHARED_SLOTS['A7'];
 
 /** Hypercall numbers by name, from the one table (a name missing there is a load-time error). */
 function hc(name: string): number {
@@ -81,6 +71,9 @@ export class PvInterface {
   private storedEvents = 0;
   /** The guest asked to give up its time slice (YIELD). */
   yielded = false;
+  /** Function number of the last hypercall served by an exit (traces: TRAP_RETURN changes
+   *  a6 and a7, so they cannot tell afterwards). */
+  lastCall = -1;
   readonly mmu: PvMmu;
   readonly blk: PvBlockRing;
 
@@ -180,6 +173,7 @@ export class PvInterface {
     const v = this.vcpu;
     const x = v.hart.x;
     const fn = (x[REG.a6] as number) >>> 0;
+    this.lastCall = fn;
     const args = [10, 11, 12, 13, 14, 15].map((r) => (x[r] as number) >>> 0);
     // Natively an ecall from S is a trap into the firmware; count it the same way.
     v.host.accounting.countGuestTrap(causeName(Cause.EnvironmentCallFromS));
@@ -237,9 +231,11 @@ export class PvInterface {
     if (s & SSTATUS.SPIE) next |= SSTATUS.SIE;
     c.sstatus = next;
     v.hart.pc = c.sepc | 0;
-    if (this.active && SHARED_A6 !== undefined && SHARED_A7 !== undefined) {
-      v.hart.x[REG.a6] = (v.mem.read32(this.shared + SHARED_A6) as number) | 0;
-      v.hart.x[REG.a7] = (v.mem.read32(this.shared + SHARED_A7) as number) | 0;
+    // The return is itself an ecall, which needs a6 and a7: the guest left the interrupted
+    // context's values in the shared page.
+    if (this.active) {
+      v.hart.x[REG.a6] = (v.mem.read32(this.shared + PV_SHARED.A6) as number) | 0;
+      v.hart.x[REG.a7] = (v.mem.read32(this.shared + PV_SHARED.A7) as number) | 0;
     }
     return NO_RETURN;
   }

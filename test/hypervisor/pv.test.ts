@@ -741,11 +741,14 @@ _start:
 user_code:
     li sp, 0x7ff0
     li s1, 0x1111
+    li a6, 0x6666
     li a7, 64
     li a0, 5
 user_ecall1:
     ecall                           # a system call
     mv s0, a0
+    mv s4, a6                       # a6 and a7 come back too (from the shared page)
+    mv s5, a7
     li a7, PV_EXT                   # from U this is a system call too, never a hypercall
     li a6, HC_SHUTDOWN
     li a0, 99
@@ -755,6 +758,8 @@ user_ecall2:
 
 ${CALLBACK_LOG}
 dispatch:
+    sw a6, SH_A6(t2)                # TRAP_RETURN gives these back
+    sw a7, SH_A7(t2)
     addi a0, a0, 100                # the "system call": a0 += 100
     lw t0, SH_SEPC(t2)
     addi t0, t0, 4
@@ -790,6 +795,7 @@ syscalls: .word 0
     expect(t2?.sscratch).toBe(0x7ff0);
     expect(vm.vcpu.hart.x[8]).toBe(105); // s0: the system call's result came back to U
     expect(vm.vcpu.hart.x[9]).toBe(0x1111); // s1: untouched across both traps
+    expect([vm.vcpu.hart.x[20], vm.vcpu.hart.x[21]]).toEqual([0x6666, 64]); // a6, a7 restored
     expect(vm.accounting.exits['reflect-syscall']).toBe(2);
     expect(vm.accounting.guestTraps[causeName(Cause.EnvironmentCallFromU)]).toBe(2);
   });
@@ -907,6 +913,28 @@ final_events: .word 0
     expect(words(vm, 'final_events', 1)).toEqual([0]);
     expect(vm.accounting.exits.interrupt + vm.accounting.exits.hypercall).toBeGreaterThan(0);
     expect(vm.accounting.guestTraps[causeName(CAUSE_INTERRUPT | Interrupt.SupervisorTimer)]).toBe(1);
+  });
+});
+
+describe('a PV kernel that executes a privileged instruction anyway', () => {
+  it('is trapped and emulated on the same virtual CSRs the shared page holds, and counted', () => {
+    const vm = runKernel(`
+_start:
+    la a0, shared
+    HC SET_SHARED_INFO
+    la t0, shared
+    li t1, 0x42
+    sw t1, SH_SSCRATCH(t0)          # the shared copy...
+    csrr s0, sscratch               # ...is what the trapped read sees
+    li t1, 0x1234
+    csrw sepc, t1                   # and a trapped write shows in the shared page
+    lw s1, SH_SEPC(t0)
+    li a0, 0
+    HC SHUTDOWN
+`);
+    expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    expect([vm.vcpu.hart.x[8], vm.vcpu.hart.x[9]]).toEqual([0x42, 0x1234]);
+    expect(vm.accounting.exits.csr).toBe(2);
   });
 });
 

@@ -28,7 +28,7 @@ export interface BootArgs extends Omit<GuestArgs, 'guest'> {
 export function bootBuilder(y: Argv): Argv<BootArgs> {
   return guestOptions(y)
     // Redefined without a default: the build follows the technique unless given.
-    .option('guest', { type: 'string', choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
+    .option('guest', { type: 'string', default: undefined, choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
     .option('technique', { type: 'string', default: 'native', choices: TECHNIQUES as unknown as string[], describe: 'how the guest runs' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
     .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })

@@ -16,7 +16,7 @@ import { parseCount, parseSize } from '../sizes.js';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
 import { VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/vm.js';
 import { GUEST_BUILDS } from '../../guest/image.js';
-import { HYPERCALLS, PV_EXT } from '../../abi/hypercalls.js';
+import { HYPERCALLS } from '../../abi/hypercalls.js';
 import { defaultBuild } from './boot.js';
 import type { PrivLevel } from '../../isa/csr.js';
 
@@ -33,7 +33,7 @@ export interface TraceArgs extends Omit<GuestArgs, 'guest'> {
 
 export function traceBuilder(y: Argv): Argv<TraceArgs> {
   return guestOptions(y)
-    .option('guest', { type: 'string', choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
+    .option('guest', { type: 'string', default: undefined, choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
     .option('technique', { type: 'string', default: 'trap-emulate', choices: TRACE_TECHNIQUES as unknown as string[], describe: 'a technique with VM exits' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
     .option('exits', { type: 'string', default: '40', describe: 'how many exits to show' })
@@ -62,10 +62,9 @@ function instructionAt(v: Vcpu, pc: number): number | undefined {
   return 'gpa' in at ? v.mem.read32(at.gpa) : undefined;
 }
 
-/** An ecall's a7/a6 survive it (the SBI and hypercalls preserve them): name the hypercall. */
+/** The hypercall an ecall exit made (its number as the PV interface saw it in a6). */
 function hypercallName(v: Vcpu): string {
-  if (((v.hart.x[17] as number) >>> 0) !== PV_EXT) return '';
-  const fn = (v.hart.x[16] as number) >>> 0;
+  const fn = v.pv.lastCall >>> 0;
   return HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}`;
 }
 
