@@ -19,10 +19,13 @@
 
 .equ CONSOLE_RX_SIZE, 64                # console input ring (a power of two)
 
-# virtio-blk: the virtqueue size the driver asks for (a power of two, at most QueueNumMax)
-# and the largest request: one page, the size of the driver's bounce buffer.
+# virtio-blk: the virtqueue size the driver asks for (a power of two, at most QueueNumMax).
+# The block system calls move data through a bounce buffer of BLK_BOUNCE_PAGES contiguous
+# pages, BLK_MAX_SECTORS at a time: each PV_BLK_RW gets up to that many sectors (one virtio
+# request natively; several ring requests, notified as one batch, in the paravirt build).
 .equ BLK_QUEUE_SIZE, 8
-.equ BLK_MAX_SECTORS, PAGE_SIZE / VIRTIO_BLK_SECTOR_SIZE
+.equ BLK_BOUNCE_PAGES, 8
+.equ BLK_MAX_SECTORS, BLK_BOUNCE_PAGES * PAGE_SIZE / VIRTIO_BLK_SECTOR_SIZE
 .equ BLK_OP_READ, 0                     # PV_BLK_RW directions
 .equ BLK_OP_WRITE, 1
 

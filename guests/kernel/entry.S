@@ -64,9 +64,10 @@ kmain:
         call    kprintf
 
         PV_BLK_CAPACITY                         # a disk?
-        mv      a1, a0
+        mv      a2, a0
+        la      a1, str_blk_driver
         la      a0, msg_disk
-        bnez    a1, 2f
+        bnez    a2, 2f
         la      a0, msg_no_disk
 2:      call    kprintf
 
@@ -100,6 +101,8 @@ kmain:
         .section .rodata
 str_build_name:
         PV_BUILD_NAME
+str_blk_driver:
+        PV_BLK_DRIVER_NAME
 msg_banner:
         .asciz  "[kernel] pvlab teaching kernel (%s build), hart %d\n"
 msg_no_memory:
@@ -107,6 +110,6 @@ msg_no_memory:
 msg_ram:
         .asciz  "[kernel] RAM: %u MiB at %x\n"
 msg_disk:
-        .asciz  "[kernel] disk: virtio-blk, %u sectors\n"
+        .asciz  "[kernel] disk: %s, %u sectors\n"
 msg_no_disk:
         .asciz  "[kernel] disk: none\n"

@@ -32,6 +32,10 @@
 .macro PV_BUILD_NAME
         .asciz  "unmodified"
 .endm
+# The block driver's name, for the boot banner.
+.macro PV_BLK_DRIVER_NAME
+        .asciz  "virtio-blk"
+.endm
 
 # ---------------------------------------------------------------------------------------------
 # Supervisor CSRs, one accessor per register and direction the kernel needs.
@@ -257,6 +261,10 @@
 .macro PV_BUILD_NAME
         .asciz  "paravirt"
 .endm
+# The block driver's name, for the boot banner.
+.macro PV_BLK_DRIVER_NAME
+        .asciz  "pv block ring"
+.endm
 
 # ---------------------------------------------------------------------------------------------
 # Helpers of this branch
@@ -267,6 +275,12 @@
 .macro PV_HYPERCALL fn
         li      a7, PV_EXT
         li      a6, \fn
+        ecall
+.endm
+# The same, with the function number in register fn (not a7).
+.macro PV_HYPERCALL_FN fn
+        mv      a6, \fn
+        li      a7, PV_EXT
         ecall
 .endm
 
@@ -495,17 +509,15 @@
 
 # The paravirtual sret (Xen's iret): registers from the frame at sp, then HC_TRAP_RETURN, which
 # resumes at the shared sepc in the mode the shared sstatus.SPP names, SIE <- SPIE. The
-# hypercall itself needs a6 and a7: where the ABI has words from which the hypervisor restores
-# them (PV_SHARED_A6/A7), the frame's a6 and a7 are put there first; without them the resumed
-# context finds a7 = PV_EXT and a6 = HC_TRAP_RETURN (docs/pv-ops.md, "Known gaps").
+# hypercall itself needs a6 and a7, so the frame's a6 and a7 go to the shared page first
+# (PV_SHARED_A6/A7), from where the hypervisor restores them — as Xen's iret restores from the
+# guest's frame the registers its own hypercall instruction uses.
 .macro PV_TRAP_EXIT
-  .ifdef PV_SHARED_A6
         lw      t0, TF_A6(sp)
         lw      t1, TF_A7(sp)
         la      t2, pv_shared
         sw      t0, PV_SHARED_A6(t2)
         sw      t1, PV_SHARED_A7(t2)
-  .endif
         RESTORE_REGS sp
         lw      sp, TF_SP(sp)
         PV_HYPERCALL HC_TRAP_RETURN             # does not return here
@@ -528,40 +540,49 @@
 
 # ---------------------------------------------------------------------------------------------
 # Memory management: the tables are read-only to the kernel once pinned; every change is a
-# validated update (Xen's direct paging). pv.S keeps the batch.
+# validated update (Xen's direct paging). Every op here is queued in program order and takes
+# effect at the next PV_PTE_COMMIT, all in one exit (pv.S: "The MMU queue"): the contract the
+# kernel already keeps for PTE stores, extended to pins, unpins and switches — a released
+# page is not written, and a new space not used from U-mode, before the commit.
 # ---------------------------------------------------------------------------------------------
 
-# Append {ptep, pte, no flush} to the batch; submitted when it holds pv_mmu_batch entries.
+# Queue {ptep, pte, no flush}; committed once pv_mmu_batch updates wait.
 .macro PV_SET_PTE ptep, pte
         PV_OUTOFLINE pv_set_pte, \ptep, \pte
 .endm
-# Submit the batch, if anything is in it: one HC_MMU_UPDATE.
+# Commit the MMU queue, if anything is in it: one exit (an update run alone is one
+# HC_MMU_UPDATE; several calls are one HC_MULTICALL).
 .macro PV_PTE_COMMIT
         addi    sp, sp, -16
         sw      t6, 0(sp)
         sw      ra, 4(sp)
+        sw      t5, 8(sp)
         lw      t6, pv_mmu_count
+        lw      t5, pv_mc_count
+        or      t6, t6, t5
         beqz    t6, .Lpv_commit_\@
-        call    pv_mmu_flush
+        call    pv_commit_queue
 .Lpv_commit_\@:
+        lw      t5, 8(sp)
         lw      ra, 4(sp)
         lw      t6, 0(sp)
         addi    sp, sp, 16
 .endm
-.macro PV_PT_ALLOC pa                   # HC_PIN_TABLE: validated, read-only from now on
+.macro PV_PT_ALLOC pa                   # HC_PIN_TABLE: validated, read-only from then on
         PV_OUTOFLINE pv_pin_table, \pa
 .endm
-.macro PV_PT_RELEASE pa                 # (batch first) HC_UNPIN_TABLE: writable memory again
+.macro PV_PT_RELEASE pa                 # HC_UNPIN_TABLE: writable memory after the commit
         PV_OUTOFLINE pv_unpin_table, \pa
 .endm
-.macro PV_SWITCH_AS rs                  # (batch first) HC_SET_PT_BASE, which flushes
+.macro PV_SWITCH_AS rs                  # HC_SET_PT_BASE, which flushes
         PV_OUTOFLINE pv_switch_as, \rs
 .endm
-.macro PV_FLUSH_TLB_ALL                 # (batch first) HC_TLB_FLUSH(PV_FLUSH_ALL)
+.macro PV_FLUSH_TLB_ALL                 # HC_TLB_FLUSH(PV_FLUSH_ALL)
         PV_OUTOFLINE pv_flush_tlb_all
 .endm
-# Folded into the batch as the flush_va of its last entry (the update it follows), so a range
-# of unmaps is one hypercall; with nothing batched, HC_TLB_FLUSH(va).
+# Folded into the queued updates as the flush_va of the last one (the update it follows), so
+# a range of unmaps is one hypercall; with no update queued since the last call, a queued
+# HC_TLB_FLUSH(va).
 .macro PV_FLUSH_TLB_PAGE va
         PV_OUTOFLINE pv_flush_tlb_page, \va
 .endm

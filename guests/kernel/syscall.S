@@ -195,7 +195,7 @@ sys_read:
         ret
 
 # blkread(sector, buf, count) / blkwrite(sector, buf, count) -> count, or EINVAL (bad buffer,
-# sectors beyond the disk), EIO (no disk, or the disk failed). Data goes through a one-page
+# sectors beyond the disk), EIO (no disk, or the disk failed). Data goes through a contiguous
 # bounce buffer, BLK_MAX_SECTORS at a time, because the user buffer need not be physically
 # contiguous; the buffer is held by one process at a time (blk_lock).
 sys_blkread:
@@ -307,5 +307,5 @@ msg_shutdown:
 blk_locked:                                     # 1 while a process is using blk_bounce
         .space  4
         .balign PAGE_SIZE
-blk_bounce:                                     # one page, physically contiguous
-        .space  PAGE_SIZE
+blk_bounce:                                     # physically contiguous pages
+        .space  BLK_BOUNCE_PAGES * PAGE_SIZE

@@ -14,13 +14,15 @@
 # (a page table, a user page) directly.
 #
 # A page becomes a page table with PV_PT_ALLOC and stops being one with PV_PT_RELEASE (the
-# paravirt build pins it: from then on it is read-only to the kernel). A new root table is
-# filled with ordinary stores first — it is still a plain page — and then made a table, as
-# Linux fills a new pgd before Xen pins it; a new second-level table is made a table while
-# still empty. From then on every store into a table is PV_SET_PTE, every TLB flush
-# PV_FLUSH_TLB_*, and every satp write PV_SWITCH_AS, so that the paravirt build can turn them
-# into validated hypercalls. PTE stores may be deferred until PV_PTE_COMMIT: each group of
-# updates (a system call's range, a fork's copy) is committed once, at its end.
+# paravirt build pins it: from then on it is read-only to the kernel). A new root table, and
+# each second-level table of a fork's copy, is filled with ordinary stores first — it is still
+# a plain page — and then made a table, as Linux fills a new pgd before Xen pins it; a
+# second-level table made for one new mapping is made a table while still empty. From then on
+# every store into a table is PV_SET_PTE, every TLB flush PV_FLUSH_TLB_*, and every satp write
+# PV_SWITCH_AS, so that the paravirt build can turn them into validated hypercalls. All of
+# these may be deferred until PV_PTE_COMMIT: each group of them (a system call's range, a
+# fork's copy, an exit's teardown) is committed once, at its end, before anything relies on
+# it.
 
 # The UART and the virtio-mmio slots must share the megapage kvm_init maps for them.
 .if (VIRT_VIRTIO_BASE + VIRT_VIRTIO_COUNT * VIRT_VIRTIO_STRIDE - 1) >> MEGAPAGE_SHIFT != VIRT_UART0_BASE >> MEGAPAGE_SHIFT
@@ -83,6 +85,7 @@ kvm_init:
         SATP_OF a0, s2, t0
         sw      a0, kernel_satp, t0
         call    vm_switch                       # paging on: nothing moves, it is the identity
+        PV_PTE_COMMIT                           # (now, not at the first later commit)
         lw      ra, 28(sp)
         lw      s0, 24(sp)
         lw      s1, 20(sp)
@@ -255,8 +258,9 @@ uvm_create:
         ret
 
 # uvm_free(a0 = root): free every user page, every second-level table and the root.
-# The address space must not be the current one. The root stops being a page table first, so
-# that no table still in use links to the second-level ones when they stop being tables.
+# The address space must not be the current one. Each table is written (by kfree) only after
+# the commit that made it a plain page again: one commit per second-level table — the first
+# also carries the switch away from this space that exit queued — and one for the root.
         .globl uvm_free
 uvm_free:
         addi    sp, sp, -32
@@ -266,7 +270,6 @@ uvm_free:
         sw      s2, 16(sp)
         sw      s3, 12(sp)
         mv      s0, a0                          # s0 = root
-        PV_PT_RELEASE s0
         li      s1, 0                           # s1 = offset of the root entry
 .Lfree_l1:
         add     t0, s0, s1
@@ -288,12 +291,15 @@ uvm_free:
         li      t0, PAGE_SIZE
         bltu    s3, t0, .Lfree_l0
         PV_PT_RELEASE s2
+        PV_PTE_COMMIT
         mv      a0, s2
         call    kfree
 .Lfree_l1_next:
         addi    s1, s1, PTE_SIZE
         li      t0, PAGE_SIZE
         bltu    s1, t0, .Lfree_l1
+        PV_PT_RELEASE s0
+        PV_PTE_COMMIT
         mv      a0, s0
         call    kfree
         lw      ra, 28(sp)
@@ -306,7 +312,10 @@ uvm_free:
 
 # uvm_copy(a0 = source root, a1 = destination root) -> a0 = 0 or ENOMEM: give the destination
 # its own copy of every user page mapped in the source, at the same address with the same
-# permissions (fork). On failure the destination keeps what was copied; the caller frees it.
+# permissions (fork). Each second-level table of the copy is built while it is still a plain
+# page — an entry written as each page is copied — then made a page table and linked into the
+# destination root; the links are committed once, at the end. On failure the destination
+# keeps what was copied (the table being built is linked too); the caller frees it.
         .globl uvm_copy
 uvm_copy:
         addi    sp, sp, -48
@@ -318,56 +327,59 @@ uvm_copy:
         sw      s4, 24(sp)
         sw      s5, 20(sp)
         sw      s6, 16(sp)
+        sw      s7, 12(sp)
         mv      s0, a0                          # s0 = source root
         mv      s1, a1                          # s1 = destination root
-        li      s2, 0                           # s2 = root index
+        li      s2, 0                           # s2 = offset of the root entry
+        li      s7, 0                           # s7 = result
 .Lcopy_l1:
-        slli    t0, s2, PTE_SIZE_SHIFT
-        add     t0, s0, t0
+        add     t0, s0, s2
         lw      t1, 0(t0)
         andi    t2, t1, PTE_V
         beqz    t2, .Lcopy_l1_next
         andi    t2, t1, PTE_LEAF_BITS
         bnez    t2, .Lcopy_l1_next              # kernel megapage: already in the new root
         PTE2PA  s3, t1                          # s3 = source second-level table
-        li      s4, 0                           # s4 = second-level index
+        call    kzalloc
+        beqz    a0, .Lcopy_nomem
+        mv      s4, a0                          # s4 = its copy, a plain page for now
+        li      s5, 0                           # s5 = offset of the second-level entry
 .Lcopy_l0:
-        slli    t0, s4, PTE_SIZE_SHIFT
-        add     t0, s3, t0
-        lw      s5, 0(t0)                       # s5 = source entry
-        andi    t2, s5, PTE_V
+        add     t0, s3, s5
+        lw      s6, 0(t0)                       # s6 = source entry
+        andi    t2, s6, PTE_V
         beqz    t2, .Lcopy_l0_next
         call    kalloc
-        beqz    a0, .Lcopy_nomem
-        mv      s6, a0                          # s6 = the copy
-        PTE2PA  a1, s5
+        beqz    a0, 1f
+        add     t0, s4, s5                      # the copy's entry: same flags, new page
+        PA2PTE  t1, a0
+        andi    t2, s6, PTE_FLAGS_MASK
+        or      t1, t1, t2
+        sw      t1, 0(t0)
+        PTE2PA  a1, s6
         call    page_copy
-        mv      a0, s1
-        slli    a1, s2, MEGAPAGE_SHIFT          # va = index1 << 22 | index0 << 12
-        slli    t0, s4, PAGE_SHIFT
-        or      a1, a1, t0
-        mv      a2, s6
-        andi    a3, s5, PTE_FLAGS_MASK
-        call    vm_map_page
-        beqz    a0, .Lcopy_l0_next
-        mv      a0, s6
-        call    kfree
-        j       .Lcopy_nomem
 .Lcopy_l0_next:
-        addi    s4, s4, 1
-        li      t0, PTES_PER_TABLE
-        bltu    s4, t0, .Lcopy_l0
+        addi    s5, s5, PTE_SIZE
+        li      t0, PAGE_SIZE
+        bltu    s5, t0, .Lcopy_l0
+        j       2f
+1:      li      s7, ENOMEM                      # no page: link what was copied, and stop
+2:      PV_PT_ALLOC s4                          # filled: now it is a page table...
+        PA2PTE  t1, s4
+        ori     t1, t1, PTE_V
+        add     t0, s1, s2
+        PV_SET_PTE t0, t1                       # ...linked into the new root
+        bnez    s7, 3f
 .Lcopy_l1_next:
-        addi    s2, s2, 1
-        li      t0, PTES_PER_TABLE
+        addi    s2, s2, PTE_SIZE
+        li      t0, PAGE_SIZE
         bltu    s2, t0, .Lcopy_l1
-        PV_PTE_COMMIT
-        li      a0, 0
-        j       1f
+        j       3f
 .Lcopy_nomem:
-        PV_PTE_COMMIT
-        li      a0, ENOMEM
-1:      lw      ra, 44(sp)
+        li      s7, ENOMEM
+3:      PV_PTE_COMMIT
+        mv      a0, s7
+        lw      ra, 44(sp)
         lw      s0, 40(sp)
         lw      s1, 36(sp)
         lw      s2, 32(sp)
@@ -375,6 +387,7 @@ uvm_copy:
         lw      s4, 24(sp)
         lw      s5, 20(sp)
         lw      s6, 16(sp)
+        lw      s7, 12(sp)
         addi    sp, sp, 48
         ret
 
