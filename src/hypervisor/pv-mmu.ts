@@ -5,7 +5,7 @@
  * read-only to the guest (the shadow MMU never maps it writable). Its entries change only
  * through MMU_UPDATE, which validates each new value — the guest's tables can name nothing but
  * the guest's own RAM and its device window, never the hypervisor's shadow pool or anything
- * beyond its RAM (Barham et al. 2003 §3.3.2; Xen's mmu_update and MMUEXT_PIN_L*_TABLE).
+ * beyond its RAM (Barham et al. 2003 §2.1.1, §3.3.3; Xen's mmu_update and MMUEXT_PIN_L*_TABLE).
  *
  * The shadow MMU still translates (its fills read the guest's tables and install only guest
  * RAM), so the host's safety never depends on this validation: what pinning adds is Xen's
