@@ -8,6 +8,7 @@ import {
   SBI_LEGACY_EID_END, SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
 } from '../abi/sbi.js';
 import type { Vcpu } from './vcpu.js';
+import { PV_EXT } from '../abi/hypercalls.js';
 import { Cause, causeName } from '../isa/causes.js';
 
 const UINT32 = 0x1_0000_0000;
@@ -25,8 +26,10 @@ export interface SbiHost {
   systemReset(kind: 'shutdown' | 'reboot', code: number): void;
 }
 
+/** What probe_extension reports: the SBI subset, and the PV interface (pv.ts), which a guest
+ *  can detect this way before making hypercalls. */
 const SUPPORTED = new Set<number>([SBI_EXT.BASE, SBI_EXT.TIME, SBI_EXT.HSM, SBI_EXT.SRST,
-  SBI_EXT.LEGACY_CONSOLE_PUTCHAR, SBI_EXT.LEGACY_CONSOLE_GETCHAR]);
+  SBI_EXT.LEGACY_CONSOLE_PUTCHAR, SBI_EXT.LEGACY_CONSOLE_GETCHAR, PV_EXT]);
 
 export function serveSbi(v: Vcpu, host: SbiHost): void {
   const x = v.hart.x;
