@@ -73,8 +73,10 @@ pv_set_callback:
 # The MMU queue: the pv-ops' entry points
 # ---------------------------------------------------------------------------------------------
 
-# pv_set_pte(0(sp) = ptep, 4(sp) = pte): queue the update {ptep, pte, PV_NO_FLUSH}; commit
-# once pv_mmu_batch updates wait in the current run.
+# pv_set_pte(0(sp) = ptep, 4(sp) = pte): queue the update {ptep, pte, PV_NO_FLUSH}. If
+# pv_mmu_batch updates already wait in the current run (or the buffer is full), commit them
+# first — not right after the last one is queued, so that the flush which usually follows an
+# update can still ride on it.
         .globl pv_set_pte
 pv_set_pte:
         addi    sp, sp, -PV_FRAME
@@ -82,10 +84,14 @@ pv_set_pte:
         call    pv_save_regs
         lw      t0, pv_mmu_count
         li      t1, PV_MMU_BATCH_MAX
-        bltu    t0, t1, 1f
-        call    pv_commit                       # the buffer is full
-        li      t0, 0
-1:      call    pv_mmu_entry                    # t1 = entry t0
+        bgeu    t0, t1, 1f                      # the buffer is full
+        lw      t1, pv_mmu_open
+        sub     t3, t0, t1                      # t3 = updates in the current run
+        call    pv_mmu_limit                    # t1 = the batch size in effect
+        bltu    t3, t1, 2f
+1:      call    pv_commit
+2:      lw      t0, pv_mmu_count
+        call    pv_mmu_entry                    # t1 = entry t0
         lw      t2, PV_FRAME + 0(sp)
         sw      t2, PV_MMU_UPDATE_PTE_GPA(t1)
         lw      t2, PV_FRAME + 4(sp)
@@ -94,12 +100,7 @@ pv_set_pte:
         sw      t2, PV_MMU_UPDATE_FLUSH_VA(t1)
         addi    t0, t0, 1
         sw      t0, pv_mmu_count, t1
-        lw      t1, pv_mmu_open
-        sub     t0, t0, t1                      # t0 = updates in the current run
-        call    pv_mmu_limit                    # t1 = the batch size in effect
-        bltu    t0, t1, 2f
-        call    pv_commit
-2:      j       pv_helper_out
+        j       pv_helper_out
 
 # pv_flush_tlb_page(0(sp) = va): drop the translations of va's page after the updates queued
 # so far. Folded into the current run of updates: the last one's flush_va if it has none yet
@@ -135,12 +136,7 @@ pv_flush_tlb_page:
         sw      t2, PV_MMU_UPDATE_FLUSH_VA(t1)
         addi    t0, t0, 1
         sw      t0, pv_mmu_count, t1
-        lw      t1, pv_mmu_open
-        sub     t0, t0, t1
-        call    pv_mmu_limit
-        bltu    t0, t1, 2f
-        call    pv_commit
-2:      j       pv_helper_out
+        j       pv_helper_out
 3:      li      t3, HC_TLB_FLUSH
         lw      t4, PV_FRAME + 0(sp)
         call    pv_queue_call

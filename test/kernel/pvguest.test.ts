@@ -85,6 +85,48 @@ describe('the kernel test programs give the same output on the paravirt build', 
   });
 });
 
+describe('memory comes back', () => {
+  /** ktest_leak with `rounds` rounds on the paravirt build: pages in use (the kernel's count)
+   *  and page tables pinned (the hypervisor's) once it is done. */
+  function leak(rounds: number): { pages: number; pinned: number } {
+    const hv = new Hypervisor();
+    const vm = hv.createVm({ name: 'leak', build: 'paravirt', workload: 'ktest_leak', preset, technique: 'paravirt', params: { rounds }, ramBytes: 32 << 20 });
+    let pinned = -1;
+    let pages = -1;
+    const kernel = vm.image.parts.find((p) => p.name === 'kernel')!;
+    const inUse = kernel.asm.symbols.find((x) => x.name === 'kmem_pages_in_use')!.value;
+    vm.powerOn();
+    // Stop at the shutdown hypercall, while the kernel's state is still there to read.
+    const sample = () => {
+      pinned = vm.vcpu.pv.mmu.pinnedPages;
+      pages = vm.mem.read32(inUse) as number;
+    };
+    const origin = vm.systemReset.bind(vm);
+    vm.systemReset = (kind, code) => { sample(); origin(kind, code); };
+    hv.run({ maxInsnsPerVm: MAX_INSNS });
+    expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    expect(vm.console).toContain('done');
+    return { pages, pinned };
+  }
+
+  it('fork, exit, wait, sbrk, mmap and munmap leak no page and no pinned table', () => {
+    const one = leak(1);
+    expect(one.pages).toBeGreaterThan(0);
+    expect(one.pinned).toBeGreaterThan(0);
+    expect(leak(4)).toEqual(one);
+  });
+
+  it('a fork that runs out of memory half-way gives back all it took, on both builds', () => {
+    const small = { ramBytes: 8 << 20 };
+    const n = runGuest({ technique: 'native', build: 'unmodified', workload: 'ktest_pv_oom', preset, maxInsns: MAX_INSNS, ...small });
+    const p = runGuest({ technique: 'paravirt', build: 'paravirt', workload: 'ktest_pv_oom', preset, maxInsns: MAX_INSNS, ...small });
+    expect(n.console).toContain('fork-oom 0xfffffffd\nremap 0x00000000\n');
+    expect(n.console).toContain('child-status 0x00000007\n');
+    expect(comparable(p.console)).toBe(comparable(n.console));
+    expect(p.exitCode).toBe(0);
+  });
+});
+
 describe('user registers survive traps', () => {
   const masks = (r: GuestRunResult) => ({
     syscall: /^syscall (0x[0-9a-f]+)$/m.exec(r.console)?.[1],
@@ -223,7 +265,7 @@ describe('batch sizes amortize exits', () => {
     expect(four.hypercalls['BLK_NOTIFY']).toBeCloseTo(4, 0);
     expect(all.hypercalls['BLK_NOTIFY']).toBeCloseTo(2, 0);
     // And the data is right whatever the batch: the workload checks every sector it reads back.
-    for (const k of [{ pv_blk_batch: 1 }, { pv_blk_batch: 3 }, {}]) {
+    for (const k of [{ pv_blk_batch: 1 }, { pv_blk_batch: 3 }, {}] as Array<Record<string, number>>) {
       const r = paravirt('block-io', { iterations: 2, sectors: 64 }, k);
       expect(r.exitCode).toBe(0);
       expect(comparable(r.console)).toBe(comparable(native('block-io', { iterations: 2, sectors: 64 }).console));

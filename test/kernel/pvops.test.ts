@@ -107,7 +107,7 @@ describe('the pv-ops layer', () => {
   }
 
   it('the paravirt kernel binary executes no privileged instruction: hypercalls and time reads only', () => {
-    const counters = new Set([CSR.cycle, CSR.time, CSR.instret, CSR.cycleh, CSR.timeh, CSR.instreth]);
+    const counters = new Set<number>([CSR.cycle, CSR.time, CSR.instret, CSR.cycleh, CSR.timeh, CSR.instreth]);
     const offenders: string[] = [];
     let hypercalls = 0;
     let timeReads = 0;
