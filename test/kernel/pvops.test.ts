@@ -169,6 +169,35 @@ describe('the pv-ops layer', () => {
     expect(text(1)).toContain('paravirt\0');
   });
 
+  it('both builds define the same operations, and every one of them assembles — those the kernel does not use yet too', () => {
+    const src = readFileSync(guestPath('kernel', 'pvops.S'), 'utf8');
+    const [unmodifiedPart, paravirtPart] = src.split(/^\.else\b.*$/m) as [string, string];
+    const names = (part: string) => new Set([...part.matchAll(/^\.macro\s+(PV_[A-Z0-9_]+)/gm)].map((m) => m[1] as string));
+    const ops = names(unmodifiedPart);
+    const paravirtOps = names(paravirtPart);
+    for (const op of ops) expect(paravirtOps, op).toContain(op);
+    // One invocation of each, appended to the kernel (the paravirt ops call into pv.S).
+    const ARGS: Record<string, string> = {
+      PV_READ_SSTATUS: 't0', PV_WRITE_SSTATUS: 't0', PV_SET_SSTATUS: 't0', PV_CLEAR_SSTATUS: 't0',
+      PV_READ_SCAUSE: 't0', PV_READ_STVAL: 't0', PV_READ_SEPC: 't0', PV_WRITE_SEPC: 't0', PV_WRITE_STVEC: 't0',
+      PV_WRITE_SIE: 't0', PV_READ_SSCRATCH: 't0', PV_WRITE_SSCRATCH: 'zero', PV_TRAP_ENTRY: '1f',
+      PV_SET_TRAP_FRAME: 'a0', PV_READ_TIME: 'a0, a1, t0', PV_IRQ_SAVE: 't1', PV_IRQ_RESTORE: 't1',
+      PV_SET_PTE: 't0, t1', PV_PT_ALLOC: 'a0', PV_PT_RELEASE: 'a0', PV_SWITCH_AS: 'a0', PV_FLUSH_TLB_PAGE: 'a0',
+      PV_MMIO_READ8: 't1, t0, 0', PV_MMIO_WRITE8: 't1, t0, 0', PV_MMIO_READ32: 't1, t0, 0', PV_MMIO_WRITE32: 't1, t0, 0',
+    };
+    const DATA = new Set(['PV_BUILD_NAME', 'PV_BLK_DRIVER_NAME']);
+    const kernelText = readFileSync(KERNEL, 'utf8');
+    const withOps = (pv: 0 | 1, only: (op: string) => boolean) => {
+      const code = [...ops].filter(only).map((op) => `${DATA.has(op) ? '        .section .rodata\n' : '        .text\n'}        ${op} ${ARGS[op] ?? ''}\n1:`);
+      return assemble(`${kernelText}\n${code.join('\n')}\n`, { fileName: KERNEL, base: KERNEL_BASE, defines: { BUILD_PARAVIRT: pv } });
+    };
+    const mmio = (op: string) => op.startsWith('PV_MMIO_');
+    expect(() => withOps(0, () => true)).not.toThrow();
+    expect(() => withOps(1, (op) => !mmio(op))).not.toThrow();
+    // The paravirt build has no device registers: a driver that wanted one would not build.
+    expect(() => withOps(1, mmio)).toThrow(/paravirt build: no device registers \(PV_MMIO_READ8\)/);
+  });
+
   it('builds without BUILD_PARAVIRT are refused', () => {
     expect(() => assemble(readFileSync(KERNEL, 'utf8'), { fileName: KERNEL, base: KERNEL_BASE }))
       .toThrow(/define BUILD_PARAVIRT/);
