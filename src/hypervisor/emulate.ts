@@ -5,7 +5,7 @@
  * everything else. An instruction that is illegal for the guest too is reflected to it.
  */
 import { Cause } from '../isa/causes.js';
-import { Priv, SSTATUS } from '../isa/csr.js';
+import { Priv } from '../isa/csr.js';
 import { decode, rdOf, rs1Of, csrOf } from '../isa/decode.js';
 import { Op } from '../isa/instructions.js';
 import type { ExitKind } from './accounting.js';
@@ -58,13 +58,7 @@ function csr(v: Vcpu, op: Op, insn: number, pc: number): ExitKind {
 }
 
 function sret(v: Vcpu): ExitKind {
-  const c = v.vcsr;
-  const s = c.sstatus;
-  v.vpriv = (s & SSTATUS.SPP) !== 0 ? Priv.S : Priv.U;
-  let next = (s & ~(SSTATUS.SIE | SSTATUS.SPP)) | SSTATUS.SPIE;
-  if (s & SSTATUS.SPIE) next |= SSTATUS.SIE;
-  c.sstatus = next;
-  v.hart.pc = c.sepc | 0;
+  v.returnFromTrap();
   v.charge('emulation', v.host.preset.emulateInstruction);
   return 'sret';
 }

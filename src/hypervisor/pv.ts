@@ -17,7 +17,7 @@
 import { HYPERCALLS, PV_EVENT, PV_MULTICALL, PV_SHARED } from '../abi/hypercalls.js';
 import { SBI_ERR } from '../abi/sbi.js';
 import { Cause, causeName } from '../isa/causes.js';
-import { CSR, MIP, PAGE_SIZE, Priv, SSTATUS, TVEC } from '../isa/csr.js';
+import { CSR, MIP, PAGE_SIZE, TVEC } from '../isa/csr.js';
 import type { ExitKind } from './accounting.js';
 import { PvBlockRing, PV_BLK_REFS_PER_REQUEST } from './pv-blk.js';
 import { PvMmu, fail, ok, type HcResult } from './pv-mmu.js';
@@ -224,13 +224,7 @@ export class PvInterface {
   /** The paravirtual sret, on the virtual CSRs just loaded from the shared page. */
   trapReturn(): Outcome {
     const v = this.vcpu;
-    const c = v.vcsr;
-    const s = c.sstatus;
-    v.vpriv = (s & SSTATUS.SPP) !== 0 ? Priv.S : Priv.U;
-    let next = (s & ~(SSTATUS.SIE | SSTATUS.SPP)) | SSTATUS.SPIE;
-    if (s & SSTATUS.SPIE) next |= SSTATUS.SIE;
-    c.sstatus = next;
-    v.hart.pc = c.sepc | 0;
+    v.returnFromTrap();
     // The return is itself an ecall, which needs a6 and a7: the guest left the interrupted
     // context's values in the shared page.
     if (this.active) {

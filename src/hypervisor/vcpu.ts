@@ -219,6 +219,18 @@ export class Vcpu implements InterruptPins {
     this.lastReflectTarget = this.hart.pc;
   }
 
+  /** sret on the virtual state: back to the mode SPP names at sepc, SIE ← SPIE, SPIE ← 1,
+   *  SPP ← U. The emulated sret and the paravirtual TRAP_RETURN both come here. */
+  returnFromTrap(): void {
+    const c = this.vcsr;
+    const s = c.sstatus;
+    this.vpriv = (s & SSTATUS.SPP) !== 0 ? Priv.S : Priv.U;
+    let next = (s & ~(SSTATUS.SIE | SSTATUS.SPP)) | SSTATUS.SPIE;
+    if (s & SSTATUS.SPIE) next |= SSTATUS.SIE;
+    c.sstatus = next;
+    this.hart.pc = c.sepc | 0;
+  }
+
   /** The virtual interrupt to take now, if any (pending, enabled, and not masked by SIE). */
   deliverableInterrupt(): number {
     const pending = this.vcsr.sip & this.vcsr.sie;
