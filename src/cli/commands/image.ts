@@ -23,5 +23,9 @@ export function runImage(args: ImageArgs): number {
   writeFileAtomic(args.output, imageToElf(image));
   const parts = image.parts.map((p) => `${p.name} ${p.bytes.length} B at 0x${p.addr.toString(16)}`).join(', ');
   process.stderr.write(`wrote ${args.output}: ${parts}\n`);
+  if (guest.build === 'paravirt') {
+    process.stderr.write('note: the paravirt build makes hypercalls; it boots only on pvlab\'s hypervisor ' +
+      '(pvlab boot --technique paravirt), not on QEMU or a bare board\n');
+  }
   return 0;
 }
