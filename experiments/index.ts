@@ -1,0 +1,14 @@
+/** Every shipped suite, by name (what `pvlab list` and `pvlab run <suite>` find). */
+import type { Suite } from '../src/harness/suite.js';
+import batching from './batching.js';
+import defaultSuite from './default.js';
+import lmbench from './lmbench.js';
+import microbench from './microbench.js';
+import mixed from './mixed.js';
+import sensitivity from './sensitivity.js';
+
+export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed]);
+
+export function suiteNames(): string[] {
+  return SUITES.map((s) => s.name);
+}
