@@ -1,0 +1,144 @@
+/**
+ * The colours of every chart pvlab draws. One colour per technique, used by every chart in which
+ * techniques appear, so "paravirt" is the same blue on the slowdown bars, the sensitivity lines
+ * and the mixed-run throughput bars. Palette: Okabe & Ito (2008), "Color Universal Design", which
+ * stays distinguishable under the common colour-vision deficiencies, topped up for the longer
+ * lists (exit kinds) with Paul Tol's colour-blind-safe "muted" scheme.
+ */
+import { CYCLE_CATEGORIES, EXIT_KINDS, type CycleCategory, type ExitKind } from '../hypervisor/accounting.js';
+import type { Technique } from '../hypervisor/techniques.js';
+
+/** Okabe–Ito, by name. */
+export const OKABE_ITO = {
+  black: '#000000',
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  bluishGreen: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  reddishPurple: '#CC79A7',
+  grey: '#999999',
+} as const;
+
+/** Paul Tol "muted", the members used here. */
+export const TOL_MUTED = {
+  indigo: '#332288',
+  cyan: '#88CCEE',
+  sand: '#DDCC77',
+  rose: '#CC6677',
+  wine: '#882255',
+  olive: '#999933',
+} as const;
+
+/** Every technique a chart may show: the three the hypervisor implements, and hardware-assisted
+ *  virtualization (the H extension), reserved so its colour is settled before it exists. */
+export type ChartTechnique = Technique | 'hw-assist';
+/** The order techniques are drawn in (legend order, bar order within a group). */
+export const TECHNIQUE_ORDER: readonly ChartTechnique[] = ['native', 'trap-emulate', 'paravirt', 'hw-assist'];
+
+export const NATIVE_COLOR = OKABE_ITO.grey;
+export const TRAP_EMULATE_COLOR = OKABE_ITO.vermillion;
+export const PARAVIRT_COLOR = OKABE_ITO.blue;
+export const HW_ASSIST_COLOR = OKABE_ITO.bluishGreen;
+
+export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
+  'native': NATIVE_COLOR,
+  'trap-emulate': TRAP_EMULATE_COLOR,
+  'paravirt': PARAVIRT_COLOR,
+  'hw-assist': HW_ASSIST_COLOR,
+};
+
+/** Human names for the legend. */
+export const TECHNIQUE_LABELS: Readonly<Record<ChartTechnique, string>> = {
+  'native': 'native',
+  'trap-emulate': 'trap-and-emulate',
+  'paravirt': 'paravirtualized',
+  'hw-assist': 'hardware-assisted',
+};
+
+export function isChartTechnique(name: string): name is ChartTechnique {
+  return (TECHNIQUE_ORDER as readonly string[]).includes(name);
+}
+
+/** The colour of a technique; throws on a name that is not one (so a typo cannot silently draw a
+ *  wrong colour). */
+export function techniqueColor(name: string): string {
+  if (!isChartTechnique(name)) {
+    throw new Error(`no colour for technique "${name}": known techniques are ${TECHNIQUE_ORDER.join(', ')}`);
+  }
+  return TECHNIQUE_COLORS[name];
+}
+
+/** One colour per cycle category (src/hypervisor/accounting.ts CYCLE_CATEGORIES), guest work in
+ *  blues, virtualization overhead in warm colours, idle in pale grey. */
+export const CYCLE_CATEGORY_COLORS: Readonly<Record<CycleCategory, string>> = {
+  guestUser: OKABE_ITO.skyBlue,
+  guestKernel: OKABE_ITO.blue,
+  worldSwitch: OKABE_ITO.vermillion,
+  emulation: OKABE_ITO.orange,
+  shadowPaging: OKABE_ITO.reddishPurple,
+  devices: OKABE_ITO.bluishGreen,
+  sbi: TOL_MUTED.sand,
+  hypercalls: OKABE_ITO.black,
+  idle: '#DDDDDD',
+};
+
+export const CYCLE_CATEGORY_LABELS: Readonly<Record<CycleCategory, string>> = {
+  guestUser: 'guest user',
+  guestKernel: 'guest kernel',
+  worldSwitch: 'world switch',
+  emulation: 'emulation',
+  shadowPaging: 'shadow paging',
+  devices: 'devices',
+  sbi: 'SBI',
+  hypercalls: 'hypercalls',
+  idle: 'idle',
+};
+
+/** One colour per exit kind (src/hypervisor/accounting.ts EXIT_KINDS). */
+export const EXIT_KIND_COLORS: Readonly<Record<ExitKind, string>> = {
+  'csr': OKABE_ITO.vermillion,
+  'sret': OKABE_ITO.orange,
+  'sfence': TOL_MUTED.rose,
+  'wfi': TOL_MUTED.sand,
+  'sbi': TOL_MUTED.cyan,
+  'hypercall': OKABE_ITO.blue,
+  'shadow-fill': OKABE_ITO.reddishPurple,
+  'mmio': OKABE_ITO.bluishGreen,
+  'reflect-syscall': TOL_MUTED.indigo,
+  'reflect-page-fault': TOL_MUTED.wine,
+  'reflect-exception': TOL_MUTED.olive,
+  'interrupt': '#777777',
+};
+
+export const EXIT_KIND_LABELS: Readonly<Record<ExitKind, string>> = {
+  'csr': 'CSR access',
+  'sret': 'sret',
+  'sfence': 'sfence.vma',
+  'wfi': 'wfi',
+  'sbi': 'SBI call',
+  'hypercall': 'hypercall',
+  'shadow-fill': 'shadow fill',
+  'mmio': 'MMIO',
+  'reflect-syscall': 'reflected syscall',
+  'reflect-page-fault': 'reflected page fault',
+  'reflect-exception': 'reflected exception',
+  'interrupt': 'virtual interrupt',
+};
+
+export { CYCLE_CATEGORIES, EXIT_KINDS };
+export type { CycleCategory, ExitKind };
+
+/** Colours for series that are not techniques (e.g. the operations of a batching chart when the
+ *  caller asks for colour by series): Okabe–Ito, in an order that keeps neighbours apart. */
+export const SERIES_COLORS: readonly string[] = [
+  OKABE_ITO.blue, OKABE_ITO.vermillion, OKABE_ITO.bluishGreen, OKABE_ITO.reddishPurple,
+  OKABE_ITO.orange, OKABE_ITO.skyBlue, OKABE_ITO.black, TOL_MUTED.olive,
+];
+
+/** Marker shapes distinguishing series that share a colour (workloads on a line chart coloured
+ *  by technique). */
+export const POINT_STYLES = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot', 'cross', 'rectRounded'] as const;
+/** Dash patterns, cycled alongside the point styles. */
+export const DASH_PATTERNS: readonly (readonly number[])[] = [[], [8, 4], [2, 3], [12, 4, 2, 4]];
