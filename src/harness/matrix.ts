@@ -16,9 +16,8 @@ import { workloadByName } from '../guest/workloads.js';
 import type { CostPreset } from '../hypervisor/cost-model.js';
 import { presetByName, scalePreset } from '../hypervisor/cost-presets.js';
 import type { Technique } from '../hypervisor/techniques.js';
-import { didYouMean } from '../asm/suggest.js';
 import {
-  KERNEL_PARAM_NAMES, KERNEL_PARAMS, SuiteError, kernelDefaults, workloadDefaults, type MixedVm, type Suite,
+  KERNEL_PARAM_NAMES, KERNEL_PARAMS, SuiteError, kernelDefaults, suggest, workloadDefaults, type MixedVm, type Suite,
 } from './suite.js';
 
 interface CellCommon {
@@ -204,7 +203,7 @@ export function filterCells<C extends Cell>(cells: readonly C[], expr: string): 
     if (!m) return (c) => c.id.includes(term);
     const [, key, op, rhs] = m as unknown as [string, string, string, string];
     if (!known.includes(key)) {
-      throw new SuiteError(`filter ${JSON.stringify(expr)}: unknown key '${key}'${didYouMean(key, known)}; known keys: ${known.join(', ')}`);
+      throw new SuiteError(`filter ${JSON.stringify(expr)}: unknown key '${key}'${suggest(key, known)}; known keys: ${known.join(', ')}`);
     }
     if (rhs === '') throw new SuiteError(`filter ${JSON.stringify(expr)}: '${term}' gives no value`);
     const wanted = rhs.split('|');

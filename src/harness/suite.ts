@@ -213,16 +213,31 @@ export function show(value: unknown): string {
   }
 }
 
+/** What a wrong-typed value is, for 'expected X, got …'. */
+function got(value: unknown): string {
+  return value === undefined ? 'nothing (the key is missing)' : `${typeName(value)} ${show(value)}`;
+}
+
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Edit distance first, then a unique candidate containing the word (squashed). */
-function suggest(word: string, candidates: readonly string[]): string {
+/** `a` with two neighbouring letters swapped is `b`. */
+function transposed(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === (diff[0] as number) + 1 && a[diff[0] as number] === b[diff[1] as number] && a[diff[1] as number] === b[diff[0] as number];
+}
+
+/** Edit distance first, then a swap of two neighbouring letters, then a unique candidate
+ *  containing the word (squashed). */
+export function suggest(word: string, candidates: readonly string[]): string {
   const byDistance = didYouMean(word.toLowerCase(), candidates);
   if (byDistance !== '') return byDistance;
+  const swapped = candidates.find((c) => transposed(word.toLowerCase(), c));
+  if (swapped !== undefined) return ` (did you mean '${swapped}'?)`;
   const squashed = word.toLowerCase().replace(/[^a-z0-9]/g, '');
   const containing = candidates.filter((c) => squashed.length >= 3 && c.replace(/[^a-z0-9]/g, '').includes(squashed));
   return containing.length === 1 ? ` (did you mean '${containing[0]}'?)` : '';
@@ -238,7 +253,7 @@ class Checker {
 
   object(path: string, value: unknown): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(path, `expected an object, got ${typeName(value)} ${show(value)}`);
+      this.fail(path, `expected an object, got ${got(value)}`);
     }
     return value as Record<string, unknown>;
   }
@@ -252,13 +267,13 @@ class Checker {
   }
 
   list(path: string, value: unknown): unknown[] {
-    if (!Array.isArray(value)) this.fail(path, `expected a list, got ${typeName(value)} ${show(value)}`);
+    if (!Array.isArray(value)) this.fail(path, `expected a list, got ${got(value)}`);
     if (value.length === 0) this.fail(path, 'empty list: the matrix would have no cells');
     return value;
   }
 
   string(path: string, value: unknown): string {
-    if (typeof value !== 'string') this.fail(path, `expected a string, got ${typeName(value)} ${show(value)}`);
+    if (typeof value !== 'string') this.fail(path, `expected a string, got ${got(value)}`);
     return value;
   }
 
@@ -269,7 +284,7 @@ class Checker {
   }
 
   integer(path: string, value: unknown, min: number, max: number): number {
-    if (typeof value !== 'number') this.fail(path, `expected a number, got ${typeName(value)} ${show(value)}`);
+    if (typeof value !== 'number') this.fail(path, `expected a number, got ${got(value)}`);
     if (!Number.isInteger(value) || value < min || value > max) {
       this.fail(path, `${show(value)} must be a whole number in ${min}..${max}`);
     }
@@ -369,7 +384,7 @@ export function validateSuite(input: unknown): Suite {
   c.unique('presets', presets);
   const scale = top['scale'] === undefined ? [1] : c.list('scale', top['scale']).map((v, i) => {
     const p = `scale[${i}]`;
-    if (typeof v !== 'number') c.fail(p, `expected a number, got ${typeName(v)} ${show(v)}`);
+    if (typeof v !== 'number') c.fail(p, `expected a number, got ${got(v)}`);
     if (!Number.isFinite(v) || v < 0 || v > 1000) c.fail(p, `${show(v)} must be a scaling factor in 0..1000`);
     return v;
   });
