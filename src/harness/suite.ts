@@ -67,7 +67,7 @@ export const DEFAULT_OPERATIONS: Readonly<Record<string, number>> = Object.freez
   'fork': 10,
   'console': 20,
   'block-io': 8,
-  'compute': 1000,
+  'compute': 20_000,
   'timer': 2,
 });
 
