@@ -57,6 +57,14 @@ export const TECHNIQUE_LABELS: Readonly<Record<ChartTechnique, string>> = {
   'hw-assist': 'hardware-assisted',
 };
 
+/** Abbreviations for crowded axis labels. */
+export const TECHNIQUE_SHORT: Readonly<Record<ChartTechnique, string>> = {
+  'native': 'N',
+  'trap-emulate': 'TE',
+  'paravirt': 'PV',
+  'hw-assist': 'HW',
+};
+
 export function isChartTechnique(name: string): name is ChartTechnique {
   return (TECHNIQUE_ORDER as readonly string[]).includes(name);
 }

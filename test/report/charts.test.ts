@@ -111,6 +111,16 @@ describe('data layout', () => {
     expect(csr!.data).toEqual([0, 6, 0, 40, 0, 4, 0]);
   });
 
+  it('stacked charts with many stacks: one-line rotated labels with abbreviations spelled out, and a wider default PNG', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ workload: `w${i}`, technique: i % 2 ? 'paravirt' : 'native', exitsPerOp: { hypercall: i } }));
+    const c = buildExitsChart(rows) as AnyConfig;
+    expect(c.data.labels![1]).toEqual(['w1 · PV']);
+    expect(c.options.scales.x.title.text).toBe('workload · technique (N = native, PV = paravirtualized)');
+    expect(pngSize(renderExitsChart(rows))).toEqual({ width: 1460, height: 600 });
+    expect(pngSize(renderExitsChart(rows.slice(0, 3)))).toEqual({ width: 1000, height: 600 });
+    expect(pngSize(renderExitsChart(rows, { width: 700 }))).toEqual({ width: 700, height: 600 });
+  });
+
   it('lines: sorted by x, one line per workload × technique', () => {
     const c = buildSensitivityChart([
       { workload: 'w', technique: 'trap-emulate', exitCycles: 2000, slowdown: 9 },

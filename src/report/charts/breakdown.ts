@@ -1,7 +1,7 @@
 /** Chart 3: where the simulated cycles of one operation go, by category — stacked bars. */
 import type { ChartConfiguration } from 'chart.js';
 import { CYCLE_CATEGORIES, CYCLE_CATEGORY_COLORS, CYCLE_CATEGORY_LABELS, type CycleCategory } from '../colors.js';
-import { buildStackedChart, type StackedChartOptions } from './stacked.js';
+import { buildStackedChart, stackedDefaultWidth, type StackedChartOptions } from './stacked.js';
 import { renderChartPng } from './render.js';
 
 export interface BreakdownRow {
@@ -26,5 +26,5 @@ export function buildBreakdownChart(rows: readonly BreakdownRow[], opts: Breakdo
 }
 
 export function renderBreakdownChart(rows: readonly BreakdownRow[], opts: BreakdownChartOptions = {}): Buffer {
-  return renderChartPng(buildBreakdownChart(rows, opts) as never, opts);
+  return renderChartPng(buildBreakdownChart(rows, opts) as never, { width: opts.width ?? stackedDefaultWidth(rows.length), height: opts.height });
 }

@@ -228,3 +228,6 @@ export function categoryScale(title: string, extra: Record<string, unknown> = {}
     ...extra,
   };
 }
+
+/** Bars never get wider than this (a chart with one bar would otherwise fill the plot). */
+export const MAX_BAR_THICKNESS = 90;

@@ -6,7 +6,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { NATIVE_COLOR, PARAVIRT_COLOR, TRAP_EMULATE_COLOR } from '../colors.js';
 import {
-  ChartDataError, baseOptions, categoryScale, chooseLogScale, requireName, requireRows, requireValue, valueScale,
+  ChartDataError, MAX_BAR_THICKNESS, baseOptions, categoryScale, chooseLogScale, requireName, requireRows, requireValue, valueScale,
   whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
 import { renderChartPng } from './render.js';
@@ -75,6 +75,7 @@ export function buildHostTimeChart(rows: readonly HostTimeRow[], opts: HostTimeC
         skipNull: true,
         categoryPercentage: 0.8,
         barPercentage: 0.9,
+        maxBarThickness: MAX_BAR_THICKNESS,
       })),
     },
     options,

@@ -5,7 +5,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { TECHNIQUE_COLORS, TECHNIQUE_LABELS, type ChartTechnique } from '../colors.js';
 import {
-  ChartDataError, baseOptions, categoryScale, chooseLogScale, distinct, orderTechniques, referenceLinePlugin,
+  ChartDataError, MAX_BAR_THICKNESS, baseOptions, categoryScale, chooseLogScale, distinct, orderTechniques, referenceLinePlugin,
   requireName, requireRows, requireTechnique, requireValue, valueScale, whiteBackgroundPlugin,
   type CommonChartOptions, type ScaleChoice,
 } from './common.js';
@@ -59,6 +59,7 @@ export function buildSlowdownChart(rows: readonly SlowdownRow[], opts: SlowdownC
         borderWidth: 0,
         categoryPercentage: 0.8,
         barPercentage: 0.9,
+        maxBarThickness: MAX_BAR_THICKNESS,
       })),
     },
     options,

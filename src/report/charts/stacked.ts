@@ -3,11 +3,19 @@
  * cycle-breakdown charts.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { TECHNIQUE_LABELS } from '../colors.js';
+import { TECHNIQUE_LABELS, TECHNIQUE_SHORT, type ChartTechnique } from '../colors.js';
 import {
-  ChartDataError, baseOptions, categoryScale, chooseLogScale, requireName, requireRows, requireTechnique,
+  ChartDataError, MAX_BAR_THICKNESS, FONT_FAMILY, baseOptions, orderTechniques, categoryScale, chooseLogScale, requireName, requireRows, requireTechnique,
   requireValue, valueScale, whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
+
+/** More stacks than this get one-line, rotated labels. */
+export const COMPACT_LABELS_AFTER = 12;
+
+/** The default width for `n` stacks: 1000 px, wider when there are many, so bars stay legible. */
+export function stackedDefaultWidth(n: number): number {
+  return Math.min(4000, Math.max(1000, 260 + 30 * n));
+}
 
 export interface StackedRow {
   workload: string;
@@ -59,16 +67,24 @@ export function buildStackedChart<K extends string>(spec: StackedSpec<K>, rows: 
   });
   const log = chooseLogScale(chart, 'y', totals, opts.scale);
   const used = spec.keys.filter((k) => spec.keepEmpty || rows.some((r) => (r.parts[k] ?? 0) > 0));
+  const compact = rows.length > COMPACT_LABELS_AFTER;
   const options = baseOptions<'bar'>(opts.title ?? spec.title, opts.subtitle);
   options.scales = {
-    x: categoryScale('workload / technique', { stacked: true }),
+    x: compact
+      ? categoryScale(`workload · technique (${orderTechniques(rows.map((r) => r.technique as ChartTechnique)).map((t) => `${TECHNIQUE_SHORT[t]} = ${TECHNIQUE_LABELS[t]}`).join(', ')})`,
+        { stacked: true, ticks: { font: { family: FONT_FAMILY, size: 11 }, color: '#222222', autoSkip: false, maxRotation: 90, minRotation: 60 } })
+      : categoryScale('workload / technique', { stacked: true }),
     y: valueScale(spec.yTitle, log, { stacked: true }),
   } as never;
   options.plugins!.legend!.position = 'right';
   return {
     type: 'bar',
     data: {
-      labels: rows.map((r) => [r.workload, TECHNIQUE_LABELS[r.technique as keyof typeof TECHNIQUE_LABELS]]),
+      // Two-line labels while they fit; past COMPACT_LABELS_AFTER stacks one rotated line with the
+      // technique abbreviated (the axis title spells the abbreviations out).
+      labels: rows.map((r) => compact
+        ? [`${r.workload} · ${TECHNIQUE_SHORT[r.technique as ChartTechnique]}`]
+        : [r.workload, TECHNIQUE_LABELS[r.technique as ChartTechnique]]),
       datasets: used.map((k) => ({
         label: spec.labels[k],
         data: rows.map((r) => r.parts[k] ?? 0),
@@ -77,6 +93,7 @@ export function buildStackedChart<K extends string>(spec: StackedSpec<K>, rows: 
         borderWidth: 1,
         categoryPercentage: 0.85,
         barPercentage: 0.9,
+        maxBarThickness: MAX_BAR_THICKNESS,
       })),
     },
     options,

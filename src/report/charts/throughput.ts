@@ -5,7 +5,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { TECHNIQUE_COLORS, TECHNIQUE_LABELS, type ChartTechnique } from '../colors.js';
 import {
-  ChartDataError, baseOptions, categoryScale, chooseLogScale, orderTechniques, requireName, requireRows,
+  ChartDataError, MAX_BAR_THICKNESS, baseOptions, categoryScale, chooseLogScale, orderTechniques, requireName, requireRows,
   requireTechnique, requireValue, valueScale, whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
 import { renderChartPng } from './render.js';
@@ -65,6 +65,7 @@ export function buildThroughputChart(rows: readonly ThroughputRow[], opts: Throu
         skipNull: true,
         categoryPercentage: 0.8,
         barPercentage: 0.9,
+        maxBarThickness: MAX_BAR_THICKNESS,
       })),
     },
     options,
