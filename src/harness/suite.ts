@@ -291,12 +291,12 @@ class Checker {
     return value;
   }
 
-  unique<T>(path: string, values: readonly T[], key: (v: T) => string = String): void {
+  unique<T>(path: string, values: readonly T[], key: (v: T) => unknown = (v) => v): void {
     const seen = new Set<string>();
     values.forEach((v, i) => {
       const k = key(v);
-      if (seen.has(k)) this.fail(`${path}[${i}]`, `${show(k)} is listed twice`);
-      seen.add(k);
+      if (seen.has(JSON.stringify(k))) this.fail(`${path}[${i}]`, `${show(k)} is listed twice`);
+      seen.add(JSON.stringify(k));
     });
   }
 }

@@ -71,6 +71,10 @@ describe('expandMatrix', () => {
     });
     const cells = expandMatrix(s);
     expect(cells.map((c) => c.id)).toEqual(['mixed/a/modern-kvm/r0', 'mixed/a/modern-kvm/r1', 'mixed/a/xen-pv/r0', 'mixed/a/xen-pv/r1']);
+    // A mixed cell matches workload/technique/build terms when any of its VMs does.
+    expect(filterCells(cells, 'technique=paravirt preset=xen-pv')).toHaveLength(2);
+    expect(filterCells(cells, 'workload=mmap')).toHaveLength(0);
+    expect(filterCells(cells, 'group=a rep=1').map((c) => c.id)).toEqual(['mixed/a/modern-kvm/r1', 'mixed/a/xen-pv/r1']);
   });
 });
 

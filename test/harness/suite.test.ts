@@ -128,13 +128,17 @@ describe('defineSuite: errors name the key path and the value, with suggestions'
   });
   it('duplicates', () => {
     expect(error({ workloads: ['fork', 'fork'] })).toBe("suite microbench: workloads[1]: 'fork' is listed twice");
-    expect(error({ scale: [1, 2, 1] })).toMatch(/scale\[2\]: '1' is listed twice/);
+    expect(error({ scale: [1, 2, 1] })).toMatch(/scale\[2\]: 1 is listed twice/);
   });
   it('technique and build that cannot go together', () => {
     expect(error({ pairs: [{ technique: 'trap-emulate', build: 'paravirt' }] })).toMatch(
       /pairs\[0\]: technique 'trap-emulate' cannot run the paravirt build \(it needs paravirt\)/);
     expect(error({ pairs: [{ technique: 'native', build: 'paravrit' }] })).toMatch(/pairs\[0\]\.build: unknown guest build 'paravrit' \(did you mean 'paravirt'\?\)/);
     expect(error({ techniques: ['native'], pairs: [] })).toMatch(/give either 'techniques' or 'pairs'/);
+  });
+  it('duplicate pairs and groups', () => {
+    expect(error({ pairs: [{ technique: 'paravirt', build: 'unmodified' }, { technique: 'paravirt', build: 'unmodified' }] })).toBe(
+      "suite microbench: pairs[1]: 'paravirt/unmodified' is listed twice");
   });
   it('bad name', () => {
     expect(error({ name: 'My Suite' })).toMatch(/^suite My Suite: name: 'My Suite' must be lower case/);
