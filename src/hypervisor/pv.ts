@@ -14,6 +14,7 @@
  * - **Events**: timer, console and block event channels, bits of the shared `events` word the
  *   hypervisor sets and the guest clears; the timer shows as STIP, the others as SEIP.
  */
+import { XREG } from '../isa/registers.js';
 import { HYPERCALLS, PV_EVENT, PV_MULTICALL, PV_SHARED } from '../abi/hypercalls.js';
 import { SBI_ERR } from '../abi/sbi.js';
 import { Cause, causeName } from '../isa/causes.js';
@@ -31,7 +32,7 @@ export const PV_CONSOLE_MAX = 4096;
 export const PV_MULTICALL_MAX = 64;
 
 const UINT32 = 0x1_0000_0000;
-const REG = { sp: 2, a0: 10, a1: 11, a6: 16, a7: 17 } as const;
+const REG = XREG;
 
 
 /** Hypercall numbers by name, from the one table (a name missing there is a load-time error). */

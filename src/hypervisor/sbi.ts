@@ -3,6 +3,7 @@
  * pvlab's firmware offers natively — base, TIME, legacy console, SRST, HSM status — served on
  * an ecall exit from the guest kernel. Numbers come from the one SBI table (src/abi/sbi.ts).
  */
+import { XREG } from '../isa/registers.js';
 import {
   SBI_BASE_FID, SBI_ERR, SBI_EXT, SBI_HSM_FID, SBI_HSM_STATE, SBI_IMPL_ID_PVLAB, SBI_IMPL_VERSION,
   SBI_LEGACY_EID_END, SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
@@ -12,7 +13,7 @@ import { PV_EXT } from '../abi/hypercalls.js';
 import { Cause, causeName } from '../isa/causes.js';
 
 const UINT32 = 0x1_0000_0000;
-const REG = { a0: 10, a1: 11, a6: 16, a7: 17 } as const;
+const REG = XREG;
 /** The exit status a shutdown for SYSTEM_FAILURE reports, as the firmware does. */
 export const SBI_FAILURE_EXIT_CODE = 1;
 

@@ -6,6 +6,7 @@
  *
  * Traps are delivered to the guest in exactly one place, `reflect()`.
  */
+import { XREG } from '../isa/registers.js';
 import { CAUSE_INTERRUPT, Cause, Interrupt, causeName } from '../isa/causes.js';
 import { COUNTEREN, MIP, Priv, SSTATUS, TVEC, type PrivLevel } from '../isa/csr.js';
 import type { InterruptPins } from '../machine/device.js';
@@ -109,8 +110,8 @@ export class Vcpu implements InterruptPins {
     this.hart.priv = Priv.U;
     this.hart.csr.mcounteren = COUNTEREN.CY | COUNTEREN.TM | COUNTEREN.IR;
     this.hart.csr.scounteren = COUNTEREN.CY | COUNTEREN.TM | COUNTEREN.IR;
-    this.hart.x[10] = a0;
-    this.hart.x[11] = a1;
+    this.hart.x[XREG.a0] = a0;
+    this.hart.x[XREG.a1] = a1;
     this.vcsr.reset();
     this.lines = 0;
     this.pv.reset();
@@ -326,7 +327,7 @@ export class Vcpu implements InterruptPins {
         kind = emulatePrivileged(this, exit.insn, exit.pc);
         break;
       case 'ecall':
-        if (this.vpriv === Priv.S && this.host.paravirt === true && ((this.hart.x[17] as number) >>> 0) === PV_EXT) {
+        if (this.vpriv === Priv.S && this.host.paravirt === true && ((this.hart.x[XREG.a7] as number) >>> 0) === PV_EXT) {
           kind = this.pv.serve();
         } else if (this.vpriv === Priv.S) {
           serveSbi(this, this.host);

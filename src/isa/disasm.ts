@@ -20,6 +20,7 @@
  *    and those get the annotation as objdump prints it.
  *  - Instructions pvlab's table does not have (uret, dret, F/D, C, …) print as `.word`.
  */
+import { ABI_REGISTER_NAMES } from './registers.js';
 import { CSR_NAMES } from './csr.js';
 import { ALIAS_RULES, ALWAYS_RULES, rulesByOp, type AliasRule } from './disasm-aliases.js';
 import { csrOf, decodeSpec, immB, immI, immJ, immS, immU, rdOf, rs1Of, rs2Of } from './decode.js';
@@ -34,13 +35,8 @@ export interface DisasmOptions {
   symbolize?: (addr: number) => string | undefined;
 }
 
-/** Integer register ABI names, x0..x31, as objdump prints them. */
-export const ABI_REGISTER_NAMES: readonly string[] = [
-  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2',
-  's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7',
-  's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
-];
+/** Integer register ABI names, x0..x31, as objdump prints them (src/isa/registers.ts). */
+export { ABI_REGISTER_NAMES };
 
 /** The all-zero word: architecturally guaranteed illegal, and objdump's `unimp`. */
 const ZERO_WORD = 0;

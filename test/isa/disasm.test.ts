@@ -19,7 +19,7 @@ function enc(mnemonic: string, v: OperandValues = {}): number {
 }
 
 const r = (name: string): number => {
-  const n = ABI_REGISTER_NAMES.indexOf(name);
+  const n = (ABI_REGISTER_NAMES as readonly string[]).indexOf(name);
   if (n < 0) throw new Error(`no register ${name}`);
   return n;
 };
