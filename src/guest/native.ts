@@ -4,6 +4,7 @@
  * `-M virt -bios none -kernel image.elf` does: the device tree at the top of RAM, the hart at
  * the firmware's entry in M-mode with a0 = hart id and a1 = the device tree's address.
  */
+import { XREG } from '../isa/registers.js';
 import { causeName } from '../isa/causes.js';
 import { Priv } from '../isa/csr.js';
 import { VirtBoard, DEFAULT_RAM_BYTES } from '../machine/board.js';
@@ -81,8 +82,8 @@ export function runNative(opts: NativeOptions): NativeResult {
   const hart = board.hart;
   const traps = new TrapCounter();
   hart.probe = traps;
-  hart.x[10] = 0; // a0: hart id
-  hart.x[11] = fdtAddr | 0; // a1: device tree
+  hart.x[XREG.a0] = 0; // the hart id
+  hart.x[XREG.a1] = fdtAddr | 0; // the device tree
   hart.pc = image.entry | 0;
   const stop = board.run(opts.maxInsns ?? DEFAULT_MAX_INSNS);
 
