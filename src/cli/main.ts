@@ -13,6 +13,11 @@ import { traceBuilder, runTrace, type TraceArgs } from './commands/trace.js';
 import { demoBuilder, runDemo } from './commands/demo.js';
 import { disasmBuilder, runDisasm, type DisasmArgs } from './commands/disasm.js';
 import { execBuilder, runExec, type ExecArgs } from './commands/exec.js';
+import { runBuilder, runRun, type RunArgs } from './commands/run.js';
+import { listBuilder, runList, type ListArgs } from './commands/list.js';
+import { compareBuilder, runCompare, type CompareArgs } from './commands/compare.js';
+import { reportBuilder, runReport, type ReportArgs } from './commands/report.js';
+import { mergeBuilder, runMerge, type MergeArgs } from './commands/merge.js';
 import { EXIT, UserError } from './errors.js';
 import { ImageError } from '../guest/image.js';
 import { ElfError } from '../asm/elf.js';
@@ -42,6 +47,16 @@ export async function main(argv: string[]): Promise<number> {
       traceBuilder, (a) => done(runTrace(a as unknown as TraceArgs)))
     .command('demo', 'boot the bare-metal hello world and show its counters',
       demoBuilder, () => done(runDemo()))
+    .command('run <suite>', 'run an experiment suite and write its report (reports/<suite>/<run-id>/)',
+      runBuilder, async (a) => done(await runRun(a as unknown as RunArgs)))
+    .command('list', 'list suites, workloads, techniques, guest builds and cost presets',
+      listBuilder, (a) => done(runList(a as unknown as ListArgs)))
+    .command('compare', 'one workload under several techniques, side by side (simulated cycles per operation)',
+      compareBuilder, async (a) => done(await runCompare(a as unknown as CompareArgs)))
+    .command('report <results>', 're-render a report (charts, report.md, index.html) from its results.json',
+      reportBuilder, (a) => done(runReport(a as unknown as ReportArgs)))
+    .command('merge <results..>', 'combine the results of shards of one suite into one report',
+      mergeBuilder, (a) => done(runMerge(a as unknown as MergeArgs)))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

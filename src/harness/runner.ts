@@ -36,7 +36,7 @@ export interface CellRecord {
 export interface SuiteResults {
   format: typeof RESULTS_FORMAT;
   suite: string;
-  /** The run's name: `YYYYMMDD-HHMMSS-<suite>` of the wall-clock start (naming only). */
+  /** The run's name: `YYYYMMDD-HHMMSS-<suite>` of the wall-clock start (naming only), `-shard<i>of<n>` when sharded. */
   runId: string;
   /** Wall-clock start, ISO 8601 (not a result). */
   startedAt: string;
@@ -197,7 +197,7 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
   });
   computeSlowdowns(records);
   return {
-    format: RESULTS_FORMAT, suite: suite.name, runId: makeRunId(suite.name, started), startedAt: started.toISOString(),
+    format: RESULTS_FORMAT, suite: suite.name, runId: makeRunId(suite.name, started) + (opts.shard ? `-shard${opts.shard[0]}of${opts.shard[1]}` : ''), startedAt: started.toISOString(),
     suiteConfig: suite,
     selection: {
       totalCells: all.length,

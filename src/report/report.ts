@@ -113,11 +113,14 @@ export function writeReportTo(results: SuiteResults, dir: string): string {
   return dir;
 }
 
-/** Write the report under `root`: `<root>/<suite>/<run-id>/`. Returns that directory. */
+/** Write the report under `root`: `<root>/<suite>/<run-id>/` (`<run-id>-2`… when taken). Returns that directory. */
 export function writeReport(results: SuiteResults, root: string): string {
-  const dir = join(root, results.suite, results.runId);
-  mkdirSync(dirname(dir), { recursive: true });
-  return writeReportTo(results, dir);
+  const base = join(root, results.suite, results.runId);
+  mkdirSync(dirname(base), { recursive: true });
+  // Two runs started in the same second never share a directory: the later one gets -2, -3…
+  let dir = base;
+  for (let k = 2; existsSync(dir) || existsSync(`${dir}.partial`); k++) dir = `${base}-${k}`;
+  return writeReportTo(dir === base ? results : { ...results, runId: `${results.runId}-${dir.slice(base.length + 1)}` }, dir);
 }
 
 /** Read a results.json written by a run (or by merge). */

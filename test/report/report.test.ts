@@ -114,3 +114,15 @@ describe('mixed report', async () => {
     expect(t[0]?.throughput).toBeCloseTo(1e6 / (results.cells[0]?.result?.kind === 'mixed' ? results.cells[0].result.vms[0]?.perOp.cycles ?? 1 : 1), 9);
   });
 });
+
+describe('run directories', () => {
+  it('a second run started in the same second gets its own directory', async () => {
+    const small = defineSuite({ name: 'report-same', description: 'one cell', workloads: ['null-syscall'], techniques: ['native'], operations: 5 });
+    const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
+    const a = writeReport(await runSuite(small, { jobs: 1, now }), tmp);
+    const b = writeReport(await runSuite(small, { jobs: 1, now }), tmp);
+    expect(a).toBe(join(tmp, 'report-same', '20260102-030405-report-same'));
+    expect(b).toBe(`${a}-2`);
+    expect(JSON.parse(readFileSync(join(b, 'results.json'), 'utf8')).runId).toBe('20260102-030405-report-same-2');
+  });
+});
