@@ -15,6 +15,7 @@ import { expandMatrix, filterCells, findBaseline, shardCells, type Cell } from '
 import { runCell, runMixedCell, type CellResult, type MixedCellResult } from './suite-run.js';
 import { SuiteError, validateSuite, type Suite } from './suite.js';
 import type { HostTimeRow } from '../report/charts/host-time.js';
+import { measureHostCosts } from './host-bench.js';
 
 export const RESULTS_FORMAT = 'pvlab-results/1';
 
@@ -65,6 +66,9 @@ export interface RunOptions {
   maxInsns?: number;
   /** Start time (default: now) — only names the run. */
   now?: Date;
+  /** Run the host micro-benchmarks (host-bench.ts) when the suite charts 'host-ns'; timeMs is
+   *  their budget. Off unless given. */
+  hostBench?: { timeMs?: number };
 }
 
 export interface WorkerRequest {
@@ -196,6 +200,8 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
     return m.ok ? { id: cell.id, config: cell, status: 'ok', result: m.result } : { id: cell.id, config: cell, status: 'error', error: m.error };
   });
   computeSlowdowns(records);
+  const hostBench = opts.hostBench && suite.charts.includes('host-ns')
+    ? await measureHostCosts(opts.hostBench.timeMs === undefined ? {} : { timeMs: opts.hostBench.timeMs }) : undefined;
   return {
     format: RESULTS_FORMAT, suite: suite.name, runId: makeRunId(suite.name, started) + (opts.shard ? `-shard${opts.shard[0]}of${opts.shard[1]}` : ''), startedAt: started.toISOString(),
     suiteConfig: suite,
@@ -206,5 +212,6 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
       ...(opts.repeat !== undefined ? { repeat: opts.repeat } : {}),
     },
     jobs: used, hostMs: performance.now() - t0, cells: records,
+    ...(hostBench ? { hostBench } : {}),
   };
 }

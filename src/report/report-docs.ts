@@ -6,6 +6,7 @@
 import type { ChartName } from '../harness/suite.js';
 import type { SuiteResults } from '../harness/runner.js';
 import { tableRows } from './report-data.js';
+import { HOST_COST_LABEL } from '../harness/host-bench.js';
 
 export interface ChartFile {
   chart: ChartName;
@@ -95,7 +96,7 @@ export function renderMarkdown(results: SuiteResults, charts: readonly ChartFile
   for (const c of charts) {
     out.push(`### ${CHART_TITLES[c.chart]}`, '', c.file ? `![${CHART_TITLES[c.chart]}](${c.file})` : '_No data for this chart in these results._', '');
   }
-  if (results.hostBench?.length) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', mdTable(hostTable(results)));
+  if (results.hostBench?.length) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', `${HOST_COST_LABEL}.`, '', mdTable(hostTable(results)));
   out.push('## HOST time of each cell (not simulated)', '', mdTable(hostMsTable(results)));
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -131,7 +132,7 @@ export function renderHtml(results: SuiteResults, charts: readonly ChartFile[]):
       c.file ? `<p><img src="${escapeHtml(c.file)}" alt="${escapeHtml(CHART_TITLES[c.chart])}"></p>` : '<p><em>No data for this chart in these results.</em></p>');
   }
   parts.push('<div class="host">');
-  if (results.hostBench?.length) parts.push('<h2>HOST time: micro-benchmarks of this implementation (not simulated)</h2>', htmlTable(hostTable(results)));
+  if (results.hostBench?.length) parts.push('<h2>HOST time: micro-benchmarks of this implementation (not simulated)</h2>', `<p>${escapeHtml(HOST_COST_LABEL)}.</p>`, htmlTable(hostTable(results)));
   parts.push('<h2>HOST time of each cell (not simulated)</h2>', htmlTable(hostMsTable(results)), '</div>', '</body>', '</html>');
   return `${parts.join('\n')}\n`;
 }

@@ -10,19 +10,20 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('pvlab run', () => {
   it('runs part of a suite, writes the report and prints its path (quiet when not a TTY)', async () => {
     const out = join(tmp, 'r1');
-    const r = await pvlab('run', 'default', '--filter', 'workload=null-syscall', '--out', out, '--jobs', '1');
+    const r = await pvlab('run', 'default', '--filter', 'workload=null-syscall', '--out', out, '--jobs', '1', '--host-bench-ms', '300');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const dir = r.stdout.trim();
     expect(dir.startsWith(join(out, 'default'))).toBe(true);
-    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['config.json', 'results.json', 'results.csv', 'slowdown.png', 'exits.png', 'breakdown.png', 'report.md', 'index.html']));
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['config.json', 'results.json', 'results.csv', 'slowdown.png', 'exits.png', 'breakdown.png', 'host-ns.png', 'report.md', 'index.html']));
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/HOST time: micro-benchmarks[^]*not simulated cycles/);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(results.cells.map((c: { id: string }) => c.id)).toEqual([
       'null-syscall/native/unmodified/modern-kvm/r0', 'null-syscall/trap-emulate/unmodified/modern-kvm/r0', 'null-syscall/paravirt/paravirt/modern-kvm/r0']);
   });
 
   it('--json prints the results', async () => {
-    const r = await pvlab('run', 'default', '--filter', 'workload=console technique=native', '--out', join(tmp, 'r2'), '--json', '--repeat', '2');
+    const r = await pvlab('run', 'default', '--no-host-bench', '--filter', 'workload=console technique=native', '--out', join(tmp, 'r2'), '--json', '--repeat', '2');
     expect(r.status).toBe(0);
     const results = JSON.parse(r.stdout);
     expect(results.suite).toBe('default');
@@ -34,12 +35,12 @@ describe('pvlab run', () => {
     const a = await pvlab('run', 'defualt');
     expect(a.status).toBe(2);
     expect(a.stderr).toMatch(/unknown suite 'defualt' \(did you mean 'default'\?\)/);
-    const b = await pvlab('run', 'default', '--filter', 'worklod=fork', '--out', join(tmp, 'x'));
+    const b = await pvlab('run', 'default', '--no-host-bench', '--filter', 'worklod=fork', '--out', join(tmp, 'x'));
     expect(b.status).toBe(2);
     expect(b.stderr).toMatch(/unknown key 'worklod' \(did you mean 'workload'\?\)/);
-    const c = await pvlab('run', 'default', '--shard', '3/2', '--out', join(tmp, 'x'));
+    const c = await pvlab('run', 'default', '--no-host-bench', '--shard', '3/2', '--out', join(tmp, 'x'));
     expect(c.stderr).toMatch(/shard/);
-    const d = await pvlab('run', 'default', '--jobs', 'many', '--out', join(tmp, 'x'));
+    const d = await pvlab('run', 'default', '--no-host-bench', '--jobs', 'many', '--out', join(tmp, 'x'));
     expect(d.stderr).toMatch(/--jobs "many"/);
     expect(existsSync(join(tmp, 'x'))).toBe(false);
   });
@@ -48,9 +49,9 @@ describe('pvlab run', () => {
 describe('pvlab merge and report', () => {
   it('merges shards into the same figures as one run, and refuses duplicates and other suites', async () => {
     const filter = 'workload=null-syscall|console';
-    const whole = JSON.parse((await pvlab('run', 'default', '--filter', filter, '--out', join(tmp, 'w'), '--json')).stdout);
-    const s1 = (await pvlab('run', 'default', '--filter', filter, '--shard', '1/2', '--out', join(tmp, 's'))).stdout.trim();
-    const s2 = (await pvlab('run', 'default', '--filter', filter, '--shard', '2/2', '--out', join(tmp, 's'))).stdout.trim();
+    const whole = JSON.parse((await pvlab('run', 'default', '--no-host-bench', '--filter', filter, '--out', join(tmp, 'w'), '--json')).stdout);
+    const s1 = (await pvlab('run', 'default', '--no-host-bench', '--filter', filter, '--shard', '1/2', '--out', join(tmp, 's'))).stdout.trim();
+    const s2 = (await pvlab('run', 'default', '--no-host-bench', '--filter', filter, '--shard', '2/2', '--out', join(tmp, 's'))).stdout.trim();
     const out = join(tmp, 'merged');
     const m = await pvlab('merge', join(s1, 'results.json'), join(s2, 'results.json'), '--out', out);
     expect(m.stderr).toBe('');
@@ -71,7 +72,7 @@ describe('pvlab merge and report', () => {
   });
 
   it('report re-renders from results.json', async () => {
-    const dir = (await pvlab('run', 'default', '--filter', 'workload=null-syscall', '--out', join(tmp, 'rr'))).stdout.trim();
+    const dir = (await pvlab('run', 'default', '--no-host-bench', '--filter', 'workload=null-syscall', '--out', join(tmp, 'rr'))).stdout.trim();
     const out = join(tmp, 'rerendered');
     const r = await pvlab('report', join(dir, 'results.json'), '--out', out);
     expect(r.status).toBe(0);

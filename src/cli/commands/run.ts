@@ -19,6 +19,8 @@ export interface RunArgs {
   repeat?: string | undefined;
   out: string;
   json: boolean;
+  'host-bench': boolean;
+  'host-bench-ms': string;
 }
 
 export function runBuilder(y: Argv): Argv<RunArgs> {
@@ -30,6 +32,8 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('repeat', { type: 'string', describe: 'repetitions per configuration (overrides the suite\'s)' })
     .option('out', { type: 'string', default: 'reports', describe: 'reports root directory' })
     .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout (no progress bar)' })
+    .option('host-bench', { type: 'boolean', default: true, describe: 'when the suite charts host-ns, measure host ns per native op, trapped op and hypercall (tinybench; --no-host-bench skips)' })
+    .option('host-bench-ms', { type: 'string', default: '1500', describe: 'time budget of the host micro-benchmarks, ms' })
     .example('$0 run default', 'every workload under native, trap-and-emulate and paravirt')
     .example('$0 run sensitivity --filter "workload=null-syscall" --jobs 2', 'part of a suite') as unknown as Argv<RunArgs>;
 }
@@ -83,6 +87,7 @@ export async function runRun(args: RunArgs): Promise<number> {
   const jobs = positiveInt('jobs', args.jobs);
   const repeat = positiveInt('repeat', args.repeat);
   const shard = args.shard === undefined ? undefined : await asUserError(() => parseShard(args.shard as string));
+  const hostMs = positiveInt('host-bench-ms', args['host-bench-ms']);
   const tty = !args.json && process.stderr.isTTY === true;
   const bar = tty ? progressBar(process.stderr) : undefined;
   let results: SuiteResults;
@@ -92,6 +97,7 @@ export async function runRun(args: RunArgs): Promise<number> {
       ...(shard ? { shard } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
       ...(repeat !== undefined ? { repeat } : {}),
+      ...(args['host-bench'] ? { hostBench: hostMs === undefined ? {} : { timeMs: hostMs } } : {}),
       ...(bar ? { onProgress: (d: number, t: number, id: string) => bar.update(d, t, id) } : {}),
     }));
   } finally {
