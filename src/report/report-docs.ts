@@ -112,6 +112,11 @@ function htmlTable(t: Table): string {
     t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n') + '\n</tbody>\n</table>';
 }
 
+/** Marks the body with how many images loaded (`data-images="<loaded>/<total>"`): what the
+ *  headless-browser test reads. Inline, no network. */
+const IMAGE_CHECK = '<script>window.addEventListener("load",function(){var a=Array.prototype.slice.call(document.images);' +
+  'document.body.setAttribute("data-images",a.filter(function(i){return i.complete&&i.naturalWidth>0;}).length+"/"+a.length);});</script>';
+
 export function renderHtml(results: SuiteResults, charts: readonly ChartFile[]): string {
   const parts: string[] = [
     '<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
@@ -133,6 +138,6 @@ export function renderHtml(results: SuiteResults, charts: readonly ChartFile[]):
   }
   parts.push('<div class="host">');
   if (results.hostBench?.length) parts.push('<h2>HOST time: micro-benchmarks of this implementation (not simulated)</h2>', `<p>${escapeHtml(HOST_COST_LABEL)}.</p>`, htmlTable(hostTable(results)));
-  parts.push('<h2>HOST time of each cell (not simulated)</h2>', htmlTable(hostMsTable(results)), '</div>', '</body>', '</html>');
+  parts.push('<h2>HOST time of each cell (not simulated)</h2>', htmlTable(hostMsTable(results)), '</div>', IMAGE_CHECK, '</body>', '</html>');
   return `${parts.join('\n')}\n`;
 }
