@@ -12,7 +12,11 @@ export interface ChartFile {
   chart: ChartName;
   /** The PNG's file name, or undefined when the results held nothing to draw. */
   file: string | undefined;
+  /** Which part of the results, when a chart is drawn once per part (sensitivity per preset). */
+  caption?: string;
 }
+
+const chartHeading = (c: ChartFile): string => `${CHART_TITLES[c.chart]}${c.caption ? ` — ${c.caption}` : ''}`;
 
 export const CHART_TITLES: Readonly<Record<ChartName, string>> = {
   slowdown: 'Slowdown relative to native (simulated cycles per operation)',
@@ -94,7 +98,7 @@ export function renderMarkdown(results: SuiteResults, charts: readonly ChartFile
   if (f.rows.length) out.push('## Failed cells', '', mdTable(f));
   out.push('## Charts', '');
   for (const c of charts) {
-    out.push(`### ${CHART_TITLES[c.chart]}`, '', c.file ? `![${CHART_TITLES[c.chart]}](${c.file})` : '_No data for this chart in these results._', '');
+    out.push(`### ${chartHeading(c)}`, '', c.file ? `![${chartHeading(c)}](${c.file})` : '_No data for this chart in these results._', '');
   }
   if (results.hostBench?.length) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', `${HOST_COST_LABEL}.`, '', mdTable(hostTable(results)));
   out.push('## HOST time of each cell (not simulated)', '', mdTable(hostMsTable(results)));
@@ -133,8 +137,8 @@ export function renderHtml(results: SuiteResults, charts: readonly ChartFile[]):
   if (f.rows.length) parts.push('<h2>Failed cells</h2>', htmlTable(f));
   parts.push('<h2>Charts</h2>');
   for (const c of charts) {
-    parts.push(`<h3>${escapeHtml(CHART_TITLES[c.chart])}</h3>`,
-      c.file ? `<p><img src="${escapeHtml(c.file)}" alt="${escapeHtml(CHART_TITLES[c.chart])}"></p>` : '<p><em>No data for this chart in these results.</em></p>');
+    parts.push(`<h3>${escapeHtml(chartHeading(c))}</h3>`,
+      c.file ? `<p><img src="${escapeHtml(c.file)}" alt="${escapeHtml(chartHeading(c))}"></p>` : '<p><em>No data for this chart in these results.</em></p>');
   }
   parts.push('<div class="host">');
   if (results.hostBench?.length) parts.push('<h2>HOST time: micro-benchmarks of this implementation (not simulated)</h2>', `<p>${escapeHtml(HOST_COST_LABEL)}.</p>`, htmlTable(hostTable(results)));

@@ -28,8 +28,8 @@ export const CHART_FILES: Readonly<Record<ChartName, string>> = {
 };
 
 /** Render one chart of the results; undefined when the results hold nothing to draw for it. */
-export function renderChart(results: SuiteResults, chart: ChartName): Buffer | undefined {
-  const subtitle = (s: string): string => `suite ${results.suite} · ${s}`;
+export function renderChart(results: SuiteResults, chart: ChartName, note?: string): Buffer | undefined {
+  const subtitle = (s: string): string => `suite ${results.suite}${note ? ` · ${note}` : ''} · ${s}`;
   switch (chart) {
     case 'slowdown': {
       const rows = slowdownRows(results);
@@ -87,6 +87,19 @@ export function writeReportTo(results: SuiteResults, dir: string): string {
     writeFileAtomic(join(partial, 'results.csv'), toCsv(results));
     const charts: ChartFile[] = [];
     for (const chart of chartsToDraw(results)) {
+      const presets = results.suiteConfig.presets;
+      if (chart === 'sensitivity' && presets.length > 1) {
+        // One chart per preset: each preset's exit cost scaled (presets differ in more than the
+        // exit cost, so one line across presets would zigzag).
+        for (const preset of presets) {
+          const part = { ...results, cells: results.cells.filter((c) => c.config.presetName === preset) };
+          const png = renderChart(part, chart, `preset ${preset}`);
+          const file = `sensitivity-${preset}.png`;
+          if (png) writeChartPng(join(partial, file), png);
+          charts.push({ chart, file: png ? file : undefined, caption: `preset ${preset}` });
+        }
+        continue;
+      }
       const png = renderChart(results, chart);
       if (!png) {
         charts.push({ chart, file: undefined });

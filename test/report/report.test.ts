@@ -126,3 +126,15 @@ describe('run directories', () => {
     expect(JSON.parse(readFileSync(join(b, 'results.json'), 'utf8')).runId).toBe('20260102-030405-report-same-2');
   });
 });
+
+describe('sensitivity across presets', () => {
+  it('draws one sensitivity chart per preset', async () => {
+    const s = defineSuite({
+      name: 'report-sens', description: 'two presets, scaled', workloads: ['null-syscall'], techniques: ['native', 'trap-emulate'],
+      presets: ['p4-vtx', 'modern-kvm'], scale: [0.5, 1, 2], operations: 5, charts: ['sensitivity'],
+    });
+    const dir = writeReport(await runSuite(s, { jobs: 1 }), tmp);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.png')).sort()).toEqual(['sensitivity-modern-kvm.png', 'sensitivity-p4-vtx.png']);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('— preset p4-vtx');
+  });
+});
