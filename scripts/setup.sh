@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Set up pvlab on a Debian machine: the system libraries that `canvas` (behind the PNG charts)
 # builds against, the npm dependencies, and the compiled CLI. Idempotent: it installs only what
-# is missing. With --referees it also installs the RISC-V cross tools and QEMU that the
+# is missing. With --referees it also installs the RISC-V cross tools, QEMU and Chromium that the
 # differential tests use as referees (pvlab itself never needs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev pkg-config)
 if [[ "${1:-}" == "--referees" ]]; then
-  want+=(qemu-system-misc binutils-riscv64-unknown-elf gcc-riscv64-unknown-elf)
+  want+=(qemu-system-misc binutils-riscv64-unknown-elf gcc-riscv64-unknown-elf chromium)
 fi
 
 missing=()

@@ -1,6 +1,6 @@
 /**
- * `pvlab demo` (what `npm start` runs): a short tour. It assembles and runs the bare-metal
- * hello world, then boots the teaching kernel with a few workloads natively, under
+ * `pvlab demo`: a short tour in the terminal (`npm start` runs the default suite instead). It
+ * assembles and runs the bare-metal hello world, then boots the teaching kernel with a few workloads natively, under
  * trap-and-emulate (unmodified build) and paravirtualized (paravirt build), and prints what one
  * operation of each costs — the testbed's whole point in one table. Figures are simulated
  * cycles (deterministic), preset modern-kvm.
