@@ -44,7 +44,7 @@ export function loadProgram(path: string, base: number = VIRT.DRAM_BASE): Progra
       segments: elf.segments.map((s) => {
         const full = new Uint8Array(s.memsz);
         full.set(s.data);
-        return clipToRam(path, { addr: s.paddr, bytes: full });
+        return { addr: s.paddr, bytes: full };
       }),
       symbols: elf.symbols,
     };
@@ -55,22 +55,6 @@ export function loadProgram(path: string, base: number = VIRT.DRAM_BASE): Progra
     return fromAsm(asm);
   }
   return { entry: base, segments: [{ addr: base, bytes }], symbols: new Map() };
-}
-
-/**
- * GNU ld's default layout puts the ELF headers in a LOAD segment just below the text, i.e. below
- * RAM when text starts at 0x8000_0000. QEMU's loader drops what falls outside memory; so do we,
- * keeping the part of each segment that lies in RAM. A segment with no byte in RAM is an error.
- */
-function clipToRam(path: string, seg: LoadSegment): LoadSegment {
-  const ramStart = VIRT.DRAM_BASE;
-  const start = seg.addr >>> 0;
-  const end = start + seg.bytes.length;
-  if (start >= ramStart || seg.bytes.length === 0) return seg;
-  if (end <= ramStart) {
-    throw new UserError(`${path}: segment at 0x${start.toString(16)} (${seg.bytes.length} bytes) lies outside RAM, which starts at 0x${ramStart.toString(16)}`);
-  }
-  return { addr: ramStart, bytes: seg.bytes.subarray(ramStart - start) };
 }
 
 export function fromAsm(asm: AsmResult): Program {
