@@ -18,6 +18,7 @@ import { listBuilder, runList, type ListArgs } from './commands/list.js';
 import { compareBuilder, runCompare, type CompareArgs } from './commands/compare.js';
 import { reportBuilder, runReport, type ReportArgs } from './commands/report.js';
 import { mergeBuilder, runMerge, type MergeArgs } from './commands/merge.js';
+import { assignmentBuilder, runAssignment, type AssignmentArgs } from './commands/assignment.js';
 import { EXIT, UserError } from './errors.js';
 import { ImageError } from '../guest/image.js';
 import { ElfError } from '../asm/elf.js';
@@ -57,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
       reportBuilder, (a) => done(runReport(a as unknown as ReportArgs)))
     .command('merge <results..>', 'combine the results of shards of one suite into one report',
       mergeBuilder, (a) => done(runMerge(a as unknown as MergeArgs)))
+    .command('assignment <action> [name] [dir]', 'course assignments: list, export a starter tree, grade a tree (docs/assignments.md)',
+      assignmentBuilder, (a) => done(runAssignment(a as unknown as AssignmentArgs)))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

@@ -6,11 +6,15 @@
  */
 import { Cause } from '../isa/causes.js';
 import { Priv } from '../isa/csr.js';
-import { decode, rdOf, rs1Of, csrOf } from '../isa/decode.js';
 import { Op } from '../isa/instructions.js';
 import type { ExitKind } from './accounting.js';
-import { CsrEffect } from './vcsr.js';
 import type { Vcpu } from './vcpu.js';
+// ASSIGNMENT trap-emulate BEGIN imports the emulation needs
+import { decode, rdOf, rs1Of, csrOf } from '../isa/decode.js';
+import { CsrEffect } from './vcsr.js';
+// ASSIGNMENT trap-emulate STUB
+// import { decode, rs1Of } from '../isa/decode.js';
+// ASSIGNMENT trap-emulate END
 
 export function emulatePrivileged(v: Vcpu, insn: number, pc: number): ExitKind {
   const op = decode(insn);
@@ -19,7 +23,7 @@ export function emulatePrivileged(v: Vcpu, insn: number, pc: number): ExitKind {
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
       return csr(v, op, insn, pc);
     case Op.SRET:
-      return sret(v);
+      return sret(v, insn, pc);
     case Op.SFENCE_VMA:
       return sfence(v, insn, pc);
     case Op.WFI:
@@ -35,6 +39,7 @@ function illegal(v: Vcpu, insn: number, pc: number): ExitKind {
 }
 
 function csr(v: Vcpu, op: Op, insn: number, pc: number): ExitKind {
+  // ASSIGNMENT trap-emulate BEGIN step 1: csrrw/csrrs/csrrc and their immediate forms
   const num = csrOf(insn);
   const rd = rdOf(insn);
   const rs1 = rs1Of(insn);
@@ -55,12 +60,26 @@ function csr(v: Vcpu, op: Op, insn: number, pc: number): ExitKind {
   v.hart.pc = (pc + 4) | 0;
   v.charge('emulation', v.host.preset.emulateInstruction);
   return 'csr';
+  // ASSIGNMENT trap-emulate STUB
+  // // TODO(assignment trap-emulate, step 1): emulate the Zicsr instruction `insn` (operation `op`)
+  // // on the guest's virtual CSRs (v.vcsr): read the old value into rd, write the new one when
+  // // the instruction writes, act on the CsrEffect the write returns, step past it, charge the
+  // // emulation and return 'csr'. Until then the guest sees an illegal instruction.
+  // void op;
+  // return illegal(v, insn, pc);
+  // ASSIGNMENT trap-emulate END
 }
 
-function sret(v: Vcpu): ExitKind {
+function sret(v: Vcpu, insn: number, pc: number): ExitKind {
+  // ASSIGNMENT trap-emulate BEGIN step 2: sret
   v.returnFromTrap();
   v.charge('emulation', v.host.preset.emulateInstruction);
   return 'sret';
+  // ASSIGNMENT trap-emulate STUB
+  // // TODO(assignment trap-emulate, step 2): emulate sret — return from the guest's trap into
+  // // its virtual U or S mode (see Vcpu.returnFromTrap), charge the emulation, return 'sret'.
+  // return illegal(v, insn, pc);
+  // ASSIGNMENT trap-emulate END
 }
 
 function sfence(v: Vcpu, insn: number, pc: number): ExitKind {

@@ -1,0 +1,176 @@
+/**
+ * `pvlab assignment grade <name> [--dir DIR]`: run an assignment's public and hidden tests
+ * against a tree (a student's export, or this checkout for the reference) and score them,
+ * writing Gradescope's results.json and a summary (docs/assignments.md, "Grading").
+ *
+ * The tests always come from the grader's checkout (a student cannot edit them away): they are
+ * copied into DIR/assignments/<name>--grading-<pid>/ — the same depth as the assignment's own
+ * folder, so their relative imports reach DIR's sources — run there with DIR's vitest, and
+ * removed. Each test file's points are shared equally by its tests; a file that fails to load
+ * scores 0 as one entry. The tests assert simulated figures only, so the grade does not depend
+ * on the machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { packageRoot } from '../guest/paths.js';
+import { AssignmentError, assignmentByName, type Assignment, type Visibility } from './assignments.js';
+
+export interface GradedTest {
+  name: string;
+  score: number;
+  max_score: number;
+  status: 'passed' | 'failed';
+  output: string;
+  visibility: Visibility;
+}
+
+/** Gradescope's results.json (https://gradescope-autograders.readthedocs.io, "Output format"). */
+export interface GradeResults {
+  score: number;
+  max_score: number;
+  output: string;
+  visibility: Visibility;
+  stdout_visibility: Visibility;
+  tests: GradedTest[];
+}
+
+export interface GradeOptions {
+  /** The tree to grade (default: this checkout, i.e. the reference solution). */
+  dir?: string;
+  /** The checkout whose assignment definitions and tests are used (default: this one). */
+  root?: string;
+  /** Per-test timeout, ms (host time: generous, so it never decides a grade). */
+  testTimeoutMs?: number;
+}
+
+interface VitestAssertion {
+  ancestorTitles?: string[];
+  title?: string;
+  fullName?: string;
+  status?: string;
+  failureMessages?: string[];
+}
+interface VitestFile {
+  name: string;
+  status?: string;
+  message?: string;
+  assertionResults?: VitestAssertion[];
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** A failure message made short and host-independent: no colour codes, no stack frames. */
+export function cleanFailure(text: string): string {
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  const lines = plain.split('\n').filter((l) => !/^\s+at\s/.test(l) && !/^\s*❯\s/.test(l));
+  return lines.join('\n').trim().slice(0, 4000);
+}
+
+function vitestEntry(tree: string, root: string): string {
+  for (const base of [tree, root]) {
+    const p = join(base, 'node_modules', 'vitest', 'vitest.mjs');
+    if (existsSync(p)) return p;
+  }
+  throw new AssignmentError(`vitest is not installed in ${tree}: run "npm ci" there first (or bash scripts/setup.sh)`);
+}
+
+export function gradeAssignment(name: string, opts: GradeOptions = {}): GradeResults {
+  const root = resolve(opts.root ?? packageRoot());
+  const a = assignmentByName(name, root);
+  const tree = resolve(opts.dir ?? root);
+  if (!existsSync(join(tree, 'package.json')) || !existsSync(join(tree, 'guests'))) {
+    throw new AssignmentError(`${opts.dir ?? tree} is not a pvlab tree (no package.json beside guests/)`);
+  }
+  if (!existsSync(join(tree, 'node_modules', 'vitest'))) {
+    throw new AssignmentError(`${opts.dir ?? tree} has no node_modules/vitest: run "npm ci" there first (or bash scripts/setup.sh)`);
+  }
+  const vitest = vitestEntry(tree, root);
+  const stageName = `${a.name}--grading-${process.pid}`;
+  const stage = join(tree, 'assignments', stageName);
+  const work = mkdtempSync(join(tmpdir(), 'pvlab-grade-'));
+  const report = join(work, 'vitest.json');
+  try {
+    rmSync(stage, { recursive: true, force: true });
+    mkdirSync(stage, { recursive: true });
+    for (const sub of ['public', 'hidden']) {
+      if (existsSync(join(a.dir, sub))) cpSync(join(a.dir, sub), join(stage, sub), { recursive: true });
+    }
+    const config = join(stage, 'vitest.grade.config.mjs');
+    const timeout = opts.testTimeoutMs ?? 600_000;
+    writeFileSync(config, `export default { test: { include: ${JSON.stringify(a.tests.map((t) => `assignments/${stageName}/${t.file}`))}, ` +
+      `testTimeout: ${timeout}, hookTimeout: ${timeout}, watch: false } };\n`);
+    const r = spawnSync(process.execPath, [vitest, 'run', '--root', tree, '--config', config, '--reporter=json', `--outputFile=${report}`], {
+      cwd: tree, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 << 20,
+    });
+    if (!existsSync(report)) {
+      throw new AssignmentError(`vitest did not run in ${tree} (status ${r.status}):\n${cleanFailure(`${r.stdout}\n${r.stderr}`)}`);
+    }
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults?: VitestFile[] };
+    return score(a, stage, json.testResults ?? []);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function score(a: Assignment, stage: string, files: readonly VitestFile[]): GradeResults {
+  const tests: GradedTest[] = [];
+  for (const t of a.tests) {
+    const path = resolve(stage, t.file);
+    const f = files.find((x) => resolve(x.name) === path);
+    const asserts = (f?.assertionResults ?? []).filter((x) => x.status === 'passed' || x.status === 'failed');
+    if (!f || asserts.length === 0) {
+      const why = f ? cleanFailure(f.message ?? 'no test ran') : 'the file was not run';
+      tests.push({ name: `${t.file}: (the file did not load)`, score: 0, max_score: t.points, status: 'failed', output: why, visibility: t.visibility });
+      continue;
+    }
+    const each = t.points / asserts.length;
+    for (const x of asserts) {
+      const passed = x.status === 'passed';
+      const title = [...(x.ancestorTitles ?? []), x.title ?? ''].filter((s) => s !== '').join(' › ');
+      tests.push({
+        name: `${t.file}: ${title}`, score: passed ? round(each) : 0, max_score: round(each), status: passed ? 'passed' : 'failed',
+        output: passed ? '' : cleanFailure((x.failureMessages ?? []).join('\n')), visibility: t.visibility,
+      });
+    }
+  }
+  const max = a.tests.reduce((s, t) => s + t.points, 0);
+  // The total from whole files, so full marks are exactly max_score whatever the rounding.
+  const total = a.tests.reduce((s, t) => {
+    const mine = tests.filter((x) => x.name.startsWith(`${t.file}: `));
+    const passed = mine.filter((x) => x.status === 'passed').length;
+    return s + (mine.length === 0 ? 0 : t.points * passed / mine.length);
+  }, 0);
+  const results: GradeResults = {
+    score: Math.round(total * 100) / 100, max_score: max, output: '', visibility: 'visible', stdout_visibility: 'hidden', tests,
+  };
+  results.output = summary(a, results, { forStudents: true });
+  return results;
+}
+
+/** The human-readable summary: every test with its points, then what failed and why. */
+export function summary(a: Assignment, r: GradeResults, opts: { forStudents?: boolean } = {}): string {
+  const lines: string[] = [`${a.name} — ${a.title}`, `score ${r.score} / ${r.max_score}`, ''];
+  for (const t of r.tests) {
+    const hidden = t.visibility !== 'visible';
+    lines.push(`${t.status === 'passed' ? 'PASS' : 'FAIL'}  ${t.score.toFixed(2).padStart(6)} / ${t.max_score.toFixed(2).padStart(6)}  ${t.name}${hidden && !opts.forStudents ? '  (hidden)' : ''}`);
+  }
+  const failed = r.tests.filter((t) => t.status === 'failed');
+  if (failed.length > 0) {
+    lines.push('', 'What is missing:');
+    for (const t of failed) {
+      lines.push(`- ${t.name}`);
+      for (const l of t.output.split('\n').slice(0, 6)) if (l.trim() !== '') lines.push(`    ${l}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeResults(path: string, r: GradeResults): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(r, null, 2)}\n`);
+  renameSync(tmp, path);
+}
