@@ -132,6 +132,8 @@ const BLOCK_STAMP_SHIFT = 16;
 const COMPUTE_TABLE_WORDS = 2048;
 const FORK_STATUS_MUL = 13;
 const FORK_STATUS_ADD = 7;
+/** tlb-walk's limit on `pages` (TLB_WALK_MAX_PAGES in guests/user/tlb-walk.S): 16 MiB. */
+const TLB_WALK_MAX_PAGES = 4096;
 
 const n = (p: WorkloadParams, name: string): number => p[name] as number;
 
@@ -312,6 +314,33 @@ const DEFINITIONS: Definition[] = [
         }
         h.fold(sum);
       }
+      return h;
+    },
+  },
+  {
+    name: 'tlb-walk',
+    description: 'TLB misses: sweep one word in each of `pages` pages (more pages than the TLB holds), no kernel entry',
+    operation: 'one sweep: one load from each of the `pages` pages, folded (one TLB miss per page when pages >= 512)',
+    params: [
+      ITERATIONS(100, 'sweeps over the pages'),
+      {
+        name: 'pages', default: 1024,
+        doc: 'pages mapped and swept; >= 512 (twice the 256-entry direct-mapped TLB) misses on every load, <= 256 never once warm',
+        min: 1, max: Math.min(TLB_WALK_MAX_PAGES, USER_ABI.USER_MMAP_SIZE >>> PAGE_SHIFT),
+      },
+    ],
+    unit: { name: 'page touched', perOperation: (p) => n(p, 'pages') },
+    disk: null,
+    mirrors: 'the TLB-miss-heavy workloads of Bhargava, Serebrin, Spadini & Manne (ASPLOS 2008), where 2D page walks cost most; the flip side of "ptemod" in Adams & Agesen (ASPLOS 2006)',
+    checksum: (p) => {
+      const h = new Checksum();
+      const words: number[] = [];
+      let v = 0;
+      for (let k = 0; k < n(p, 'pages'); k++) {
+        v = (v + GOLDEN_RATIO_32) >>> 0;
+        words.push(v);
+      }
+      for (let i = 0; i < n(p, 'iterations'); i++) for (const w of words) h.fold(w);
       return h;
     },
   },

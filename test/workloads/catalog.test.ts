@@ -67,6 +67,7 @@ describe('the catalog', () => {
     expect(workloadByName('mmap').unit.perOperation({ iterations: 1, pages: 16 })).toBe(16);
     expect(workloadByName('block-io').unit.perOperation({ iterations: 1, sectors: 4 })).toBe(8);
     expect(workloadByName('console').unit.perOperation({ iterations: 1, bytes: 80 })).toBe(80);
+    expect(workloadByName('tlb-walk').unit.perOperation({ iterations: 1, pages: 512 })).toBe(512);
   });
 });
 
@@ -90,6 +91,7 @@ describe('resolveParams', () => {
     expect(() => resolveParams(mmap, { iterations: 1.5 })).toThrow('must be a whole number');
     expect(() => resolveParams(workloadByName('console'), { bytes: 4097 })).toThrow('bytes=4097');
     expect(() => resolveParams(workloadByName('block-io'), { sectors: 257 })).toThrow('sectors=257');
+    expect(() => resolveParams(workloadByName('tlb-walk'), { pages: 4097 })).toThrow('parameter pages=4097 of workload tlb-walk must be a whole number in 1..4096');
   });
 });
 
@@ -105,7 +107,7 @@ describe('expected result lines', () => {
 
   it('with no operations, fold nothing but what setup contributes', () => {
     const basis = `0x${FNV_OFFSET_BASIS.toString(16)}`;
-    for (const name of ['null-syscall', 'page-fault', 'mmap', 'fork', 'console', 'block-io', 'compute', 'timer']) {
+    for (const name of ['null-syscall', 'page-fault', 'mmap', 'fork', 'console', 'block-io', 'compute', 'timer', 'tlb-walk']) {
       expect(workloadByName(name).expected({ iterations: 0 })).toMatch(new RegExp(`checksum=${basis}$`));
     }
     // context-switch folds the child's exit status even when nobody yields.
@@ -120,6 +122,7 @@ describe('expected result lines', () => {
     expect(workloadByName('timer').expected({ iterations: 3, chunk: 1000 })).toBe('result timer iterations=3 chunk=1000 checksum=0x0d90145f');
     expect(workloadByName('block-io').expected({ iterations: 2, sectors: 3 })).toBe('result block-io iterations=2 sectors=3 checksum=0x7311bde1');
     expect(workloadByName('context-switch').expected({ iterations: 4 })).toBe('result context-switch iterations=4 checksum=0xfd10af00');
+    expect(workloadByName('tlb-walk').expected({ iterations: 2, pages: 520 })).toBe('result tlb-walk iterations=2 pages=520 checksum=0x9c9c0d45');
   });
 
   it('include the console workload payload in the expected output', () => {

@@ -91,7 +91,7 @@ describe('N operations cost exactly N operations more than 0', () => {
     expect(difference('block-io')).toEqual({ calls: { blkwrite: 3, blkread: 3 }, faults: 0, switches: 0, forks: 0 });
   });
 
-  it.each(['compute', 'timer'])('%s: no kernel involvement at all', (name) => {
+  it.each(['compute', 'timer', 'tlb-walk'])('%s: no kernel involvement at all', (name) => {
     expect(difference(name)).toEqual({ calls: {}, faults: 0, switches: 0, forks: 0 });
   });
 });
@@ -111,6 +111,8 @@ describe('self-checks', () => {
       ['console', { bytes: 4097 }, 'FAIL console: bytes is larger than CONSOLE_MAX_BYTES (4096) (got 0x00001001)\n'],
       ['block-io', { sectors: 0 }, 'FAIL block-io: sectors must be at least 1 (got 0x00000000)\n'],
       ['block-io', { sectors: 300 }, 'FAIL block-io: sectors is larger than BLOCK_MAX_SECTORS (256) (got 0x0000012c)\n'],
+      ['tlb-walk', { pages: 0 }, 'FAIL tlb-walk: pages must be at least 1 (got 0x00000000)\n'],
+      ['tlb-walk', { pages: 4097 }, 'FAIL tlb-walk: pages is larger than TLB_WALK_MAX_PAGES (4096) or the mmap area (got 0x00001001)\n'],
     ];
     for (const [workload, params, message] of cases) {
       const r = runOnEmulator({ workload, params, diskBytes: 4096 });

@@ -95,6 +95,8 @@ describe.skipIf(!LANDED)('workloads on the native technique', () => {
     expect(await traps('context-switch', causeName(Cause.EnvironmentCallFromU))).toBe(2 * n('context-switch'));
     expect(await traps('mmap', causeName(Cause.EnvironmentCallFromU))).toBe(2 * n('mmap'));
     expect(await traps('compute', causeName(Cause.EnvironmentCallFromU))).toBe(0);
+    expect(await traps('tlb-walk', causeName(Cause.EnvironmentCallFromU))).toBe(0);
+    expect(await traps('tlb-walk', causeName(Cause.LoadPageFault))).toBe(0);
   });
 });
 

@@ -11,4 +11,5 @@ export const SMALL: Readonly<Record<string, WorkloadParams>> = {
   'block-io': { iterations: 3, sectors: 5 },
   compute: { iterations: 5000 },
   timer: { iterations: 3, chunk: 1000 },
+  'tlb-walk': { iterations: 3, pages: 520 },
 };

@@ -89,6 +89,7 @@ describe('workload sources', () => {
     expect(symbolValue(assembleWorkload('console'), 'CONSOLE_MAX_BYTES')).toBe(limit('console', 'bytes'));
     expect(symbolValue(assembleWorkload('block-io'), 'BLOCK_MAX_SECTORS')).toBe(limit('block-io', 'sectors'));
     expect(USER_ABI.USER_MMAP_SIZE >>> PAGE_SHIFT).toBe(limit('mmap', 'pages'));
+    expect(symbolValue(assembleWorkload('tlb-walk'), 'TLB_WALK_MAX_PAGES')).toBe(limit('tlb-walk', 'pages'));
   });
 });
 
