@@ -31,7 +31,12 @@ export const HYPERCALLS: readonly HypercallSpec[] = [
   { name: 'PIN_TABLE', number: 6, args: ['gpa'], returns: '0', doc: 'this page becomes a page table: validated (every entry maps only the guest\'s memory) and made read-only to the guest; updates go through MMU_UPDATE' },
   { name: 'UNPIN_TABLE', number: 7, args: ['gpa'], returns: '0', doc: 'this page stops being a page table and is writable again' },
   { name: 'SET_TIMER', number: 8, args: ['time_lo', 'time_hi'], returns: '0', doc: 'raise the timer event when the time counter reaches this value; clears a pending one' },
+  // ASSIGNMENT hypercall BEGIN step 1: the ABI table entry
   { name: 'CONSOLE_WRITE', number: 9, args: ['buf', 'len'], returns: 'bytes written', doc: 'write a whole buffer to the console in one exit' },
+  // ASSIGNMENT hypercall STUB
+  // // TODO(assignment hypercall, step 1): the CONSOLE_WRITE entry — number 9, arguments buf and
+  // // len, returns the bytes written (then `npm run gen:includes`).
+  // ASSIGNMENT hypercall END
   { name: 'BLK_SETUP', number: 10, args: ['ring'], returns: 'disk capacity in sectors', doc: 'register the block ring (one page, PV_RING layout); error NOT_SUPPORTED when the VM has no disk' },
   { name: 'BLK_NOTIFY', number: 11, args: [], returns: 'requests consumed', doc: 'the guest produced requests: the hypervisor consumes them all and posts responses, raising the block event per the ring\'s rsp_event threshold (Xen\'s one notify per batch)' },
   { name: 'MULTICALL', number: 12, args: ['list', 'count'], returns: 'calls made', doc: 'make `count` hypercalls {function, a0..a4, result error, result value} in one exit; a TRAP_RETURN or MULTICALL inside is refused' },

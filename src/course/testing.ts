@@ -41,7 +41,7 @@ export function run(opts: CourseRun): GuestRunResult {
 
 /** Exits by kind that happened, largest first: "csr 120, sret 12". */
 export function exitSummary(r: GuestRunResult): string {
-  const e = r.exits ?? {};
+  const e: Record<string, number> = r.exits ?? {};
   const parts = Object.entries(e).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }

@@ -45,7 +45,13 @@ export const HC = {
   SET_SHARED_INFO: hc('SET_SHARED_INFO'), SET_CALLBACK: hc('SET_CALLBACK'), TRAP_RETURN: hc('TRAP_RETURN'),
   SET_PT_BASE: hc('SET_PT_BASE'), MMU_UPDATE: hc('MMU_UPDATE'), TLB_FLUSH: hc('TLB_FLUSH'),
   PIN_TABLE: hc('PIN_TABLE'), UNPIN_TABLE: hc('UNPIN_TABLE'), SET_TIMER: hc('SET_TIMER'),
-  CONSOLE_WRITE: hc('CONSOLE_WRITE'), BLK_SETUP: hc('BLK_SETUP'), BLK_NOTIFY: hc('BLK_NOTIFY'),
+  BLK_SETUP: hc('BLK_SETUP'), BLK_NOTIFY: hc('BLK_NOTIFY'),
+  // ASSIGNMENT hypercall BEGIN step 2: the hypercall's number
+  CONSOLE_WRITE: hc('CONSOLE_WRITE'),
+  // ASSIGNMENT hypercall STUB
+  // // TODO(assignment hypercall, step 2): hc('CONSOLE_WRITE') once the table has it.
+  // CONSOLE_WRITE: HYPERCALLS.find((h) => h.name === 'CONSOLE_WRITE')?.number ?? -1,
+  // ASSIGNMENT hypercall END
   MULTICALL: hc('MULTICALL'), BLOCK: hc('BLOCK'), YIELD: hc('YIELD'), EVENT_CHECK: hc('EVENT_CHECK'),
   SHUTDOWN: hc('SHUTDOWN'),
 } as const;
@@ -243,6 +249,7 @@ export class PvInterface {
     return ok();
   }
 
+  // ASSIGNMENT hypercall BEGIN step 2: the handler
   consoleWrite(buf: number, len: number): HcResult {
     if (len > PV_CONSOLE_MAX) return fail(SBI_ERR.INVALID_PARAM);
     if (len === 0) return ok(0);
@@ -253,6 +260,11 @@ export class PvInterface {
     this.chargeDevice();
     return ok(len);
   }
+  // ASSIGNMENT hypercall STUB
+  // // TODO(assignment hypercall, step 2): consoleWrite(buf, len) — check len (at most
+  // // PV_CONSOLE_MAX) and that [buf, buf+len) is guest RAM, put the bytes on the console
+  // // (this.vcpu.host.consolePut), charge one device emulation, answer ok(len).
+  // ASSIGNMENT hypercall END
 
   blkNotify(): HcResult {
     const r = this.blk.notify();
@@ -306,7 +318,11 @@ const HANDLERS: Partial<Record<number, Handler>> = {
   [HC.PIN_TABLE]: (pv, a) => pv.mmu.pin(a[0] as number, (gpa) => gpa === pv.shared || gpa === pv.blk.ring),
   [HC.UNPIN_TABLE]: (pv, a) => pv.mmu.unpin(a[0] as number),
   [HC.SET_TIMER]: (pv, a) => pv.setTimer(a[0] as number, a[1] as number),
+  // ASSIGNMENT hypercall BEGIN step 2: the dispatch entry
   [HC.CONSOLE_WRITE]: (pv, a) => pv.consoleWrite(a[0] as number, a[1] as number),
+  // ASSIGNMENT hypercall STUB
+  // // TODO(assignment hypercall, step 2): map HC.CONSOLE_WRITE to pv.consoleWrite.
+  // ASSIGNMENT hypercall END
   [HC.BLK_SETUP]: (pv, a) => pv.blk.setup(a[0] as number),
   [HC.BLK_NOTIFY]: (pv) => pv.blkNotify(),
   [HC.MULTICALL]: (pv, a) => pv.multicall(a[0] as number, a[1] as number),
