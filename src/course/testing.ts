@@ -8,6 +8,8 @@ import { findFailure, findResultLine, workloadByName } from '../guest/workloads.
 import type { GuestBuild } from '../guest/image.js';
 import type { RunCounters } from '../guest/counters.js';
 import { measurePerOperation } from '../harness/per-op.js';
+import { runSuite } from '../harness/runner.js';
+import { validateSuite } from '../harness/suite.js';
 import { presetByName, DEFAULT_PRESET_NAME } from '../hypervisor/cost-presets.js';
 import { runGuest, type GuestRunResult, type Technique } from '../hypervisor/techniques.js';
 
@@ -110,4 +112,37 @@ export function largest(rec: Record<string, number>): string {
 /** |got − want| ≤ tol·|want| (relative) — for students' numeric answers read off a report. */
 export function close(got: number, want: number, tol = 0.02): boolean {
   return Math.abs(got - want) <= tol * Math.abs(want) + 1e-9;
+}
+
+/** One technique's row of `pvlab compare`: the same suite run the command makes, in-process. */
+export interface CompareRow {
+  technique: string;
+  cyclesPerOp: number;
+  slowdown: number;
+  exitsPerOp: number;
+  exitsByKind: Record<string, number>;
+  breakdownPerOp: Record<string, number>;
+}
+
+/**
+ * The figures `pvlab compare --workload <w> [--param k=v]` prints (default preset and
+ * operation count), by technique — what the measure-and-explain answers are checked against.
+ */
+export async function compareFigures(workload: string, techniques: readonly Technique[], params: Record<string, number> = {}): Promise<Record<string, CompareRow>> {
+  const suite = validateSuite({
+    name: 'compare', description: `compare ${workload}`, workloads: [workload], techniques: [...techniques], presets: [COURSE_PRESET],
+    ...(Object.keys(params).length ? { params: { [workload]: params } } : {}),
+  });
+  const results = await runSuite(suite, { jobs: 1 });
+  const out: Record<string, CompareRow> = {};
+  for (const c of results.cells) {
+    const r = c.result?.kind === 'matrix' ? c.result : undefined;
+    if (!r || c.config.kind !== 'matrix') throw new Error(`compare ${workload}: cell ${c.id} did not run (${c.error ?? c.status})`);
+    out[c.config.technique] = {
+      technique: c.config.technique, cyclesPerOp: r.perOp.cycles,
+      slowdown: c.config.technique === 'native' ? 1 : (c.slowdown ?? Number.NaN),
+      exitsPerOp: r.perOp.exits, exitsByKind: { ...(r.exitsPerOp ?? {}) }, breakdownPerOp: { ...(r.breakdownPerOp ?? {}) },
+    };
+  }
+  return out;
 }
