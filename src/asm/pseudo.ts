@@ -176,6 +176,10 @@ for (const [mnemonic, csr] of counters) {
 alias('fence', '', () => [insn('fence', { pred: FENCE_ALL, succ: FENCE_ALL })]);
 alias('sfence.vma', '', () => [insn('sfence.vma', { rs1: ZERO, rs2: ZERO })]);
 alias('sfence.vma', 'rs', (o) => [insn('sfence.vma', { rs1: o.reg('rs'), rs2: ZERO })]);
+alias('hfence.vvma', '', () => [insn('hfence.vvma', { rs1: ZERO, rs2: ZERO })]);
+alias('hfence.vvma', 'rs', (o) => [insn('hfence.vvma', { rs1: o.reg('rs'), rs2: ZERO })]);
+alias('hfence.gvma', '', () => [insn('hfence.gvma', { rs1: ZERO, rs2: ZERO })]);
+alias('hfence.gvma', 'rs', (o) => [insn('hfence.gvma', { rs1: o.reg('rs'), rs2: ZERO })]);
 alias('scall', '', () => [insn('ecall', {})]);
 alias('sbreak', '', () => [insn('ebreak', {})]);
 // GNU as's 32-bit unimp is `csrrw x0, cycle, x0`: guaranteed to trap, as cycle is read-only.

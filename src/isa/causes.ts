@@ -14,20 +14,32 @@ export const Cause = {
   StoreAccessFault: 7,
   EnvironmentCallFromU: 8,
   EnvironmentCallFromS: 9,
+  /** H extension: ecall from VS-mode (from VU-mode it is EnvironmentCallFromU). */
+  EnvironmentCallFromVS: 10,
   EnvironmentCallFromM: 11,
   InstructionPageFault: 12,
   LoadPageFault: 13,
   StorePageFault: 15,
+  // H extension: G-stage translation faults (htval = guest-physical address >> 2) and
+  // instructions that V=1 may not execute but HS-mode could.
+  InstructionGuestPageFault: 20,
+  LoadGuestPageFault: 21,
+  VirtualInstruction: 22,
+  StoreGuestPageFault: 23,
 } as const;
 export type ExceptionCause = (typeof Cause)[keyof typeof Cause];
 
 export const Interrupt = {
   SupervisorSoftware: 1,
+  VirtualSupervisorSoftware: 2,
   MachineSoftware: 3,
   SupervisorTimer: 5,
+  VirtualSupervisorTimer: 6,
   MachineTimer: 7,
   SupervisorExternal: 9,
+  VirtualSupervisorExternal: 10,
   MachineExternal: 11,
+  SupervisorGuestExternal: 12,
 } as const;
 export type InterruptCause = (typeof Interrupt)[keyof typeof Interrupt];
 

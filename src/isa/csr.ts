@@ -35,6 +35,36 @@ export const CSR = {
   stimecmph: 0x15d,
   satp: 0x180,
 
+  // Virtual supervisor (H extension): what VS-mode reaches when it names the S CSRs above.
+  // Each is its supervisor counterpart's number + VS_CSR_OFFSET.
+  vsstatus: 0x200,
+  vsie: 0x204,
+  vstvec: 0x205,
+  vsscratch: 0x240,
+  vsepc: 0x241,
+  vscause: 0x242,
+  vstval: 0x243,
+  vsip: 0x244,
+  vsatp: 0x280,
+
+  // Hypervisor (H extension), HS-mode and M-mode only.
+  hstatus: 0x600,
+  hedeleg: 0x602,
+  hideleg: 0x603,
+  hie: 0x604,
+  htimedelta: 0x605,
+  hcounteren: 0x606,
+  hgeie: 0x607,
+  henvcfg: 0x60a,
+  htimedeltah: 0x615,
+  henvcfgh: 0x61a,
+  htval: 0x643,
+  hip: 0x644,
+  hvip: 0x645,
+  htinst: 0x64a,
+  hgatp: 0x680,
+  hgeip: 0xe12,
+
   // Machine information (read-only).
   mvendorid: 0xf11,
   marchid: 0xf12,
@@ -59,6 +89,8 @@ export const CSR = {
   mcause: 0x342,
   mtval: 0x343,
   mip: 0x344,
+  mtinst: 0x34a,
+  mtval2: 0x34b,
 
   // Physical memory protection: implemented as zero regions (WARL, all writes ignored), which
   // the spec permits and which lets firmware that programs PMP run unchanged.
@@ -100,6 +132,18 @@ export function csrByName(name: string): number | undefined {
   for (const [num, n] of CSR_NAMES) if (n === name) return num;
   return undefined;
 }
+
+/** csr[9:8] of a CSR only HS-mode (and M) may access: the hypervisor and VS CSRs. */
+export const CSR_PRIV_HYPERVISOR = 2;
+
+/** VS CSR number = supervisor CSR number + this (vsstatus = sstatus + 0x100, …). */
+export const VS_CSR_OFFSET = 0x100;
+
+/** The supervisor CSRs that V=1 substitutes by their VS counterparts (H extension §"Virtual
+ *  Supervisor Registers"): with V=1 an access to one of these reaches vs<name> instead. */
+export const VS_SUBSTITUTED: ReadonlySet<number> = new Set<number>([
+  CSR.sstatus, CSR.sie, CSR.stvec, CSR.sscratch, CSR.sepc, CSR.scause, CSR.stval, CSR.sip, CSR.satp,
+]);
 
 /** csr[9:8]: the least privileged mode that may access the CSR. */
 export const csrMinPrivilege = (csr: number): number => (csr >>> 8) & 3;
@@ -162,6 +206,57 @@ export const MSTATUS_WRITABLE =
   MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
   MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
 
+/**
+ * mstatush (RV32: bits 63:32 of mstatus). With the H extension it holds where an M-mode trap
+ * came from:
+ *   31     8   7     6    5    4   3:0
+ *  | ----- | MPV | GVA | MBE | SBE | -- |
+ */
+export const MSTATUSH = {
+  GVA: 1 << 6,
+  MPV: 1 << 7,
+} as const;
+
+/**
+ * hstatus (RV32, H extension):
+ *  31  23  22   21   20  19 18 17:12  11 10  9   8    7    6    5   4:0
+ * | -- |VTSR|VTW|VTVM| -- |  VGEIN | -- |HU|SPVP|SPV|GVA|VSBE| -- |
+ * SPV: V before the last trap into HS-mode (sret returns to V=SPV). SPVP: the privilege
+ * (0 VU, 1 VS) that trap came from, when it came from V=1. GVA: stval holds a guest virtual
+ * address. VTVM/VTW/VTSR trap VS-mode's satp and sfence.vma, wfi, sret to HS as
+ * virtual-instruction exceptions (first-generation VT-x style shadow paging needs VTVM).
+ */
+export const HSTATUS = {
+  VSBE: 1 << 5,
+  GVA: 1 << 6,
+  SPV: 1 << 7,
+  SPVP: 1 << 8,
+  HU: 1 << 9,
+  VGEIN: 0x3f << 12,
+  VTVM: 1 << 20,
+  VTW: 1 << 21,
+  VTSR: 1 << 22,
+} as const;
+
+/** hstatus bits this hart implements (GEILEN = 0, so VGEIN is zero; little-endian only). */
+export const HSTATUS_WRITABLE =
+  HSTATUS.GVA | HSTATUS.SPV | HSTATUS.SPVP | HSTATUS.HU | HSTATUS.VTVM | HSTATUS.VTW | HSTATUS.VTSR;
+
+/**
+ * hgatp (RV32): the G-stage root.
+ *  31   30  29 28     22 21           0
+ * |MODE| -- -- | VMID   | PPN          |     MODE 0 = Bare, 1 = Sv32x4 (root table 16 KiB)
+ */
+export const HGATP = {
+  MODE: 1 << 31,
+  MODE_BARE: 0,
+  MODE_SV32X4: 1,
+  VMID: 0x7f << 22,
+  PPN: 0x3fffff,
+  /** The Sv32x4 root is four pages, so PPN[1:0] read as zero. */
+  ROOT_ALIGN_PAGES: 4,
+} as const;
+
 /** Privilege levels as encoded in MPP/SPP and everywhere else. */
 export const Priv = {
   U: 0,
@@ -185,29 +280,42 @@ export const PMPCFG = {
   L: 0x80,
 } as const;
 
-/** Interrupt bit positions in mip/mie (and sip/sie), by spec name. */
+/** Interrupt bit positions in mip/mie (and sip/sie), by spec name. VS* are the H
+ *  extension's virtual-supervisor interrupts (hip/hie, injected through hvip). */
 export const IRQ = {
   SSI: 1,
+  VSSI: 2,
   MSI: 3,
   STI: 5,
+  VSTI: 6,
   MTI: 7,
   SEI: 9,
+  VSEI: 10,
   MEI: 11,
+  SGEI: 12,
 } as const;
 
 export const MIP = {
   SSIP: 1 << IRQ.SSI,
+  VSSIP: 1 << IRQ.VSSI,
   MSIP: 1 << IRQ.MSI,
   STIP: 1 << IRQ.STI,
+  VSTIP: 1 << IRQ.VSTI,
   MTIP: 1 << IRQ.MTI,
   SEIP: 1 << IRQ.SEI,
+  VSEIP: 1 << IRQ.VSEI,
   MEIP: 1 << IRQ.MEI,
+  SGEIP: 1 << IRQ.SGEI,
 } as const;
+
+/** The virtual-supervisor interrupt bits (hvip, hip, hie; read-only one in mideleg). A VS
+ *  interrupt taken into VS-mode is seen there as its supervisor counterpart: code − 1. */
+export const VS_INTERRUPTS = MIP.VSSIP | MIP.VSTIP | MIP.VSEIP;
 
 /** Supervisor-level interrupt bits (the sip/sie view, before masking by mideleg). */
 export const S_INTERRUPTS = MIP.SSIP | MIP.STIP | MIP.SEIP;
 /** All interrupt bits implemented in mip/mie. */
-export const ALL_INTERRUPTS = S_INTERRUPTS | MIP.MSIP | MIP.MTIP | MIP.MEIP;
+export const ALL_INTERRUPTS = S_INTERRUPTS | VS_INTERRUPTS | MIP.MSIP | MIP.MTIP | MIP.MEIP;
 
 /**
  * mtvec / stvec:

@@ -134,6 +134,10 @@ export const ALIAS_RULES: readonly AliasRule[] = [
   rule('fence', 'fence', [], { imm12: FENCE_IORW_IORW }),
   rule('sfence.vma', 'sfence.vma', [], { rs1: 0, rs2: 0 }),
   rule('sfence.vma', 'sfence.vma', ['rs1'], { rs2: 0 }),
+  rule('hfence.vvma', 'hfence.vvma', [], { rs1: 0, rs2: 0 }),
+  rule('hfence.vvma', 'hfence.vvma', ['rs1'], { rs2: 0 }),
+  rule('hfence.gvma', 'hfence.gvma', [], { rs1: 0, rs2: 0 }),
+  rule('hfence.gvma', 'hfence.gvma', ['rs1'], { rs2: 0 }),
 ];
 
 /** Rules grouped by the execution id of their base row, keeping their order. */

@@ -25,6 +25,7 @@ export const enum Op {
   LR_W, SC_W, AMOSWAP_W, AMOADD_W, AMOXOR_W, AMOAND_W, AMOOR_W, AMOMIN_W, AMOMAX_W,
   AMOMINU_W, AMOMAXU_W,
   SRET, MRET, WFI, SFENCE_VMA,
+  HFENCE_VVMA, HFENCE_GVMA,
   /** Not a table row: what the decoder returns for a word no row matches. */
   ILLEGAL,
 }
@@ -102,7 +103,7 @@ export type OperandKind =
   | 'rd' | 'rs1' | 'rs2' | 'imm' | 'shamt' | 'uimm20' | 'mem' | 'amem' | 'target'
   | 'csr' | 'zimm' | 'pred' | 'succ';
 
-export type Extension = 'I' | 'M' | 'A' | 'Zicsr' | 'Zifencei' | 'Priv';
+export type Extension = 'I' | 'M' | 'A' | 'Zicsr' | 'Zifencei' | 'Priv' | 'H';
 
 export interface InstructionSpec {
   readonly op: Op;
@@ -179,6 +180,9 @@ const F7_BASE = 0b0000000;
 const F7_ALT = 0b0100000; // sub, sra, srai
 const F7_MULDIV = 0b0000001;
 const F7_SFENCE_VMA = 0b0001001;
+/** The H extension's fences (same format as sfence.vma). */
+const F7_HFENCE_VVMA = 0b0010001;
+const F7_HFENCE_GVMA = 0b0110001;
 
 /** funct12 values of SYSTEM instructions with funct3 = PRIV. */
 const F12_ECALL = 0x000;
@@ -277,6 +281,8 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   row(Op.MRET, 'mret', 'Priv', 'FIXED', [], { opcode: O.SYSTEM, funct3: 0, rd: 0, rs1: 0, imm12: F12_MRET }),
   row(Op.WFI, 'wfi', 'Priv', 'FIXED', [], { opcode: O.SYSTEM, funct3: 0, rd: 0, rs1: 0, imm12: F12_WFI }),
   row(Op.SFENCE_VMA, 'sfence.vma', 'Priv', 'RS1RS2', ['rs1', 'rs2'], { opcode: O.SYSTEM, funct3: 0, rd: 0, funct7: F7_SFENCE_VMA }),
+  row(Op.HFENCE_VVMA, 'hfence.vvma', 'H', 'RS1RS2', ['rs1', 'rs2'], { opcode: O.SYSTEM, funct3: 0, rd: 0, funct7: F7_HFENCE_VVMA }),
+  row(Op.HFENCE_GVMA, 'hfence.gvma', 'H', 'RS1RS2', ['rs1', 'rs2'], { opcode: O.SYSTEM, funct3: 0, rd: 0, funct7: F7_HFENCE_GVMA }),
 ];
 
 /** Rows by mnemonic, for the assembler. */

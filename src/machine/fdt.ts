@@ -625,7 +625,7 @@ export function fdtToDts(tree: FdtTree | FdtNode): string {
 /** QEMU virt's NS16550A input clock (hw/riscv/virt.h: 3686400 Hz). */
 export const VIRT_UART_CLOCK_HZ = 3_686_400;
 /** The ISA string pvlab's harts advertise (what the machine implements and S-mode may use). */
-export const PVLAB_RISCV_ISA = 'rv32ima_zicsr_zifencei_zihintpause';
+export const PVLAB_RISCV_ISA = 'rv32imah_zicsr_zifencei_zihintpause';
 /** Bytes QEMU 7.2 allocates for the FDT it builds (device_tree.c FDT_MAX_SIZE), see placeFdt. */
 export const QEMU_FDT_BUFFER_BYTES = 0x10_0000;
 const MIB = 0x10_0000;

@@ -1,6 +1,8 @@
 /**
- * One RV32IMA hart with M, S and U modes: the interpreter loop, memory access through the
- * TLB, and — in `trap()` — the single place where exceptions and interrupts are delivered.
+ * One RV32IMA hart with M, S and U modes and the hypervisor extension (H: the virtualization
+ * mode V, so S-mode is HS or VS and U-mode U or VU): the interpreter loop, memory access
+ * through the TLB and one- or two-stage translation, and — in `trap()` — the single place
+ * where exceptions and interrupts are delivered, to M, HS or VS.
  *
  * The loop is the hot path of all of pvlab. It keeps the pc, the TLB arrays and RAM views in
  * locals, decodes with one table load (DECODE_TABLE, derived from the instruction table), and
@@ -15,14 +17,19 @@
  */
 import { CAUSE_INTERRUPT, Cause, Interrupt } from '../isa/causes.js';
 import {
-  CSR, MIP, MSTATUS, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, TVEC, type PrivLevel,
+  CSR, HSTATUS, MIP, MSTATUS, MSTATUSH, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, SSTATUS, TVEC,
+  VS_CSR_OFFSET, VS_INTERRUPTS, VS_SUBSTITUTED, type PrivLevel,
 } from '../isa/csr.js';
-import { Op } from '../isa/instructions.js';
+import { Op, Opcode } from '../isa/instructions.js';
 import type { Bus } from './bus.js';
 import { CSR_OK, CsrFile, type CsrHost } from './csr-file.js';
 import type { AccessWidth, Clock, InterruptPins } from './device.js';
 import type { EventQueue } from './events.js';
-import { Access, WALK_ACCESS_FAULT, WALK_PAGE_FAULT, sv32Walk, type WalkStats } from './mmu.js';
+import {
+  Access, WALK_ACCESS_FAULT, WALK_GUEST_PAGE_FAULT, WALK_PAGE_FAULT, newWalkStats, sv32Walk, twoStageWalk,
+  type WalkStats,
+} from './mmu.js';
+import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './htinst.js';
 import type { Probe } from './probe.js';
 import { BlockCache } from './block-cache.js';
 import { TLB_MASK, Tlb } from './tlb.js';
@@ -48,9 +55,12 @@ export type HartStop =
   | { kind: 'reset' }
   | { kind: 'idle'; pc: number }
   | { kind: 'trap-loop'; pc: number; cause: number; count: number }
-  /** With `exitToHost`: a trap bound for M-mode, handed to the host instead (a VM exit). The
-   *  hart is left exactly at the trapping instruction; no CSR has changed. */
-  | { kind: 'trap'; cause: number; tval: number; pc: number };
+  /** With `exitToHost`: a trap bound for M-mode or HS-mode, handed to the host instead (a VM
+   *  exit). The hart is left exactly at the trapping instruction, in the mode it trapped
+   *  from; no CSR has changed. tval2 and tinst are what htval/mtval2 and htinst/mtinst would
+   *  have received (guest-physical address >> 2 and the transformed instruction for a
+   *  guest-page fault), and virt the V it trapped from. */
+  | { kind: 'trap'; cause: number; tval: number; pc: number; tval2: number; tinst: number; virt: boolean };
 
 /** Hooks for --trace: called before each instruction executes (slow mode). */
 export type TraceHook = (pc: number, insn: number, priv: PrivLevel) => void;
@@ -69,20 +79,42 @@ const SLICE_MAX = 1 << 16;
 const UINT32 = 0x1_0000_0000;
 const PHYS_LIMIT = UINT32;
 
-/** Interrupt priority order of the privileged spec (§3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */
+/** Interrupt priority order of the privileged spec (§3.1.9, and the H extension's for the
+ *  virtual-supervisor ones): MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI. */
 const INTERRUPT_PRIORITY = [
   Interrupt.MachineExternal, Interrupt.MachineSoftware, Interrupt.MachineTimer,
   Interrupt.SupervisorExternal, Interrupt.SupervisorSoftware, Interrupt.SupervisorTimer,
+  Interrupt.SupervisorGuestExternal, Interrupt.VirtualSupervisorExternal,
+  Interrupt.VirtualSupervisorSoftware, Interrupt.VirtualSupervisorTimer,
 ] as const;
+
+/** Exceptions whose tval is a (guest-)virtual address, for hstatus.GVA / mstatush.GVA. */
+const ADDRESS_CAUSES = new Set<number>([
+  Cause.InstructionAddressMisaligned, Cause.InstructionAccessFault, Cause.Breakpoint,
+  Cause.LoadAddressMisaligned, Cause.LoadAccessFault, Cause.StoreAddressMisaligned,
+  Cause.StoreAccessFault, Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault,
+  Cause.InstructionGuestPageFault, Cause.LoadGuestPageFault, Cause.StoreGuestPageFault,
+]);
+
+const GUEST_PAGE_FAULT: Record<Access, number> = {
+  [Access.Fetch]: Cause.InstructionGuestPageFault,
+  [Access.Load]: Cause.LoadGuestPageFault,
+  [Access.Store]: Cause.StoreGuestPageFault,
+};
 
 export class Hart implements CsrHost, Clock, InterruptPins {
   /** Integer registers; x[0] is forced to zero at every instruction boundary. */
   readonly x = new Int32Array(32);
   pc = 0;
   priv: PrivLevel = Priv.M;
+  /** The H extension's virtualization mode: true in VS-mode and VU-mode. */
+  virt = false;
   readonly csr: CsrFile;
   readonly tlb = new Tlb();
-  readonly walkStats: WalkStats = { pteReads: 0, lastLeafLevel: 0 };
+  readonly walkStats: WalkStats = newWalkStats();
+  /** Page-table entries read by walks, by the privilege of the access (virtual privilege
+   *  under V=1), for attributing walk time to guest user and kernel. */
+  readonly pteReadsByPriv = new Float64Array(4);
   probe: Probe | null = null;
   traceHook: TraceHook | null = null;
   timing: MachineTiming;
@@ -214,6 +246,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.x.fill(0);
     this.pc = pc;
     this.priv = Priv.M;
+    this.virt = false;
     this.csr.reset();
     this.translationChanged();
     this.reservation = -1;
@@ -302,8 +335,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const m32 = this.ramI32;
     const trace = this.traceHook;
     const cache = this.blocks;
-    const fetchSet = this.tlb.set(this.priv);
-    const dataSet = this.tlb.set(this.dataPriv());
+    const fetchSet = this.tlb.set(this.priv, this.virt);
+    const dataSet = this.tlb.set(this.dataPriv(), this.dataVirt());
     const fTag = fetchSet.fetchTag;
     const fOff = fetchSet.fetchOff;
     const lT = dataSet.loadTag;
@@ -404,7 +437,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     switch (op) {
       case Op.ECALL:
         this.trap(this.priv === Priv.U ? Cause.EnvironmentCallFromU
-          : this.priv === Priv.S ? Cause.EnvironmentCallFromS : Cause.EnvironmentCallFromM, 0);
+          : this.priv === Priv.S ? (this.virt ? Cause.EnvironmentCallFromVS : Cause.EnvironmentCallFromS)
+            : Cause.EnvironmentCallFromM, 0);
         break;
       case Op.EBREAK: this.trap(Cause.Breakpoint, this.pc); break;
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
@@ -414,6 +448,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       case Op.SRET: this.sret(insn); break;
       case Op.WFI: this.wfi(insn); break;
       case Op.SFENCE_VMA: this.sfenceVma(insn, rs1, rs2); break;
+      case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: this.hfence(op, insn); break;
       case Op.ILLEGAL: this.trap(Cause.IllegalInstruction, insn >>> 0); break;
       default: this.atomic(op, rd, rs1, rs2); break;
     }
@@ -439,16 +474,27 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     return this.priv;
   }
 
+  /** V that loads and stores are translated with: MPRV in M-mode borrows MPV with MPP. */
+  private dataVirt(): boolean {
+    if (this.priv === Priv.M && (this.csr.mstatus & MSTATUS.MPRV) !== 0) {
+      return this.dataPriv() !== Priv.M && (this.csr.mstatush & MSTATUSH.MPV) !== 0;
+    }
+    return this.virt;
+  }
+
   // ---- translation and the memory slow paths -------------------------------------------------
 
   /**
    * Translate `va` for `access` at privilege `priv` and, for RAM, fill the TLB. Returns the
    * physical address, or raises the fault and returns -1.
    */
-  private translate(va: number, access: Access, priv: PrivLevel): number {
+  private translate(va: number, access: Access, priv: PrivLevel, virt: boolean): number {
     let pa: number;
     const satp = this.csr.satp;
-    if (priv === Priv.M || (satp >>> 31) !== SATP.MODE_SV32) {
+    if (virt) {
+      pa = this.translateVirtual(va, access, priv);
+      if (pa < 0) return -1;
+    } else if (priv === Priv.M || (satp >>> 31) !== SATP.MODE_SV32) {
       pa = va >>> 0;
     } else {
       const ms = this.csr.mstatus;
@@ -456,8 +502,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       pa = sv32Walk(this.bus, va, access, {
         satp, priv, sum: (ms & MSTATUS.SUM) !== 0, mxr: (ms & MSTATUS.MXR) !== 0,
       }, this.walkStats);
-      this.cycle += (this.walkStats.pteReads - before) * this.timing.pteRead;
-      this.tlb.misses++;
+      this.chargeWalk(before, priv);
       if (pa === WALK_PAGE_FAULT) {
         this.exception(access === Access.Fetch ? Cause.InstructionPageFault
           : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault, va >>> 0);
@@ -472,7 +517,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     }
     const off = (pa - this.ramBase) >>> 0;
     if (off < this.ramSize) {
-      const set = this.tlb.set(priv);
+      const set = this.tlb.set(priv, virt);
       const vpn = (va >>> PAGE_SHIFT) | 0;
       const slot = vpn & TLB_MASK;
       const pageOff = off & ~(PAGE_SIZE - 1);
@@ -491,6 +536,73 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     return pa;
   }
 
+  /** Charge the page-table reads a walk made since `before` and count the miss. */
+  private chargeWalk(before: number, priv: PrivLevel): void {
+    const reads = this.walkStats.pteReads - before;
+    this.cycle += reads * this.timing.pteRead;
+    this.pteReadsByPriv[priv] = (this.pteReadsByPriv[priv] as number) + reads;
+    this.tlb.misses++;
+  }
+
+  /**
+   * V=1: the VS stage (vsatp, vsstatus.SUM/MXR) under the G stage (hgatp). Returns the
+   * host-physical address, or raises the page fault (the guest's), guest-page fault (the
+   * hypervisor's) or access fault and returns -1.
+   */
+  private translateVirtual(va: number, access: Access, priv: PrivLevel): number {
+    const csr = this.csr;
+    const vsatp = csr.vsatp;
+    const hgatp = csr.hgatp;
+    if ((vsatp >>> 31) !== SATP.MODE_SV32 && (hgatp >>> 31) === 0) return va >>> 0; // both Bare
+    const mxrG = (csr.mstatus & MSTATUS.MXR) !== 0;
+    const vss = csr.vsstatus;
+    const stats = this.walkStats;
+    const before = stats.pteReads;
+    const pa = twoStageWalk(this.bus, va, access, {
+      vs: { satp: vsatp, priv, sum: (vss & SSTATUS.SUM) !== 0, mxr: mxrG || (vss & SSTATUS.MXR) !== 0 },
+      hgatp, mxrG,
+    }, stats);
+    this.chargeWalk(before, priv);
+    if (pa === WALK_PAGE_FAULT) {
+      this.exception(access === Access.Fetch ? Cause.InstructionPageFault
+        : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault, va >>> 0);
+      return -1;
+    }
+    if (pa === WALK_GUEST_PAGE_FAULT) {
+      const tinst = stats.faultImplicit ? (stats.faultImplicitWrite ? HTINST_PTE_WRITE : HTINST_PTE_READ)
+        : access === Access.Fetch ? 0 : this.faultingInstruction(va);
+      this.trap(GUEST_PAGE_FAULT[access], va >>> 0, Math.floor(stats.faultGpa / 4) >>> 0, tinst);
+      return -1;
+    }
+    if (pa === WALK_ACCESS_FAULT || pa >= PHYS_LIMIT) {
+      this.raiseAccessFault(access, va);
+      return -1;
+    }
+    if (stats.lastLeafLevel > 0) this.megapagesCached = true;
+    return pa;
+  }
+
+  /**
+   * htinst for an explicit load/store/AMO at this.pc faulting at `va`: its transformed form.
+   * The instruction is read through the fetch TLB, which holds its page — it was just
+   * fetched; if it does not (a slow-path single step), zero, which is always legal.
+   */
+  private faultingInstruction(va: number): number {
+    const pc = this.pc;
+    const set = this.tlb.set(this.priv, this.virt);
+    const vpn = pc >>> PAGE_SHIFT;
+    const slot = vpn & TLB_MASK;
+    if (set.fetchTag[slot] !== vpn) return 0;
+    const insn = this.ramI32[((set.fetchOff[slot] as number) + (pc & (PAGE_SIZE - 1))) >>> 2] as number;
+    // The access's first byte: x[rs1] + imm (the faulting instruction wrote nothing yet).
+    const rs1 = (insn >>> 15) & 31;
+    const opcode = insn & 0x7f;
+    const imm = opcode === Opcode.STORE ? ((insn >> 25) << 5) | ((insn >>> 7) & 31)
+      : opcode === Opcode.LOAD ? insn >> 20 : 0;
+    const first = ((this.x[rs1] as number) + imm) | 0;
+    return transformedInstruction(insn >>> 0, ((va | 0) - first) | 0);
+  }
+
   private raiseAccessFault(access: Access, va: number): void {
     this.exception(access === Access.Fetch ? Cause.InstructionAccessFault
       : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault, va >>> 0);
@@ -499,7 +611,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   /** Fetch translation on a TLB miss. Returns the RAM byte offset of the page, or -1 after
    *  raising the fault (instructions execute only from RAM). */
   private fetchSlow(pc: number): number {
-    const pa = this.translate(pc, Access.Fetch, this.priv);
+    const pa = this.translate(pc, Access.Fetch, this.priv, this.virt);
     if (pa < 0) return -1;
     const off = (pa - this.ramBase) >>> 0;
     if (off >= this.ramSize) {
@@ -524,7 +636,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       }
       return v >>> 0;
     }
-    const pa = this.translate(va, Access.Load, this.dataPriv());
+    const pa = this.translate(va, Access.Load, this.dataPriv(), this.dataVirt());
     if (pa < 0) return undefined;
     const v = this.bus.read(pa, width);
     if (v === undefined) {
@@ -540,7 +652,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       // Translate every byte first so a fault leaves memory untouched.
       const pas: number[] = [];
       for (let i = 0; i < width; i++) {
-        const pa = this.translate((va + i) | 0, Access.Store, this.dataPriv());
+        const pa = this.translate((va + i) | 0, Access.Store, this.dataPriv(), this.dataVirt());
         if (pa < 0) return false;
         if (this.bus.find(pa) === undefined) {
           this.raiseAccessFault(Access.Store, (va + i) | 0);
@@ -551,7 +663,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       pas.forEach((pa, i) => this.bus.write(pa, 1, (value >>> (8 * i)) & 0xff));
       return true;
     }
-    const pa = this.translate(va, Access.Store, this.dataPriv());
+    const pa = this.translate(va, Access.Store, this.dataPriv(), this.dataVirt());
     if (pa < 0) return false;
     if (!this.bus.write(pa, width, value)) {
       this.raiseAccessFault(Access.Store, va);
@@ -574,7 +686,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       const reserved = this.reservation;
       this.reservation = -1;
       // A failed sc.w need not check permissions (it does not write); a successful one must.
-      const pa = this.translate(va, Access.Store, this.dataPriv());
+      const pa = this.translate(va, Access.Store, this.dataPriv(), this.dataVirt());
       if (pa < 0) return;
       if (pa !== reserved) {
         if (rd !== 0) x[rd] = 1;
@@ -589,7 +701,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       this.pc = (this.pc + 4) | 0;
       return;
     }
-    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.dataPriv());
+    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.dataPriv(), this.dataVirt());
     if (pa < 0) return;
     // AMOs are only supported on RAM; QEMU's virt devices do not support them either.
     const off = (pa - this.ramBase) >>> 0;
@@ -626,13 +738,15 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   // ---- Zicsr ------------------------------------------------------------------------------
 
   private csrInstruction(op: Op, insn: number, rd: number, rs1: number): void {
-    const csr = insn >>> 20;
+    const named = insn >>> 20;
+    // With V=1 the supervisor CSRs a guest kernel names are its VS copies.
+    const csr = this.virt && VS_SUBSTITUTED.has(named) ? named + VS_CSR_OFFSET : named;
     const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
     const src = immediate ? rs1 : (this.x[rs1] as number);
     const isWrite = op === Op.CSRRW || op === Op.CSRRWI || rs1 !== 0;
     // csrrw with rd = x0 does not read (so has no read side effects).
     const isRead = !(op === Op.CSRRW || op === Op.CSRRWI) || rd !== 0;
-    const access = this.csr.checkAccess(csr, isWrite);
+    const access = this.csr.checkAccess(named, isWrite);
     if (access !== CSR_OK) {
       this.exception(access, insn >>> 0);
       return;
@@ -671,14 +785,35 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     if (ms & MSTATUS.MPIE) next |= MSTATUS.MIE;
     if (mpp !== Priv.M) next &= ~MSTATUS.MPRV;
     this.csr.writeMstatus(next);
-    this.setPriv(mpp);
+    // Back to V = MPV unless returning to M itself; MPV is then cleared.
+    const mpv = mpp !== Priv.M && (this.csr.mstatush & MSTATUSH.MPV) !== 0;
+    this.csr.mstatush &= ~MSTATUSH.MPV;
+    this.setPriv(mpp, mpv);
     this.pc = this.csr.mepc | 0;
     this.cycle += this.timing.trapReturn;
     this.reservation = -1;
   }
 
   private sret(insn: number): void {
-    const ms = this.csr.mstatus;
+    const csr = this.csr;
+    if (this.virt) {
+      // VS-mode's sret works on vsstatus/vsepc in hardware, unless the hypervisor asked to
+      // see it (hstatus.VTSR); VU-mode may not, though HS could: a virtual instruction.
+      if (this.priv === Priv.U || (csr.hstatus & HSTATUS.VTSR) !== 0) {
+        this.exception(Cause.VirtualInstruction, insn >>> 0);
+        return;
+      }
+      const vs = csr.vsstatus;
+      let next = (vs & ~(SSTATUS.SIE | SSTATUS.SPP)) | SSTATUS.SPIE;
+      if (vs & SSTATUS.SPIE) next |= SSTATUS.SIE;
+      csr.writeVsstatus(next);
+      this.setPriv((vs & SSTATUS.SPP) !== 0 ? Priv.S : Priv.U, true);
+      this.pc = csr.vsepc | 0;
+      this.cycle += this.timing.trapReturn;
+      this.reservation = -1;
+      return;
+    }
+    const ms = csr.mstatus;
     if (this.priv === Priv.U || (this.priv === Priv.S && (ms & MSTATUS.TSR) !== 0)) {
       this.exception(Cause.IllegalInstruction, insn >>> 0);
       return;
@@ -686,18 +821,27 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const spp: PrivLevel = (ms & MSTATUS.SPP) !== 0 ? Priv.S : Priv.U;
     let next = (ms & ~(MSTATUS.SIE | MSTATUS.SPP | MSTATUS.MPRV)) | MSTATUS.SPIE;
     if (ms & MSTATUS.SPIE) next |= MSTATUS.SIE;
-    this.csr.writeMstatus(next);
-    this.setPriv(spp);
-    this.pc = this.csr.sepc | 0;
+    csr.writeMstatus(next);
+    // From HS (or M): into the guest when the trap came from it (hstatus.SPV), which clears.
+    const spv = (csr.hstatus & HSTATUS.SPV) !== 0;
+    csr.hstatus &= ~HSTATUS.SPV;
+    this.setPriv(spp, spv);
+    this.pc = csr.sepc | 0;
     this.cycle += this.timing.trapReturn;
     this.reservation = -1;
   }
 
   private wfi(insn: number): void {
     // U-mode may not wait at all; S-mode may not when mstatus.TW is set (we take the
-    // "bounded time limit" of the spec to be zero, as QEMU does).
-    if (this.priv === Priv.U || (this.priv === Priv.S && (this.csr.mstatus & MSTATUS.TW) !== 0)) {
+    // "bounded time limit" of the spec to be zero, as QEMU does). Under V=1 what HS could do
+    // but the guest may not — VU at all, VS with hstatus.VTW — is a virtual instruction.
+    const tw = (this.csr.mstatus & MSTATUS.TW) !== 0;
+    if ((this.priv !== Priv.M && tw) || (this.priv === Priv.U && !this.virt)) {
       this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    if (this.virt && (this.priv === Priv.U || (this.csr.hstatus & HSTATUS.VTW) !== 0)) {
+      this.exception(Cause.VirtualInstruction, insn >>> 0);
       return;
     }
     this.pc = (this.pc + 4) | 0;
@@ -705,7 +849,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   }
 
   private sfenceVma(insn: number, rs1: number, _rs2: number): void {
-    if (this.priv === Priv.U || (this.priv === Priv.S && (this.csr.mstatus & MSTATUS.TVM) !== 0)) {
+    if (this.virt) {
+      // VS-mode fences its own stage in hardware unless hstatus.VTVM (shadow paging) traps it.
+      if (this.priv === Priv.U || (this.csr.hstatus & HSTATUS.VTVM) !== 0) {
+        this.exception(Cause.VirtualInstruction, insn >>> 0);
+        return;
+      }
+    } else if (this.priv === Priv.U || (this.priv === Priv.S && (this.csr.mstatus & MSTATUS.TVM) !== 0)) {
       this.exception(Cause.IllegalInstruction, insn >>> 0);
       return;
     }
@@ -719,8 +869,25 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.pc = (this.pc + 4) | 0;
   }
 
-  private setPriv(p: PrivLevel): void {
+  /** hfence.vvma / hfence.gvma: HS-mode's fences for the guest's translations. The TLB is not
+   *  tagged by VMID or ASID, so both flush every combined translation. */
+  private hfence(op: Op, insn: number): void {
+    if (this.virt) {
+      this.exception(Cause.VirtualInstruction, insn >>> 0);
+      return;
+    }
+    if (this.priv === Priv.U ||
+      (op === Op.HFENCE_GVMA && this.priv === Priv.S && (this.csr.mstatus & MSTATUS.TVM) !== 0)) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    this.translationChanged();
+    this.pc = (this.pc + 4) | 0;
+  }
+
+  private setPriv(p: PrivLevel, virt: boolean): void {
     this.priv = p;
+    this.virt = virt;
   }
 
   // ---- traps: the one place they are delivered ---------------------------------------------
@@ -732,11 +899,17 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const pe = csr.pendingEnabled();
     if (pe === 0) return -1;
     const ms = csr.mstatus;
-    const mEnabled = this.priv < Priv.M || (ms & MSTATUS.MIE) !== 0;
-    const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && (ms & MSTATUS.SIE) !== 0);
-    const toM = mEnabled ? pe & ~csr.mideleg : 0;
-    const toS = sEnabled ? pe & csr.mideleg : 0;
-    const takeable = toM !== 0 ? toM : toS;
+    const priv = this.priv;
+    const virt = this.virt;
+    const mEnabled = priv < Priv.M || (ms & MSTATUS.MIE) !== 0;
+    // HS-level interrupts are always enabled while a guest runs (V=1), whatever its SIE.
+    const hsEnabled = virt || priv < Priv.S || (priv === Priv.S && (ms & MSTATUS.SIE) !== 0);
+    const vsEnabled = virt && (priv < Priv.S || (csr.vsstatus & SSTATUS.SIE) !== 0);
+    const mideleg = csr.mideleg | VS_INTERRUPTS;
+    const toM = mEnabled ? pe & ~mideleg : 0;
+    const toHS = hsEnabled ? pe & mideleg & ~csr.hideleg : 0;
+    const toVS = vsEnabled ? pe & mideleg & csr.hideleg : 0;
+    const takeable = toM !== 0 ? toM : toHS !== 0 ? toHS : toVS;
     if (takeable === 0) return -1;
     for (const code of INTERRUPT_PRIORITY) if (takeable & (1 << code)) return code;
     return -1;
@@ -749,50 +922,81 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   }
 
   /**
-   * Deliver a trap: choose M or S by delegation, stack the status bits, write the cause
-   * registers and jump to the vector. Exceptions and interrupts both come through here and
-   * nowhere else. `cause` has CAUSE_INTERRUPT set for interrupts.
+   * Deliver a trap: choose M, HS or VS by delegation (medeleg/mideleg, then for a trap from
+   * V=1 hedeleg/hideleg), stack the status bits, write the cause registers and jump to the
+   * vector. Exceptions and interrupts both come through here and nowhere else. `cause` has
+   * CAUSE_INTERRUPT set for interrupts; `tval2`/`tinst` are htval/mtval2 and htinst/mtinst
+   * for a trap into HS or M (guest-page faults).
    */
-  trap(cause: number, tval: number): void {
+  trap(cause: number, tval: number, tval2 = 0, tinst = 0): void {
     const csr = this.csr;
     this.trapCount++;
     const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
     const code = cause & ~CAUSE_INTERRUPT;
+    const bit = 1 << code;
     const from = this.priv;
-    const deleg = isInterrupt ? csr.mideleg : csr.medeleg;
-    const toS = from <= Priv.S && (deleg & (1 << code)) !== 0;
+    const fromV = this.virt;
+    const toS = from <= Priv.S && ((isInterrupt ? csr.mideleg | VS_INTERRUPTS : csr.medeleg) & bit) !== 0;
+    const toVS = toS && fromV && ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0;
     const epc = this.pc | 0;
-    if (!toS && this.exitToHost) {
-      this.pendingExit = { kind: 'trap', cause: cause >>> 0, tval: tval >>> 0, pc: epc >>> 0 };
+    if (!toVS && this.exitToHost) {
+      this.pendingExit = {
+        kind: 'trap', cause: cause >>> 0, tval: tval >>> 0, pc: epc >>> 0, tval2: tval2 >>> 0, tinst: tinst >>> 0, virt: fromV,
+      };
       this.reservation = -1;
-      this.probe?.trap(cause >>> 0, tval >>> 0, epc >>> 0, from, Priv.M);
+      this.probe?.trap(cause >>> 0, tval >>> 0, epc >>> 0, from, toS ? Priv.S : Priv.M);
       return;
     }
+    // A trap into HS or M records whether tval is a guest virtual address.
+    const gva = fromV && !isInterrupt && ADDRESS_CAUSES.has(code);
     const ms = csr.mstatus;
     let vector: number;
-    if (toS) {
+    let vectorCode = code;
+    if (toVS) {
+      // A VS interrupt is seen by the guest as its supervisor counterpart (VSTI 6 → STI 5).
+      if (isInterrupt) vectorCode = code - 1;
+      csr.vsepc = epc >>> 0;
+      csr.vscause = (isInterrupt ? CAUSE_INTERRUPT | vectorCode : cause) >>> 0;
+      csr.vstval = tval >>> 0;
+      const vs = csr.vsstatus;
+      let next = vs & ~(SSTATUS.SPIE | SSTATUS.SIE | SSTATUS.SPP);
+      if (vs & SSTATUS.SIE) next |= SSTATUS.SPIE;
+      if (from === Priv.S) next |= SSTATUS.SPP;
+      csr.writeVsstatus(next);
+      this.setPriv(Priv.S, true);
+      vector = csr.vstvec;
+    } else if (toS) {
       csr.sepc = epc >>> 0;
       csr.scause = cause >>> 0;
       csr.stval = tval >>> 0;
+      csr.htval = tval2 >>> 0;
+      csr.htinst = tinst >>> 0;
+      let h = csr.hstatus & ~(HSTATUS.SPV | HSTATUS.SPVP | HSTATUS.GVA);
+      if (fromV) h |= HSTATUS.SPV | (from === Priv.S ? HSTATUS.SPVP : 0);
+      if (gva) h |= HSTATUS.GVA;
+      csr.hstatus = h;
       let next = ms & ~(MSTATUS.SPIE | MSTATUS.SIE | MSTATUS.SPP);
       if (ms & MSTATUS.SIE) next |= MSTATUS.SPIE;
       if (from === Priv.S) next |= MSTATUS.SPP;
       csr.writeMstatus(next);
-      this.setPriv(Priv.S);
+      this.setPriv(Priv.S, false);
       vector = csr.stvec;
     } else {
       csr.mepc = epc >>> 0;
       csr.mcause = cause >>> 0;
       csr.mtval = tval >>> 0;
+      csr.mtval2 = tval2 >>> 0;
+      csr.mtinst = tinst >>> 0;
+      csr.mstatush = (fromV ? MSTATUSH.MPV : 0) | (gva ? MSTATUSH.GVA : 0);
       let next = ms & ~(MSTATUS.MPIE | MSTATUS.MIE | MSTATUS.MPP);
       if (ms & MSTATUS.MIE) next |= MSTATUS.MPIE;
       next |= from << MSTATUS.MPP_SHIFT;
       csr.writeMstatus(next);
-      this.setPriv(Priv.M);
+      this.setPriv(Priv.M, false);
       vector = csr.mtvec;
     }
     const base = vector & ~TVEC.MODE;
-    const target = (vector & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base;
+    const target = (vector & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * vectorCode : base;
     this.pc = target | 0;
     this.cycle += this.timing.trapEntry;
     this.reservation = -1;

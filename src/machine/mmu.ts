@@ -1,16 +1,28 @@
 /**
- * Sv32 address translation: the two-level page-table walk with 4 MiB megapages, the
- * permission rules for each access type and privilege, and the hardware update of the A and D
- * bits (QEMU's virt board sets them in the walk rather than faulting, and so do we).
+ * Address translation: the Sv32 page-table walk with 4 MiB megapages, and the H extension's
+ * two-stage translation — a VS-stage Sv32 walk (the guest's own tables, vsatp) whose every
+ * table reference and final result is itself translated by a G-stage Sv32x4 walk (the
+ * hypervisor's tables, hgatp). Also the permission rules for each access type and privilege,
+ * and the hardware update of the A and D bits (QEMU's virt board sets them in the walk rather
+ * than faulting, and so do we).
  *
- *   virtual address                     physical address (34 bits)
+ *   virtual address (Sv32)              physical address (34 bits)
  *   31      22 21      12 11      0      33       22 21      12 11      0
  *  | VPN[1]   | VPN[0]   | offset  |    | PPN[1]   | PPN[0]   | offset  |
  *
- * The walk reads and writes page-table entries through the bus, so a root or PTE pointing at
+ *   guest-physical address (Sv32x4: two more bits of VPN[1], so the root table is 16 KiB)
+ *   33          22 21      12 11      0
+ *  | VPN[1] (12)  | VPN[0]   | offset  |
+ *
+ * A two-stage walk reads up to (2+1)·(2+1) − 1 = 8 entries: each of the 2 VS-stage entries
+ * costs a 2-entry G-stage walk to find plus the read itself, and the final guest-physical
+ * address one more G-stage walk. Every read counts in WalkStats, which is what the hart
+ * charges for; there is no page-walk cache (see docs/hw-assist.md).
+ *
+ * The walks read and write page-table entries through the bus, so a root or PTE pointing at
  * something other than RAM yields an access fault, never a host error.
  */
-import { MEGAPAGE_SHIFT, PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, type PrivLevel } from '../isa/csr.js';
+import { HGATP, MEGAPAGE_SHIFT, PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, type PrivLevel } from '../isa/csr.js';
 import type { Bus } from './bus.js';
 
 export const enum Access {
@@ -22,12 +34,16 @@ export const enum Access {
 /** Negative walk results. */
 export const WALK_PAGE_FAULT = -1;
 export const WALK_ACCESS_FAULT = -2;
+/** The G-stage refused a guest-physical address (WalkStats.faultGpa says which). */
+export const WALK_GUEST_PAGE_FAULT = -3;
 
 const PTE_SIZE = 4;
-const LEVELS = 2;
 const VPN_BITS = 10;
 const VPN_MASK = (1 << VPN_BITS) - 1;
 const PPN0_MASK = VPN_MASK;
+/** Sv32x4's VPN[1] is 12 bits wide (guest-physical bits 33:22). */
+const SV32X4_ROOT_VPN_BITS = 12;
+const PHYS_SPAN = 2 ** 32;
 
 export interface WalkContext {
   satp: number;
@@ -38,23 +54,48 @@ export interface WalkContext {
 }
 
 export interface WalkStats {
-  /** Page-table entries read by walks (each costs a memory reference). */
+  /** Page-table entries read by walks (each costs a memory reference), both stages. */
   pteReads: number;
-  /** Level of the leaf found by the last successful walk (1 = 4 MiB megapage). */
+  /** Of pteReads, those of G-stage walks. */
+  gstageReads: number;
+  /** Level of the leaf found by the last successful walk (1 = 4 MiB megapage); for a
+   *  two-stage walk the larger of the two stages'. */
   lastLeafLevel: number;
+  /** After WALK_GUEST_PAGE_FAULT: the guest-physical address the G-stage refused, whether
+   *  the refused access was the VS-stage walk's own (implicit) reference to a page-table
+   *  entry, and if so whether it was the A/D update (a write). */
+  faultGpa: number;
+  faultImplicit: boolean;
+  faultImplicitWrite: boolean;
 }
 
+export function newWalkStats(): WalkStats {
+  return { pteReads: 0, gstageReads: 0, lastLeafLevel: 0, faultGpa: 0, faultImplicit: false, faultImplicitWrite: false };
+}
+
+/** Maps the guest-physical address of a VS-stage page-table entry to where it really is. */
+type PteLocator = (gpa: number, access: Access) => number;
+
 /**
- * Translate `va` for `access`. Returns the physical address (0 ≤ pa < 2^34), or
- * WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets PTE.A (and PTE.D for stores) in memory.
+ * One stage's walk of a two-level table from `root`: Sv32 (rootVpnBits 10) or Sv32x4 (12).
+ * `locate` translates each table reference (the G-stage under a VS-stage walk), or is null
+ * when tables are addressed physically. Returns the output address or a negative WALK_*.
  */
-export function sv32Walk(bus: Bus, va: number, access: Access, ctx: WalkContext, stats: WalkStats): number {
-  let table = (ctx.satp & SATP.PPN) * PAGE_SIZE;
-  const v = va >>> 0;
-  for (let level = LEVELS - 1; level >= 0; level--) {
-    const vpn = (v >>> (PAGE_SHIFT + level * VPN_BITS)) & VPN_MASK;
-    const pteAddr = table + vpn * PTE_SIZE;
-    if (pteAddr >= 2 ** 32) return WALK_ACCESS_FAULT;
+function walkStage(
+  bus: Bus, addr: number, access: Access, root: number, rootVpnBits: number,
+  ctx: WalkContext, stats: WalkStats, locate: PteLocator | null,
+): number {
+  let table = root;
+  for (let level = 1; level >= 0; level--) {
+    const shift = PAGE_SHIFT + level * VPN_BITS;
+    const vpn = Math.floor(addr / 2 ** shift) & ((1 << (level === 1 ? rootVpnBits : VPN_BITS)) - 1);
+    const pteGpa = table + vpn * PTE_SIZE;
+    let pteAddr = pteGpa;
+    if (locate !== null) {
+      pteAddr = locate(pteGpa, Access.Load);
+      if (pteAddr < 0) return pteAddr;
+    }
+    if (pteAddr >= PHYS_SPAN) return WALK_ACCESS_FAULT;
     stats.pteReads++;
     const raw = bus.read(pteAddr, 4);
     if (raw === undefined) return WALK_ACCESS_FAULT;
@@ -72,14 +113,85 @@ export function sv32Walk(bus: Bus, va: number, access: Access, ctx: WalkContext,
     const want = PTE.A | (access === Access.Store ? PTE.D : 0);
     if ((pte & want) !== want) {
       pte = (pte | want) >>> 0;
-      if (!bus.write(pteAddr, 4, pte)) return WALK_ACCESS_FAULT;
+      // Updating a guest's PTE is a write as far as the G-stage is concerned.
+      let writeAddr = pteAddr;
+      if (locate !== null) {
+        writeAddr = locate(pteGpa, Access.Store);
+        if (writeAddr < 0) return writeAddr;
+      }
+      if (!bus.write(writeAddr, 4, pte)) return WALK_ACCESS_FAULT;
     }
     stats.lastLeafLevel = level;
     const offsetBits = level > 0 ? MEGAPAGE_SHIFT : PAGE_SHIFT;
     const pageBase = level > 0 ? (ppn >>> VPN_BITS) * 2 ** MEGAPAGE_SHIFT : ppn * PAGE_SIZE;
-    return pageBase + (v & ((1 << offsetBits) - 1));
+    return pageBase + (addr % 2 ** offsetBits);
   }
   return WALK_PAGE_FAULT;
+}
+
+/**
+ * Translate `va` for `access` through Sv32. Returns the physical address (0 ≤ pa < 2^34), or
+ * WALK_PAGE_FAULT / WALK_ACCESS_FAULT. Sets PTE.A (and PTE.D for stores) in memory.
+ */
+export function sv32Walk(bus: Bus, va: number, access: Access, ctx: WalkContext, stats: WalkStats): number {
+  return walkStage(bus, va >>> 0, access, (ctx.satp & SATP.PPN) * PAGE_SIZE, VPN_BITS, ctx, stats, null);
+}
+
+/**
+ * The G-stage alone: guest-physical `gpa` to host-physical under `hgatp` (identity when Bare).
+ * Every G-stage access counts as a U-mode access (leaves need PTE.U); `mxr` is mstatus.MXR.
+ */
+export function gstageWalk(bus: Bus, gpa: number, access: Access, hgatp: number, mxr: boolean, stats: WalkStats): number {
+  if ((hgatp >>> 31) !== HGATP.MODE_SV32X4) return gpa;
+  const before = stats.pteReads;
+  const r = walkStage(bus, gpa, access, (hgatp & HGATP.PPN) * PAGE_SIZE, SV32X4_ROOT_VPN_BITS,
+    { satp: 0, priv: Priv.U, sum: false, mxr }, stats, null);
+  stats.gstageReads += stats.pteReads - before;
+  return r;
+}
+
+/** What a two-stage translation needs besides the address (the H extension's registers). */
+export interface TwoStageContext {
+  /** The VS stage: vsatp, the access's virtual privilege, vsstatus.SUM, and MXR (vsstatus.MXR
+   *  or mstatus.MXR). */
+  vs: WalkContext;
+  hgatp: number;
+  /** mstatus.MXR, which alone applies to the G-stage. */
+  mxrG: boolean;
+}
+
+/**
+ * Translate a guest-virtual `va` through both stages. Returns the host-physical address, or
+ * WALK_PAGE_FAULT (the guest's own tables refused: a page fault for the guest),
+ * WALK_GUEST_PAGE_FAULT (the G-stage refused: for the hypervisor; stats.faultGpa and
+ * faultImplicit say what), or WALK_ACCESS_FAULT.
+ */
+export function twoStageWalk(bus: Bus, va: number, access: Access, ctx: TwoStageContext, stats: WalkStats): number {
+  const { hgatp, mxrG } = ctx;
+  const gstage = (gpa: number, acc: Access, implicit: boolean): number => {
+    const hpa = gstageWalk(bus, gpa, acc, hgatp, mxrG, stats);
+    if (hpa === WALK_PAGE_FAULT) {
+      stats.faultGpa = gpa;
+      stats.faultImplicit = implicit;
+      stats.faultImplicitWrite = implicit && acc === Access.Store;
+      return WALK_GUEST_PAGE_FAULT;
+    }
+    return hpa;
+  };
+  let gpa: number;
+  let vsLevel = 0;
+  if ((ctx.vs.satp >>> 31) !== SATP.MODE_SV32) {
+    gpa = va >>> 0;
+  } else {
+    gpa = walkStage(bus, va >>> 0, access, (ctx.vs.satp & SATP.PPN) * PAGE_SIZE, VPN_BITS, ctx.vs, stats,
+      (pteGpa, acc) => gstage(pteGpa, acc, true));
+    if (gpa < 0) return gpa;
+    vsLevel = stats.lastLeafLevel;
+  }
+  stats.lastLeafLevel = 0;
+  const hpa = gstage(gpa, access, false);
+  if (stats.lastLeafLevel < vsLevel) stats.lastLeafLevel = vsLevel;
+  return hpa;
 }
 
 function permitted(pte: number, access: Access, ctx: WalkContext): boolean {

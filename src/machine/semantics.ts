@@ -197,6 +197,7 @@ export function emit(s: InsnSite): Emitted {
     case Op.AMOAND_W: case Op.AMOOR_W: case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W:
     case Op.AMOMAXU_W:
     case Op.SRET: case Op.MRET: case Op.WFI: case Op.SFENCE_VMA:
+    case Op.HFENCE_VVMA: case Op.HFENCE_GVMA:
     case Op.ILLEGAL:
       return system(s);
     default: {

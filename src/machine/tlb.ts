@@ -1,11 +1,13 @@
 /**
  * The software TLB: direct-mapped, one set of arrays per access type (fetch, load, store) and
- * per effective privilege (U, S, M). Keeping a set per privilege means a trap or xRET only
- * switches which arrays the hart looks at — it never has to flush — while changes of satp,
- * SUM, MXR or MPRV, and sfence.vma, invalidate.
+ * per effective privilege (U, S, M, and with the H extension VU and VS). Keeping a set per
+ * privilege means a trap or xRET only switches which arrays the hart looks at — it never has
+ * to flush — while changes of satp, vsatp, hgatp, SUM, MXR or MPRV, and the fences,
+ * invalidate.
  *
  * An entry caches only a RAM page: tag = virtual page number, value = byte offset of the
- * physical page within RAM. Device pages are never cached, so every MMIO access reaches the
+ * physical page within RAM. Under V=1 that is the combined translation of both stages, guest
+ * virtual to host physical, as a real TLB caches it. Device pages are never cached, so every MMIO access reaches the
  * bus. An entry for stores exists only once the walk has set PTE.D, and for loads/fetches once
  * it has set PTE.A, so a hit never needs to touch the page table.
  */
@@ -44,28 +46,34 @@ export class TlbSet {
   }
 }
 
+/** Sets of V=1 sit after the V=0 ones: index = privilege + VIRT_SETS. */
+const VIRT_SETS = 4;
+
 export class Tlb {
-  private readonly sets: Record<PrivLevel, TlbSet> = {
-    [Priv.U]: new TlbSet(),
-    [Priv.S]: new TlbSet(),
-    [Priv.M]: new TlbSet(),
-  };
+  /** Indexed by privilege (+ VIRT_SETS under V=1); M has no virtual set. */
+  private readonly sets: readonly TlbSet[] = (() => {
+    const sets: TlbSet[] = [];
+    for (const p of [Priv.U, Priv.S, Priv.M]) sets[p] = new TlbSet();
+    for (const p of [Priv.U, Priv.S]) sets[p + VIRT_SETS] = new TlbSet();
+    return sets;
+  })();
+  private readonly all = this.sets.filter((s) => s !== undefined);
   /** Walks and fills since creation (statistics). */
   misses = 0;
 
-  set(priv: PrivLevel): TlbSet {
-    return this.sets[priv];
+  set(priv: PrivLevel, virt = false): TlbSet {
+    return this.sets[virt ? priv + VIRT_SETS : priv] as TlbSet;
   }
 
   flushAll(): void {
-    for (const s of Object.values(this.sets)) s.flush();
+    for (const s of this.all) s.flush();
   }
 
   flushPage(vpn: number): void {
-    for (const s of Object.values(this.sets)) s.flushPage(vpn);
+    for (const s of this.all) s.flushPage(vpn);
   }
 
   dropStoresTo(pageOff: number): void {
-    for (const s of Object.values(this.sets)) s.dropStoresTo(pageOff);
+    for (const s of this.all) s.dropStoresTo(pageOff);
   }
 }

@@ -17,7 +17,7 @@ const AS = 'riscv64-unknown-elf-as';
 const LD = 'riscv64-unknown-elf-ld';
 const GCC = 'riscv64-unknown-elf-gcc';
 /** Zihintpause for `pause`, which the ISA table includes. */
-const MARCH = '-march=rv32ima_zicsr_zifencei_zihintpause';
+const MARCH = '-march=rv32imah_zicsr_zifencei_zihintpause';
 
 const has = (tool: string): boolean => spawnSync(tool, ['--version']).status === 0;
 

@@ -75,7 +75,7 @@ describe('decode', () => {
     [0x30200073 | (1 << 7), 'mret with rd ≠ 0'],
     [0x10400073, 'SYSTEM funct12 0x104 (unassigned)'],
     [0x120000f3, 'sfence.vma with rd ≠ 0'],
-    [0x22000073, 'hfence.vvma (H extension)'],
+    [0x22000073 | (1 << 7), 'hfence.vvma with rd ≠ 0'],
     [0x00004073, 'SYSTEM funct3 100 (hypervisor loads)'],
     [0xffffffff, 'all ones'],
   ];

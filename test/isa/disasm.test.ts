@@ -110,6 +110,8 @@ const ROWS: [string, OperandValues, string, string][] = [
   ['mret', {}, 'mret', 'mret'],
   ['wfi', {}, 'wfi', 'wfi'],
   ['sfence.vma', { rs1: r('a0'), rs2: r('a1') }, 'sfence.vma\ta0,a1', 'sfence.vma\ta0,a1'],
+  ['hfence.vvma', { rs1: r('a0'), rs2: r('a1') }, 'hfence.vvma\ta0,a1', 'hfence.vvma\ta0,a1'],
+  ['hfence.gvma', { rs1: r('a0'), rs2: r('a1') }, 'hfence.gvma\ta0,a1', 'hfence.gvma\ta0,a1'],
 ];
 
 /** [row, operands, default text] for the alias rules; `-M no-aliases` prints the base row. */
@@ -166,6 +168,10 @@ const ALIASES: [string, OperandValues, string][] = [
   ['sfence.vma', {}, 'sfence.vma'],
   ['sfence.vma', { rs1: r('a0') }, 'sfence.vma\ta0'],
   ['sfence.vma', { rs2: r('a1') }, 'sfence.vma\tzero,a1'],
+  ['hfence.vvma', {}, 'hfence.vvma'],
+  ['hfence.vvma', { rs1: r('a0') }, 'hfence.vvma\ta0'],
+  ['hfence.gvma', {}, 'hfence.gvma'],
+  ['hfence.gvma', { rs1: r('a0') }, 'hfence.gvma\ta0'],
 ];
 
 describe('disassemble: every table row', () => {

@@ -68,7 +68,7 @@ interface Dumped {
 }
 
 let dir = '';
-let march = 'rv32ima_zicsr_zifencei_zihintpause';
+let march = 'rv32imah_zicsr_zifencei_zihintpause';
 let asFlags: string[] = [];
 let hasPause = true;
 
@@ -194,7 +194,7 @@ describe.skipIf(!HAVE_BINUTILS)('disassembler vs GNU objdump', () => {
     const base = ['-mabi=ilp32', '-mno-relax'];
     const priv = tryFlags([...base, '-mpriv-spec=1.12', `-march=${march}`]) ? ['-mpriv-spec=1.12'] : [];
     if (!tryFlags([...base, ...priv, `-march=${march}`])) {
-      march = 'rv32ima_zicsr_zifencei';
+      march = 'rv32imah_zicsr_zifencei';
       hasPause = false;
     }
     asFlags = [...base, ...priv, `-march=${march}`];

@@ -4,8 +4,8 @@
  * code on `qemu-system-riscv32 -M virt -bios none` as on pvlab. Skipped when QEMU or the cross
  * compiler is not installed.
  *
- * QEMU runs with `-cpu rv32,c=false,f=false,d=false,h=false` so that it implements what pvlab
- * does (RV32IMA, IALIGN = 32, no FS/VS state, no hypervisor CSRs). The programs print only
+ * QEMU runs with `-cpu rv32,c=false,f=false,d=false,h=true` so that it implements what pvlab
+ * does (RV32IMA + H, IALIGN = 32, no FS/VS state). The programs print only
  * what the specification defines; where it leaves a choice (WARL values, mepc low bits,
  * medeleg[11], reserved MPP values), they print the bits both must agree on or leave it out.
  */
@@ -22,7 +22,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCES = join(HERE, 'qemu');
 const GCC = 'riscv64-unknown-elf-gcc';
 const QEMU = 'qemu-system-riscv32';
-const QEMU_CPU = 'rv32,c=false,f=false,d=false,h=false';
+const QEMU_CPU = 'rv32,c=false,f=false,d=false,h=true';
 
 function available(cmd: string): boolean {
   const r = spawnSync(cmd, ['--version'], { stdio: 'ignore' });
