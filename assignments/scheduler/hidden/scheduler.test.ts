@@ -60,7 +60,7 @@ describe('scheduler (hidden)', () => {
     expect(calls.indexOf('b') < calls.lastIndexOf('a'), 'VM b got no turn before VM a was stopped').toBe(true);
   });
 
-  it('with a timer VM among them, hostCycles is exactly the VMs' busy cycles (idle ones excluded)', () => {
+  it('with a timer VM among them, hostCycles is exactly the busy cycles of the VMs (idle ones excluded)', () => {
     const { hv, vms } = setup([{ name: 't', workload: 'timer', params: { iterations: 3 } }, { name: 'n', workload: 'null-syscall', params: { iterations: 50 } }]);
     hv.run({ maxInsnsPerVm: 200_000_000 });
     const busy = vms.reduce((s, vm) => s + vm.cycles - vm.accounting.cycles.idle, 0);
