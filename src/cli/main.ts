@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('merge <results..>', 'combine the results of shards of one suite into one report',
       mergeBuilder, (a) => done(runMerge(a as unknown as MergeArgs)))
     .command('assignment <action> [name] [dir]', 'course assignments: list, export a starter tree, grade a tree (docs/assignments.md)',
-      assignmentBuilder, (a) => done(runAssignment(a as unknown as AssignmentArgs)))
+      assignmentBuilder, async (a) => done(await runAssignment(a as unknown as AssignmentArgs)))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

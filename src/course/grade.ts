@@ -10,7 +10,7 @@
  * scores 0 as one entry. The tests assert simulated figures only, so the grade does not depend
  * on the machine.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -76,7 +76,7 @@ function vitestEntry(tree: string, root: string): string {
   throw new AssignmentError(`vitest is not installed in ${tree}: run "npm ci" there first (or bash scripts/setup.sh)`);
 }
 
-export function gradeAssignment(name: string, opts: GradeOptions = {}): GradeResults {
+export async function gradeAssignment(name: string, opts: GradeOptions = {}): Promise<GradeResults> {
   const root = resolve(opts.root ?? packageRoot());
   const a = assignmentByName(name, root);
   const tree = resolve(opts.dir ?? root);
@@ -101,9 +101,7 @@ export function gradeAssignment(name: string, opts: GradeOptions = {}): GradeRes
     const timeout = opts.testTimeoutMs ?? 600_000;
     writeFileSync(config, `export default { test: { include: ${JSON.stringify(a.tests.map((t) => `assignments/${stageName}/${t.file}`))}, ` +
       `testTimeout: ${timeout}, hookTimeout: ${timeout}, watch: false } };\n`);
-    const r = spawnSync(process.execPath, [vitest, 'run', '--root', tree, '--config', config, '--reporter=json', `--outputFile=${report}`], {
-      cwd: tree, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 << 20,
-    });
+    const r = await runProcess(process.execPath, [vitest, 'run', '--root', tree, '--config', config, '--reporter=json', `--outputFile=${report}`], tree);
     if (!existsSync(report)) {
       throw new AssignmentError(`vitest did not run in ${tree} (status ${r.status}):\n${cleanFailure(`${r.stdout}\n${r.stderr}`)}`);
     }
@@ -113,6 +111,21 @@ export function gradeAssignment(name: string, opts: GradeOptions = {}): GradeRes
     rmSync(stage, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A child process, its output collected (asynchronous, so several gradings can run at once). */
+export function runProcess(cmd: string, args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
+    delete env.VITEST; delete env.VITEST_WORKER_ID; delete env.VITEST_POOL_ID; delete env.TEST;
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { if (stdout.length < 1 << 20) stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { if (stderr.length < 1 << 20) stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
+  });
 }
 
 function score(a: Assignment, stage: string, files: readonly VitestFile[]): GradeResults {

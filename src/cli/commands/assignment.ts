@@ -39,16 +39,16 @@ function need(v: string | undefined, what: string): string {
   return v;
 }
 
-export function runAssignment(args: AssignmentArgs): number {
+export async function runAssignment(args: AssignmentArgs): Promise<number> {
   try {
-    return dispatch(args);
+    return await dispatch(args);
   } catch (e) {
     if (e instanceof AssignmentError) throw new UserError(e.message, 1);
     throw e;
   }
 }
 
-function dispatch(args: AssignmentArgs): number {
+async function dispatch(args: AssignmentArgs): Promise<number> {
   switch (args.action) {
     case 'list': {
       const all = loadAssignments();
@@ -76,7 +76,7 @@ function dispatch(args: AssignmentArgs): number {
     }
     case 'grade': {
       const name = need(args.name, 'the assignment to grade');
-      const r = gradeAssignment(name, args.dir !== undefined ? { dir: args.dir } : {});
+      const r = await gradeAssignment(name, args.dir !== undefined ? { dir: args.dir } : {});
       writeResults(args.out, r);
       if (args.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else process.stdout.write(`${summary(assignmentByName(name), r)}\nwrote ${args.out}\n`);

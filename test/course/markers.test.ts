@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { AssignmentError, loadAssignments, parseAssignment } from '../../src/course/assignments.js';
+import { checkMarkers, exportAssignment, exported } from '../../src/course/export.js';
+import { applyMarkers, findRegions, MarkerError } from '../../src/course/markers.js';
+import { cleanFailure } from '../../src/course/grade.js';
+import { packageRoot } from '../../src/guest/paths.js';
+import { main } from '../../src/cli/main.js';
+
+const TS = [
+  'const a = 1;',
+  '  // ASSIGNMENT one BEGIN step 1',
+  '  return solve(a);',
+  '  // ASSIGNMENT one STUB',
+  '  // // TODO(assignment one, step 1)',
+  '  // return 0;',
+  '  // ASSIGNMENT one END',
+  '// ASSIGNMENT two BEGIN',
+  'other();',
+  '// ASSIGNMENT two STUB',
+  '// stubbed();',
+  '// ASSIGNMENT two END',
+  '// ASSIGNMENT one BEGIN step 2',
+  'more();',
+  '// ASSIGNMENT one END',
+  'end();',
+].join('\n');
+
+describe('solution markers', () => {
+  it('finds regions with their solution, stub and label', () => {
+    const r = findRegions(TS, 'x.ts');
+    expect(r.map((x) => [x.assignment, x.label, x.begin, x.end])).toEqual([['one', 'step 1', 2, 7], ['two', '', 8, 12], ['one', 'step 2', 13, 15]]);
+    expect(r[0]?.solution).toEqual(['  return solve(a);']);
+    expect(r[0]?.stub).toEqual(['  // TODO(assignment one, step 1)', '  return 0;']);
+    expect(r[2]?.stub).toBeNull();
+  });
+
+  it('export of one assignment: its regions become stubs (or a TODO), the others keep their solution', () => {
+    const { text, stubbed } = applyMarkers(TS, 'one', 'x.ts');
+    expect(stubbed).toBe(2);
+    expect(text.split('\n')).toEqual([
+      'const a = 1;', '  // TODO(assignment one, step 1)', '  return 0;', 'other();', '// TODO(assignment one, step 2)', 'end();',
+    ]);
+  });
+
+  it('the reference without markers, and assembly comments', () => {
+    expect(applyMarkers(TS, null).text.split('\n')).toEqual(['const a = 1;', '  return solve(a);', 'other();', 'more();', 'end();']);
+    const asm = ['# ASSIGNMENT b BEGIN', '        call    pv_commit', '# ASSIGNMENT b STUB', '# # TODO(assignment b)', '#         nop', '# ASSIGNMENT b END'].join('\n');
+    expect(applyMarkers(asm, 'b').text).toBe('# TODO(assignment b)\n        nop');
+  });
+
+  it('refuses unbalanced or malformed markers, naming file and line', () => {
+    expect(() => findRegions('// ASSIGNMENT a BEGIN\nx\n', 'f.ts')).toThrow(/f\.ts:1: ASSIGNMENT a BEGIN has no END/);
+    expect(() => findRegions('// ASSIGNMENT a END\n', 'f.ts')).toThrow(MarkerError);
+    expect(() => findRegions('// ASSIGNMENT a BEGIN\n// ASSIGNMENT b BEGIN\n', 'f.ts')).toThrow(/inside the region of a/);
+    expect(() => findRegions('// ASSIGNMENT a BEGIN\n// ASSIGNMENT a STUB\nnot commented\n// ASSIGNMENT a END\n', 'f.ts')).toThrow(/f\.ts:3: a STUB line must be commented/);
+  });
+
+  it('failure output loses colours and stack frames', () => {
+    expect(cleanFailure('\u001b[31mError: x\u001b[39m\n    at foo (a.ts:1:2)\n ❯ a.ts:3:4\nmore')).toBe('Error: x\nmore');
+  });
+});
+
+describe('the assignments of this checkout', () => {
+  it('has at least five, with consistent markers, tests and handouts', () => {
+    const all = loadAssignments();
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    expect(checkMarkers()).toEqual([]);
+  });
+
+  it('assignment.json is validated with clear messages', () => {
+    expect(() => parseAssignment({ name: 'x', title: 't', teaches: 't', sources: [], tests: [{ file: 'tests/a.test.ts', points: 1 }] }, '/d'))
+      .toThrow(/must be under public\/ or hidden\//);
+    expect(() => parseAssignment({ name: 'Bad Name' }, '/d')).toThrow(AssignmentError);
+  });
+
+  it('export leaves out hidden tests, other assignments, the course tests and build output', () => {
+    expect(exported('assignments/measure/hidden/a.test.ts', 'measure')).toBe(false);
+    expect(exported('assignments/measure/public/a.test.ts', 'measure')).toBe(true);
+    expect(exported('assignments/batching/handout.md', 'measure')).toBe(false);
+    expect(exported('test/course/x.test.ts', 'measure')).toBe(false);
+    expect(exported('node_modules/x/index.js', 'measure')).toBe(false);
+    expect(exported('src/hypervisor/pv.ts', 'measure')).toBe(true);
+  });
+});
+
+describe('pvlab assignment: errors', () => {
+  const dirs: string[] = [];
+  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+  it('an unknown assignment lists the known ones, exit status 1, no stack trace', async () => {
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const status = await main(['assignment', 'export', 'nope', join(tmpdir(), 'pvlab-nope')]);
+      expect(status).toBe(1);
+      const text = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toMatch(/unknown assignment "nope"; the assignments are: .*trap-emulate/);
+      expect(text).not.toMatch(/\n\s+at /);
+    } finally {
+      err.mockRestore();
+    }
+  });
+
+  it('export refuses a non-empty directory without --force, and a directory inside the project', () => {
+    const d = mkdtempSync(join(tmpdir(), 'pvlab-export-'));
+    dirs.push(d);
+    mkdirSync(join(d, 'tree'));
+    writeFileSync(join(d, 'tree', 'keep.txt'), 'x');
+    expect(() => exportAssignment('scheduler', join(d, 'tree'))).toThrow(/is not empty \(use --force/);
+    expect(() => exportAssignment('scheduler', join(packageRoot(), 'out'))).toThrow(/export outside the project/);
+  });
+});
