@@ -12,7 +12,7 @@ import type { RunCounters } from '../guest/counters.js';
 import { CYCLE_CATEGORIES, EXIT_KINDS, type CycleCategory, type ExitKind } from '../hypervisor/accounting.js';
 import { Hypervisor } from '../hypervisor/hypervisor.js';
 import { exitCodeOf, runGuest, type GuestRunResult, type Technique } from '../hypervisor/techniques.js';
-import type { Vm, VmStopReason } from '../hypervisor/vm.js';
+import type { Vm, VmStopReason, VmTechnique } from '../hypervisor/vm.js';
 import type { GuestBuild } from '../guest/image.js';
 import { DEFAULT_MAX_INSNS } from '../guest/native.js';
 import { measurePerOperation } from './per-op.js';
@@ -146,7 +146,7 @@ export function runCell(cell: MatrixCell, opts: { maxInsns?: number } = {}): Cel
 /** The counters of a VM, as runGuest reports them for one. */
 function vmCounters(vm: Vm): RunCounters {
   const acc = vm.accounting;
-  const hart = vm.vcpu.hart;
+  const hart = vm.cpu.hart;
   return {
     instructions: { total: hart.retired, firmware: 0, kernel: acc.instructions.kernel, user: acc.instructions.user },
     cycles: hart.cycle, idleCycles: hart.idleCycles, traps: { ...acc.guestTraps },
@@ -169,7 +169,7 @@ export function runMixedCell(cell: MixedCell, opts: { maxInsns?: number } = {}):
     if (done) return done;
     const hv = new Hypervisor();
     const vms = cell.vms.map((v, i) => hv.createVm({
-      name: names[i] as string, build: v.build, workload: v.workload, technique: v.technique as 'trap-emulate' | 'paravirt',
+      name: names[i] as string, build: v.build, workload: v.workload, technique: v.technique as VmTechnique,
       params: { ...v.params, iterations: zero ? 0 : v.operations }, kernelParams: v.kernelParams,
       preset: cell.preset, ramBytes: cell.ramBytes,
     }));

@@ -69,6 +69,7 @@ export const DEFAULT_OPERATIONS: Readonly<Record<string, number>> = Object.freez
   'block-io': 8,
   'compute': 20_000,
   'timer': 2,
+  'tlb-walk': 20,
 });
 
 /** The build each technique runs when the suite does not pair them explicitly. */
@@ -76,16 +77,18 @@ export const IMPLIED_BUILD: Readonly<Record<Technique, GuestBuild>> = Object.fre
   'native': 'unmodified',
   'trap-emulate': 'unmodified',
   'paravirt': 'paravirt',
+  'hw-assist': 'unmodified',
+  'hw-assist-shadow': 'unmodified',
 });
 
 /** The techniques that can run a build (the paravirt build needs its hypervisor interface). */
 const BUILD_TECHNIQUES: Readonly<Record<GuestBuild, readonly Technique[]>> = {
-  unmodified: ['native', 'trap-emulate', 'paravirt'],
+  unmodified: ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'],
   paravirt: ['paravirt'],
 };
 
 /** Hypervisor techniques a VM of a mixed suite can use. */
-const VM_TECHNIQUES: readonly Technique[] = ['trap-emulate', 'paravirt'];
+const VM_TECHNIQUES: readonly Technique[] = ['trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'];
 
 /** One technique with the guest build it runs. */
 export interface TechniqueBuild {

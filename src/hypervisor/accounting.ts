@@ -4,7 +4,7 @@
  */
 
 export const CYCLE_CATEGORIES = [
-  'guestUser', 'guestKernel', 'worldSwitch', 'emulation', 'shadowPaging', 'devices', 'sbi', 'hypercalls', 'idle',
+  'guestUser', 'guestKernel', 'worldSwitch', 'emulation', 'shadowPaging', 'nestedPaging', 'devices', 'sbi', 'hypercalls', 'idle',
 ] as const;
 export type CycleCategory = (typeof CYCLE_CATEGORIES)[number];
 
@@ -24,6 +24,8 @@ export const EXIT_KINDS = [
   'hypercall',
   /** A hidden page fault: a shadow page-table entry filled, the instruction re-executed. */
   'shadow-fill',
+  /** A guest-page fault on guest RAM (hw-assist): a G-stage entry filled, re-executed. */
+  'gstage-fill',
   /** A device register access decoded and emulated. */
   'mmio',
   /** A system call from guest user mode, reflected to the guest kernel. */

@@ -46,7 +46,7 @@ export class Hypervisor {
       for (const vm of running) {
         const busyBefore = vm.cycles - vm.accounting.cycles.idle;
         const left = limits.maxInsnsPerVm === undefined ? undefined
-          : limits.maxInsnsPerVm - vm.vcpu.hart.retired;
+          : limits.maxInsnsPerVm - vm.cpu.hart.retired;
         vm.runFor(this.quantumCycles, left);
         this.hostCycles += vm.cycles - vm.accounting.cycles.idle - busyBefore;
       }

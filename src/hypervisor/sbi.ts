@@ -8,7 +8,9 @@ import {
   SBI_BASE_FID, SBI_ERR, SBI_EXT, SBI_HSM_FID, SBI_HSM_STATE, SBI_IMPL_ID_PVLAB, SBI_IMPL_VERSION,
   SBI_LEGACY_EID_END, SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
 } from '../abi/sbi.js';
-import type { Vcpu } from './vcpu.js';
+import type { Hart } from '../machine/hart.js';
+import type { CycleCategory, VmAccounting } from './accounting.js';
+import type { CostPreset } from './cost-model.js';
 import { PV_EXT } from '../abi/hypercalls.js';
 import { Cause, causeName } from '../isa/causes.js';
 
@@ -32,7 +34,14 @@ export interface SbiHost {
 const SUPPORTED = new Set<number>([SBI_EXT.BASE, SBI_EXT.TIME, SBI_EXT.HSM, SBI_EXT.SRST,
   SBI_EXT.LEGACY_CONSOLE_PUTCHAR, SBI_EXT.LEGACY_CONSOLE_GETCHAR, PV_EXT]);
 
-export function serveSbi(v: Vcpu, host: SbiHost): void {
+/** What serving an SBI call needs of a vCPU, whichever technique runs it. */
+export interface SbiCaller {
+  readonly hart: Hart;
+  readonly host: { readonly preset: CostPreset; readonly accounting: VmAccounting };
+  charge(category: CycleCategory, cycles: number): void;
+}
+
+export function serveSbi(v: SbiCaller, host: SbiHost): void {
   const x = v.hart.x;
   const eid = (x[REG.a7] as number) >>> 0;
   const fid = (x[REG.a6] as number) >>> 0;

@@ -25,6 +25,13 @@
  * never writes the pool), W only if the guest PTE's D is set (so the first write faults and
  * sets D), and maps one 4 KiB page of guest RAM — never a device, never the pool, never
  * anything else — so a hostile guest table can name any address and still reach only its RAM.
+ *
+ * Hardware privilege (hw-assist with shadow paging, first-generation VT-x without EPT): the
+ * guest runs in VS/VU-mode, which the hart's own U/S, SUM and MXR checks separate, and it
+ * switches between them without exits. So there is one paged context (and the bare one);
+ * shadow leaves keep the guest's U, R and X, the hart's vsatp (not satp) points at the root,
+ * and the guest's satp and sfence.vma reach the hypervisor through hstatus.VTVM. With guest
+ * paging off the identity shadow is for VS-mode only (leaves without U).
  */
 import { Cause } from '../isa/causes.js';
 import { PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, SSTATUS, type PrivLevel } from '../isa/csr.js';
@@ -77,6 +84,8 @@ export interface ShadowMapping {
 const CTX_BARE = 0;
 const CTX_USER = 1; // + MXR
 const CTX_KERNEL = 3; // + SUM + 2·MXR
+/** With hardware privilege, the one paged context. */
+const CTX_HARDWARE = CTX_KERNEL;
 const CONTEXTS = 7;
 const NO_CTX = -1;
 
@@ -169,6 +178,8 @@ export class ShadowMmu {
     private readonly mem: GuestMemory,
     private readonly hart: Hart,
     private readonly isDevice: (gpa: number) => boolean,
+    /** The guest runs in VS/VU-mode and the hart checks privilege itself (see above). */
+    private readonly hardwarePrivilege = false,
   ) {
     this.pool = mem.shadowPool.i32;
     this.poolPages = mem.shadowPool.size / PAGE_SIZE;
@@ -202,10 +213,17 @@ export class ShadowMmu {
     const sum = (vsstatus & SSTATUS.SUM) !== 0;
     const mxr = (vsstatus & SSTATUS.MXR) !== 0;
     const ctx = (satp >>> 31) !== SATP.MODE_SV32 ? CTX_BARE
+      : this.hardwarePrivilege ? CTX_HARDWARE
       : vpriv === Priv.U ? CTX_USER + (mxr ? 1 : 0)
       : CTX_KERNEL + (sum ? 1 : 0) + (mxr ? 2 : 0);
     const satpChanged = satp !== this.vsatp;
-    if (!satpChanged && ctx === this.ctx && this.hart.csr.satp === this.hartSatp) return; // cheap
+    if (!satpChanged && ctx === this.ctx && this.hartRoot() === this.hartSatp) {
+      // Same shadow; with hardware privilege the walk's permission context may still move.
+      this.priv = vpriv;
+      this.sum = sum;
+      this.mxr = mxr;
+      return;
+    }
     this.ctx = ctx;
     this.priv = vpriv;
     this.sum = sum;
@@ -249,7 +267,7 @@ export class ShadowMmu {
     let mega = false;
     if (ctx === CTX_BARE) {
       gpa = v;
-      flags = LEAF_BASE | PTE.R | PTE.W | PTE.X;
+      flags = (this.hardwarePrivilege ? LEAF_BASE & ~PTE.U : LEAF_BASE) | PTE.R | PTE.W | PTE.X;
       if (access === Access.Store && this.writeProtected(gpa)) return { kind: 'guest-fault', cause: Cause.StorePageFault, tval: v };
     } else {
       gpa = this.guestWalk(v, access, true);
@@ -475,6 +493,12 @@ export class ShadowMmu {
    * its virtual privilege, except stores before the guest's D bit is set.
    */
   private shadowFlags(pte: number): number {
+    if (this.hardwarePrivilege) {
+      // The hart applies U/S, SUM and MXR itself: keep the guest's bits, less W until dirty.
+      let flags = (LEAF_BASE & ~PTE.U) | (pte & (PTE.R | PTE.X | PTE.U));
+      if ((pte & PTE.W) !== 0 && (pte & PTE.D) !== 0) flags |= PTE.W;
+      return flags;
+    }
     const user = (pte & PTE.U) !== 0;
     const s = this.priv === Priv.S;
     // (A leaf the guest cannot use at all here never reaches this: the walk faulted.)
@@ -559,9 +583,15 @@ export class ShadowMmu {
   private pointHart(): void {
     const root = this.roots[this.ctx] as number;
     const satp = ((SATP.MODE_SV32 << 31) | ((SHADOW_POOL_BASE + root) >>> PAGE_SHIFT)) | 0;
-    this.hart.csr.satp = satp;
+    if (this.hardwarePrivilege) this.hart.csr.vsatp = satp;
+    else this.hart.csr.satp = satp;
     this.hartSatp = satp;
     this.hart.translationChanged();
+  }
+
+  /** The register the hart translates the guest with: satp, or vsatp with hardware privilege. */
+  private hartRoot(): number {
+    return this.hardwarePrivilege ? this.hart.csr.vsatp : this.hart.csr.satp;
   }
 
   private allocPage(): number {

@@ -15,7 +15,7 @@ import { Hypervisor } from './hypervisor.js';
 import type { ExitObserver } from './vcpu.js';
 import type { VmStopReason } from './vm.js';
 
-export const TECHNIQUES = ['native', 'trap-emulate', 'paravirt'] as const;
+export const TECHNIQUES = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'] as const;
 export type Technique = (typeof TECHNIQUES)[number];
 
 export interface GuestRunOptions {
@@ -86,7 +86,7 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
       const stop = nativeStop(r.stop);
       return { technique: 'native', stop, exitCode: exitCodeOf(stop), console: r.console, counters: r.counters };
     }
-    case 'trap-emulate': case 'paravirt': {
+    case 'trap-emulate': case 'paravirt': case 'hw-assist': case 'hw-assist-shadow': {
       const technique = opts.technique;
       const hv = new Hypervisor();
       const vm = hv.createVm({
@@ -102,7 +102,7 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
       hv.run({ maxInsnsPerVm: maxInsns });
       const stop = vm.stopReason ?? { kind: 'error', message: 'VM did not stop' };
       const acc = vm.accounting;
-      const hart = vm.vcpu.hart;
+      const hart = vm.cpu.hart;
       const traps = { ...acc.guestTraps };
       return {
         technique, stop, exitCode: exitCodeOf(stop), console: vm.console,

@@ -9,7 +9,6 @@
 import { XREG } from '../isa/registers.js';
 import { CAUSE_INTERRUPT, Cause, Interrupt, causeName } from '../isa/causes.js';
 import { COUNTEREN, MIP, Priv, SSTATUS, TVEC, type PrivLevel } from '../isa/csr.js';
-import type { InterruptPins } from '../machine/device.js';
 import type { EventQueue } from '../machine/events.js';
 import { Hart, type HartStop } from '../machine/hart.js';
 import type { CycleCategory, ExitKind, VmAccounting } from './accounting.js';
@@ -25,6 +24,7 @@ import type { Access } from '../machine/mmu.js';
 import type { DiskBackend } from '../machine/devices/disk.js';
 import { PV_EVENT, PV_EXT } from '../abi/hypercalls.js';
 import { PvInterface } from './pv.js';
+import type { VcpuStop, VirtualCpu } from './virtual-cpu.js';
 
 /** What a vCPU needs from its VM. */
 export interface VcpuHost extends SbiHost {
@@ -48,12 +48,7 @@ export interface VcpuHost extends SbiHost {
 /** Sees each exit once it is handled: `from` is the guest's virtual privilege at the exit. */
 export type ExitObserver = (exit: Exit, kind: ExitKind, vcpu: Vcpu, from: PrivLevel) => void;
 
-/** Why runFor() returned. */
-export type VcpuStop =
-  | { kind: 'quantum' }
-  | { kind: 'stopped' }
-  | { kind: 'waiting-forever'; pc: number }
-  | { kind: 'insn-limit'; pc: number };
+export type { VcpuStop } from './virtual-cpu.js';
 
 /** Consecutive reflections of one exception onto the handler's own first instruction that
  *  count as a guest that can never make progress. */
@@ -62,7 +57,7 @@ export const GUEST_TRAP_LOOP_LIMIT = 64;
 /** Supervisor interrupts in the order the spec takes them: SEI, SSI, STI. */
 const S_INTERRUPT_PRIORITY = [Interrupt.SupervisorExternal, Interrupt.SupervisorSoftware, Interrupt.SupervisorTimer] as const;
 
-export class Vcpu implements InterruptPins {
+export class Vcpu implements VirtualCpu {
   readonly hart: Hart;
   readonly shadow: ShadowMmu;
   readonly vcsr = new VirtualCsrs();
@@ -369,7 +364,7 @@ export class Vcpu implements InterruptPins {
         this.reflect(r.cause, r.tval, pc);
         return 'reflect-exception';
       case 'mmio':
-        return emulateMmio(this, access, va, r.gpa, pc);
+        return emulateMmio(this, this.shadow, access, va, r.gpa, pc);
       default: {
         const never: never = r;
         throw new Error(`unhandled shadow result ${JSON.stringify(never)}`);

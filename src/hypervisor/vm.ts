@@ -22,6 +22,8 @@ import { VmAccounting } from './accounting.js';
 import type { CostPreset } from './cost-model.js';
 import { GuestMemory } from './guest-memory.js';
 import { Vcpu, type ExitObserver, type VcpuHost } from './vcpu.js';
+import type { VirtualCpu } from './virtual-cpu.js';
+import { HvVcpu } from './hw/hv-vcpu.js';
 
 export interface VmConfig {
   name: string;
@@ -49,8 +51,10 @@ export interface VmConfig {
   onExit?: ExitObserver;
 }
 
-/** The hypervisor techniques a VM can use (native is not a VM). */
-export const VM_TECHNIQUES = ['trap-emulate', 'paravirt'] as const;
+/** The hypervisor techniques a VM can use (native is not a VM): trap-and-emulate, with the
+ *  paravirtual interface offered as well, or hardware-assisted (the H extension) with nested
+ *  paging or with shadow paging in place of the G-stage. */
+export const VM_TECHNIQUES = ['trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'] as const;
 export type VmTechnique = (typeof VM_TECHNIQUES)[number];
 
 export type VmState = 'created' | 'running' | 'paused' | 'stopped';
@@ -74,7 +78,8 @@ export class Vm implements VcpuHost {
   readonly accounting = new VmAccounting();
   readonly mem: GuestMemory;
   readonly events = new EventQueue();
-  readonly vcpu: Vcpu;
+  /** The VM's one vCPU, whichever technique runs it. */
+  readonly cpu: VirtualCpu;
   readonly image: GuestImage;
   readonly ramBytes: number;
   readonly onExit: VcpuHost['onExit'];
@@ -112,12 +117,15 @@ export class Vm implements VcpuHost {
       : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
       : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
     this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
-    this.vcpu = new Vcpu(this.mem, this.events, DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, this);
+    const cyclesPerTick = DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ;
+    this.cpu = this.technique === 'hw-assist' || this.technique === 'hw-assist-shadow'
+      ? new HvVcpu(this.mem, this.events, cyclesPerTick, this, this.technique === 'hw-assist' ? 'nested' : 'shadow')
+      : new Vcpu(this.mem, this.events, cyclesPerTick, this);
 
     // The VM's devices: the board's own models, wired to the vCPU's virtual interrupt pins and
     // to the VM's memory for DMA, at the guest-physical addresses of the virt board.
-    const pins = this.vcpu;
-    const clock = this.vcpu.hart;
+    const pins = this.cpu;
+    const clock = this.cpu.hart;
     const plic = new Plic({ harts: [pins] });
     this.uart = new Uart16550({ irq: plic.irqLine(VIRT.UART0_IRQ), sink: (b) => this.consolePut(b) });
     this.devices.map(VIRT.TEST_BASE, new SifiveTest({
@@ -136,6 +144,13 @@ export class Vm implements VcpuHost {
     }
   }
 
+  /** The trap-and-emulate / paravirtual vCPU, with its virtual CSRs, shadow MMU and PV
+   *  interface (tests, traces). A hw-assist VM has none: use `cpu`. */
+  get vcpu(): Vcpu {
+    if (!(this.cpu instanceof Vcpu)) throw new VmConfigError(`VM ${this.name} runs ${this.technique}, which has no trap-and-emulate vCPU`);
+    return this.cpu;
+  }
+
   // ---- lifecycle -------------------------------------------------------------------------
 
   powerOn(): void {
@@ -149,7 +164,7 @@ export class Vm implements VcpuHost {
     }));
     this.fdtAddr = placeFdt(VIRT.DRAM_BASE, this.ramBytes, fdt.length);
     this.mem.load(this.fdtAddr, fdt);
-    this.vcpu.reset(KERNEL_BASE, 0, this.fdtAddr);
+    this.cpu.reset(KERNEL_BASE, 0, this.fdtAddr);
     this.stopReason = null;
     this.state = 'running';
   }
@@ -178,9 +193,9 @@ export class Vm implements VcpuHost {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.stopReason = reason;
-    this.vcpu.stopped = true;
+    this.cpu.stopped = true;
     // If the guest is running (a device write from inside the hart), make run() return.
-    this.vcpu.hart.requestStop({ kind: 'budget' });
+    this.cpu.hart.requestStop({ kind: 'budget' });
   }
 
   /**
@@ -190,7 +205,7 @@ export class Vm implements VcpuHost {
   runFor(cycles: number, maxInsns?: number): void {
     if (this.state !== 'running') return;
     try {
-      const r = this.vcpu.runFor(this.vcpu.hart.cycle + cycles, maxInsns);
+      const r = this.cpu.runFor(this.cpu.hart.cycle + cycles, maxInsns);
       switch (r.kind) {
         case 'quantum': case 'stopped': break;
         case 'waiting-forever': this.stop({ kind: 'waiting-forever', pc: r.pc }); break;
@@ -207,7 +222,7 @@ export class Vm implements VcpuHost {
 
   /** The VM's clock: simulated cycles it has run, including hypervisor overhead and idle time. */
   get cycles(): number {
-    return this.vcpu.hart.cycle;
+    return this.cpu.hart.cycle;
   }
 
   get console(): string {
@@ -238,17 +253,17 @@ export class Vm implements VcpuHost {
   }
 
   setTimer(mtime: number): void {
-    const hart = this.vcpu.hart;
-    this.vcpu.setPending(MIP.STIP, false);
+    const hart = this.cpu.hart;
+    this.cpu.setPending(MIP.STIP, false);
     if (hart.mtime() >= mtime) {
       this.events.cancel(VTIMER_KEY);
-      this.vcpu.setPending(MIP.STIP, true);
+      this.cpu.setPending(MIP.STIP, true);
     } else if (mtime > Number.MAX_SAFE_INTEGER) {
       // Beyond 2^53 ticks (all ones means "never", as for the hart's stimecmp): nothing to
       // schedule, so a guest waiting for it is seen to wait forever.
       this.events.cancel(VTIMER_KEY);
     } else {
-      this.events.schedule(VTIMER_KEY, hart.cycleOfMtime(mtime), () => this.vcpu.setPending(MIP.STIP, true));
+      this.events.schedule(VTIMER_KEY, hart.cycleOfMtime(mtime), () => this.cpu.setPending(MIP.STIP, true));
     }
   }
 

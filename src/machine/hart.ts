@@ -137,6 +137,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    */
   exitToHost = false;
   private pendingExit: HartStop | null = null;
+  /** Inside injectVirtualTrap(): deliver to VS whatever the delegation says. */
+  private injecting = false;
 
   /** Traps taken so far (slow paths compare it to see whether their instruction trapped). */
   trapCount = 0;
@@ -937,14 +939,14 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const from = this.priv;
     const fromV = this.virt;
     const toS = from <= Priv.S && ((isInterrupt ? csr.mideleg | VS_INTERRUPTS : csr.medeleg) & bit) !== 0;
-    const toVS = toS && fromV && ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0;
+    const toVS = this.injecting || (toS && fromV && ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0);
     const epc = this.pc | 0;
     if (!toVS && this.exitToHost) {
       this.pendingExit = {
         kind: 'trap', cause: cause >>> 0, tval: tval >>> 0, pc: epc >>> 0, tval2: tval2 >>> 0, tinst: tinst >>> 0, virt: fromV,
       };
       this.reservation = -1;
-      this.probe?.trap(cause >>> 0, tval >>> 0, epc >>> 0, from, toS ? Priv.S : Priv.M);
+      this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, from);
       return;
     }
     // A trap into HS or M records whether tval is a guest virtual address.
@@ -971,8 +973,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       csr.stval = tval >>> 0;
       csr.htval = tval2 >>> 0;
       csr.htinst = tinst >>> 0;
-      let h = csr.hstatus & ~(HSTATUS.SPV | HSTATUS.SPVP | HSTATUS.GVA);
-      if (fromV) h |= HSTATUS.SPV | (from === Priv.S ? HSTATUS.SPVP : 0);
+      // H extension §8.2.1 (hstatus): SPVP is written only by a trap from V=1 (the nominal
+      // privilege it came from); "if V=0 before a trap into HS-mode, SPVP is left unchanged".
+      let h = csr.hstatus & ~(HSTATUS.SPV | HSTATUS.GVA);
+      if (fromV) h = (h & ~HSTATUS.SPVP) | HSTATUS.SPV | (from === Priv.S ? HSTATUS.SPVP : 0);
       if (gva) h |= HSTATUS.GVA;
       csr.hstatus = h;
       let next = ms & ~(MSTATUS.SPIE | MSTATUS.SIE | MSTATUS.SPP);
@@ -1000,7 +1004,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.pc = target | 0;
     this.cycle += this.timing.trapEntry;
     this.reservation = -1;
-    this.probe?.trap(cause >>> 0, tval >>> 0, epc >>> 0, from, this.priv);
+    this.probe?.trap((toVS ? csr.vscause : cause) >>> 0, tval >>> 0, epc >>> 0, from, this.priv);
 
     // A handler that faults on its own first instruction with the same cause will do so
     // forever (typically: no handler installed, xtvec = 0). Stop instead of spinning.
@@ -1014,6 +1018,21 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     }
     this.lastTrapCause = cause;
     this.lastTrapTarget = target | 0;
+  }
+
+  /**
+   * A hypervisor injecting an exception into its guest (what KVM's trap redirect does by
+   * writing vsepc, vscause, vstval and vsstatus and returning to vstvec): delivered by trap()'s
+   * VS path exactly as a delegated trap is. Only while V=1.
+   */
+  injectVirtualTrap(cause: number, tval: number): void {
+    if (!this.virt) throw new Error('injectVirtualTrap: the hart is not running a guest (V=0)');
+    this.injecting = true;
+    try {
+      this.trap(cause, tval);
+    } finally {
+      this.injecting = false;
+    }
   }
 
   /** Architectural register snapshot for traces and errors. */

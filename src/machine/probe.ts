@@ -9,6 +9,8 @@ import type { PrivLevel } from '../isa/csr.js';
 export interface Probe {
   /** A trap was taken: `cause` as written to xcause, from privilege `from` into `to`. */
   trap(cause: number, tval: number, epc: number, from: PrivLevel, to: PrivLevel): void;
+  /** With Hart.exitToHost: a trap handed to the host as a VM exit instead of being taken. */
+  exit?(cause: number, tval: number, epc: number, from: PrivLevel): void;
 }
 
 /** Counts traps by cause name and by target privilege. */

@@ -31,22 +31,24 @@ export const TOL_MUTED = {
   olive: '#999933',
 } as const;
 
-/** Every technique a chart may show: the three the hypervisor implements, and hardware-assisted
- *  virtualization (the H extension), reserved so its colour is settled before it exists. */
-export type ChartTechnique = Technique | 'hw-assist';
+/** Every technique a chart may show. */
+export type ChartTechnique = Technique;
 /** The order techniques are drawn in (legend order, bar order within a group). */
-export const TECHNIQUE_ORDER: readonly ChartTechnique[] = ['native', 'trap-emulate', 'paravirt', 'hw-assist'];
+export const TECHNIQUE_ORDER: readonly ChartTechnique[] = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'];
 
 export const NATIVE_COLOR = OKABE_ITO.grey;
 export const TRAP_EMULATE_COLOR = OKABE_ITO.vermillion;
 export const PARAVIRT_COLOR = OKABE_ITO.blue;
 export const HW_ASSIST_COLOR = OKABE_ITO.bluishGreen;
+/** Shadow paging under hardware assist: kin to hw-assist, in an olive that sets it apart. */
+export const HW_ASSIST_SHADOW_COLOR = TOL_MUTED.olive;
 
 export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
   'native': NATIVE_COLOR,
   'trap-emulate': TRAP_EMULATE_COLOR,
   'paravirt': PARAVIRT_COLOR,
   'hw-assist': HW_ASSIST_COLOR,
+  'hw-assist-shadow': HW_ASSIST_SHADOW_COLOR,
 };
 
 /** Human names for the legend. */
@@ -54,7 +56,8 @@ export const TECHNIQUE_LABELS: Readonly<Record<ChartTechnique, string>> = {
   'native': 'native',
   'trap-emulate': 'trap-and-emulate',
   'paravirt': 'paravirtualized',
-  'hw-assist': 'hardware-assisted',
+  'hw-assist': 'hardware-assisted (nested paging)',
+  'hw-assist-shadow': 'hardware-assisted (shadow paging)',
 };
 
 /** Abbreviations for crowded axis labels. */
@@ -63,6 +66,7 @@ export const TECHNIQUE_SHORT: Readonly<Record<ChartTechnique, string>> = {
   'trap-emulate': 'TE',
   'paravirt': 'PV',
   'hw-assist': 'HW',
+  'hw-assist-shadow': 'HWs',
 };
 
 export function isChartTechnique(name: string): name is ChartTechnique {
@@ -86,6 +90,7 @@ export const CYCLE_CATEGORY_COLORS: Readonly<Record<CycleCategory, string>> = {
   worldSwitch: OKABE_ITO.vermillion,
   emulation: OKABE_ITO.orange,
   shadowPaging: OKABE_ITO.reddishPurple,
+  nestedPaging: TOL_MUTED.wine,
   devices: OKABE_ITO.bluishGreen,
   sbi: TOL_MUTED.sand,
   hypercalls: OKABE_ITO.black,
@@ -98,6 +103,7 @@ export const CYCLE_CATEGORY_LABELS: Readonly<Record<CycleCategory, string>> = {
   worldSwitch: 'world switch',
   emulation: 'emulation',
   shadowPaging: 'shadow paging',
+  nestedPaging: 'G-stage paging',
   devices: 'devices',
   sbi: 'SBI',
   hypercalls: 'hypercalls',
@@ -113,6 +119,7 @@ export const EXIT_KIND_COLORS: Readonly<Record<ExitKind, string>> = {
   'sbi': TOL_MUTED.cyan,
   'hypercall': OKABE_ITO.blue,
   'shadow-fill': OKABE_ITO.reddishPurple,
+  'gstage-fill': OKABE_ITO.yellow,
   'mmio': OKABE_ITO.bluishGreen,
   'reflect-syscall': TOL_MUTED.indigo,
   'reflect-page-fault': TOL_MUTED.wine,
@@ -128,6 +135,7 @@ export const EXIT_KIND_LABELS: Readonly<Record<ExitKind, string>> = {
   'sbi': 'SBI call',
   'hypercall': 'hypercall',
   'shadow-fill': 'shadow fill',
+  'gstage-fill': 'G-stage fill',
   'mmio': 'MMIO',
   'reflect-syscall': 'reflected syscall',
   'reflect-page-fault': 'reflected page fault',

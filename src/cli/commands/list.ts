@@ -21,6 +21,8 @@ const TECHNIQUE_DOC: Record<string, string> = {
   'native': 'the guest on the bare simulated machine (no hypervisor)',
   'trap-emulate': 'the unmodified guest deprivileged; every privileged instruction traps and is emulated, shadow page tables',
   'paravirt': 'the paravirt guest calls the hypervisor (hypercalls, batched MMU updates, I/O rings)',
+  'hw-assist': 'the unmodified guest in VS-mode (RISC-V H extension): CSRs, sret, syscalls and page faults in hardware; two-stage (nested) paging; exits for MMIO, SBI and G-stage faults',
+  'hw-assist-shadow': 'hw-assist with the G-stage replaced by shadow page tables (first-generation VT-x without EPT): satp and sfence.vma exit',
 };
 const BUILD_DOC: Record<string, string> = {
   unmodified: 'the teaching kernel as written for the bare machine',
