@@ -207,13 +207,16 @@ export class CsrFile {
     const min = csrMinPrivilege(csr);
     if (min === Priv.M) return Cause.IllegalInstruction;
     if (min === CSR_PRIV_HYPERVISOR) return Cause.VirtualInstruction;
-    if (min === Priv.S && priv === Priv.U) return Cause.VirtualInstruction;
-    if (csr === CSR.satp && (this.hstatus & HSTATUS.VTVM) !== 0) return Cause.VirtualInstruction;
+    // stimecmp without menvcfg.STCE and mcounteren.TM is illegal in HS-mode too, so from VU
+    // as from VS it is an illegal instruction (§8.6.1: virtual only "when the same access
+    // would be allowed in HS-mode"); check it before the VU rule below.
     if (csr === CSR.stimecmp || csr === CSR.stimecmph) {
       if (!this.sstcEnabled() || (this.mcounteren & COUNTEREN.TM) === 0) return Cause.IllegalInstruction;
       // henvcfg.STCE is read-only zero here (no vstimecmp): VS's timer is the hypervisor's.
       return Cause.VirtualInstruction;
     }
+    if (min === Priv.S && priv === Priv.U) return Cause.VirtualInstruction;
+    if (csr === CSR.satp && (this.hstatus & HSTATUS.VTVM) !== 0) return Cause.VirtualInstruction;
     if ((csr >= CSR.cycle && csr <= CSR.cycle + 0x1f) || (csr >= CSR.cycleh && csr <= CSR.cycleh + 0x1f)) {
       const bit = 1 << (csr & 0x1f);
       if ((this.mcounteren & bit) === 0) return Cause.IllegalInstruction;
