@@ -5,9 +5,10 @@ import defaultSuite from './default.js';
 import lmbench from './lmbench.js';
 import microbench from './microbench.js';
 import mixed from './mixed.js';
+import paging from './paging.js';
 import sensitivity from './sensitivity.js';
 
-export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed]);
+export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed, paging]);
 
 export function suiteNames(): string[] {
   return SUITES.map((s) => s.name);
