@@ -24,8 +24,7 @@ export function assignmentBuilder(y: Argv): Argv<AssignmentArgs> {
   return y
     .positional('action', { type: 'string', choices: ASSIGNMENT_ACTIONS, describe: 'list the assignments; export a starter tree; grade a tree; check the markers' })
     .positional('name', { type: 'string', describe: 'the assignment (see `pvlab assignment list`)' })
-    .positional('dir', { type: 'string', describe: 'export: the directory to write the starter tree to' })
-    .option('dir', { type: 'string', describe: 'grade: the tree to grade (default: this checkout, the reference solution)' })
+    .positional('dir', { type: 'string', describe: 'export: the directory to write the starter tree to; grade (also as --dir): the tree to grade (default: this checkout, the reference solution)' })
     .option('force', { type: 'boolean', default: false, describe: 'export: replace a non-empty directory' })
     .option('out', { type: 'string', default: 'results.json', describe: 'grade: where to write Gradescope\'s results.json' })
     .option('json', { type: 'boolean', default: false, describe: 'list/grade: print JSON instead of text' })
