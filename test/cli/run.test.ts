@@ -19,7 +19,8 @@ describe('pvlab run', () => {
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/HOST time: micro-benchmarks[^]*not simulated cycles/);
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(results.cells.map((c: { id: string }) => c.id)).toEqual([
-      'null-syscall/native/unmodified/modern-kvm/r0', 'null-syscall/trap-emulate/unmodified/modern-kvm/r0', 'null-syscall/paravirt/paravirt/modern-kvm/r0']);
+      'null-syscall/native/unmodified/modern-kvm/r0', 'null-syscall/trap-emulate/unmodified/modern-kvm/r0', 'null-syscall/paravirt/paravirt/modern-kvm/r0',
+      'null-syscall/hw-assist/unmodified/modern-kvm/r0']);
   });
 
   it('--json prints the results', async () => {
@@ -94,8 +95,8 @@ describe('pvlab list and compare', () => {
       expect(r.stdout).toContain(w);
     }
     const j = JSON.parse((await pvlab('list', '--json')).stdout);
-    expect(j.suites.map((s: { name: string }) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed']);
-    expect(j.techniques.map((t: { name: string }) => t.name)).toEqual(['native', 'trap-emulate', 'paravirt']);
+    expect(j.suites.map((s: { name: string }) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging']);
+    expect(j.techniques.map((t: { name: string }) => t.name)).toEqual(['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow']);
     expect(j.builds.map((t: { name: string }) => t.name)).toEqual(['unmodified', 'paravirt']);
     expect(j.presets.some((p: { name: string; default: boolean }) => p.name === 'modern-kvm' && p.default)).toBe(true);
   });

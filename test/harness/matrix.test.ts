@@ -10,6 +10,7 @@ const matrixCells = (cells: Cell[]): MatrixCell[] => cells.filter((c): c is Matr
 const small = defineSuite({
   name: 'small', description: 'd',
   workloads: ['null-syscall', 'mmap'],
+  techniques: ['native', 'trap-emulate', 'paravirt'],
   params: { mmap: { pages: [1, 8], pv_mmu_batch: [1, 16] } },
   presets: ['modern-kvm', 'p4-vtx'],
   scale: [1, 2],
@@ -121,8 +122,8 @@ describe('shardCells', () => {
 });
 
 describe('the shipped suites', () => {
-  it('the six of issue 6, each valid and expanding to unique ids', () => {
-    expect(SUITES.map((s) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed']);
+  it('the six of issue 6 and paging (issue 7), each valid and expanding to unique ids', () => {
+    expect(SUITES.map((s) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging']);
     for (const s of SUITES) {
       const cells = expandMatrix(s);
       expect(cells.length).toBeGreaterThan(0);
@@ -133,15 +134,15 @@ describe('the shipped suites', () => {
       }
     }
   });
-  it('default: every workload under native, trap-emulate and paravirt, one preset', () => {
+  it('default: every workload under native, trap-emulate, paravirt and hw-assist, one preset', () => {
     const d = SUITES.find((s) => s.name === 'default') as (typeof SUITES)[number];
     const cells = matrixCells(expandMatrix(d));
-    expect(cells).toHaveLength(WORKLOAD_NAMES.length * 3);
+    expect(cells).toHaveLength(WORKLOAD_NAMES.length * 4);
     expect(new Set(cells.map((c) => c.presetName))).toEqual(new Set(['modern-kvm']));
   });
   it('sizes', () => {
     const sizes = Object.fromEntries(SUITES.map((s) => [s.name, expandMatrix(s).length]));
-    expect(sizes).toEqual({ default: 27, microbench: 54, lmbench: 30, sensitivity: 165, batching: 36, mixed: 6 });
+    expect(sizes).toEqual({ default: 40, microbench: 90, lmbench: 30, sensitivity: 165, batching: 36, mixed: 6, paging: 24 });
   });
 });
 

@@ -24,6 +24,8 @@ describe('defineSuite: defaults', () => {
       { technique: 'native', build: 'unmodified' },
       { technique: 'trap-emulate', build: 'unmodified' },
       { technique: 'paravirt', build: 'paravirt' },
+      { technique: 'hw-assist', build: 'unmodified' },
+      { technique: 'hw-assist-shadow', build: 'unmodified' },
     ]);
     expect(s.presets).toEqual(['modern-kvm']);
     expect(s.scale).toEqual([1]);
