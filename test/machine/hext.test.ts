@@ -1303,3 +1303,60 @@ body:
     expect(run2('lw a1, 0(a0)') - run2('nop')).toBe(2);
   });
 });
+
+describe('odds and ends', () => {
+  it('VS-mode time is time + htimedelta (64-bit)', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  li t0, 7
+  csrw mcounteren, t0
+  csrw hcounteren, t0
+  li t0, 0x10
+  csrw htimedelta, t0
+  li t0, 0x2
+  csrw htimedeltah, t0
+  ${enter('VS', 'body')}
+body:
+  csrr a0, timeh
+  ${POWER_OFF}
+`);
+    expect(r.ureg('a0')).toBe(2);
+  });
+
+  it('an ecall from VU delegated by medeleg and hedeleg reaches VS as cause 8', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  li t0, ${1 << Cause.EnvironmentCallFromU}
+  csrw medeleg, t0
+  csrw hedeleg, t0
+  ${enter('VU', 'body')}
+body:
+  ecall
+  mv a0, s9
+  mv a1, s6
+  ${POWER_OFF}
+`);
+    expect(r.reg('a0')).toBe(Cause.EnvironmentCallFromU);
+    expect(r.reg('a1')).toBe(LEVEL.VS);
+  });
+
+  it('exitToHost: a guest-page fault stops run() with tval2/tinst and leaves every CSR alone', () => {
+    const r = run(`${H_PRELUDE}
+main:
+  ${enter('VS', 'body')}
+body:
+  li a0, 0x40001000
+faulting_store:
+  sw a1, 4(a0)
+  ${POWER_OFF}
+`, { setup: (b) => { twoStageSetup(b); b.hart.exitToHost = true; } });
+    const insn = r.word(r.sym('faulting_store'));
+    expect(r.stop).toEqual({
+      kind: 'trap', cause: Cause.StoreGuestPageFault, tval: 0x4000_1004, pc: r.sym('faulting_store'),
+      tval2: ((GPA_DATA + 0x1004) / 4) >>> 0, tinst: (insn & ~STORE_IMM_RS1) >>> 0, virt: true,
+    });
+    expect(r.board.hart.virt).toBe(true);
+    expect(r.board.hart.csr.mcause).toBe(0);
+    expect(r.board.hart.csr.mtval2).toBe(0);
+  });
+});

@@ -75,7 +75,7 @@ function onPvlab(elf: string): { out: string; code: number } {
 }
 
 describe.skipIf(!HAVE_TOOLS)('pvlab and QEMU agree on bare-metal programs', () => {
-  for (const name of ['arith', 'traps', 'csr', 'sv32']) {
+  for (const name of ['arith', 'traps', 'csr', 'sv32', 'hyp']) {
     it(`${name}.S: same console output and exit code`, () => {
       const elf = build(name);
       const q = onQemu(elf);
