@@ -226,9 +226,15 @@ export class CsrFile {
     return CSR_OK;
   }
 
-  /** VS-mode's view of time: the host's plus htimedelta. */
-  private vsTime(): number {
-    return this.host.mtime() + this.htimedeltah * UINT32 + (this.htimedelta >>> 0);
+  /** VS-mode's view of time, as [low, high] halves: the host's plus htimedelta, modulo 2^64
+   *  (H §8.2.9: htimedelta is a 64-bit two's-complement delta — a negative one is all ones in
+   *  htimedeltah — so the sum must wrap, which a double past 2^53 cannot do exactly). */
+  private vsTime(): [number, number] {
+    const t = this.host.mtime();
+    const lo = (t % UINT32) + (this.htimedelta >>> 0);
+    const carry = lo >= UINT32 ? 1 : 0;
+    const hi = (Math.floor(t / UINT32) + (this.htimedeltah >>> 0) + carry) % UINT32;
+    return [lo % UINT32, hi];
   }
 
   private exists(csr: number): boolean {
@@ -261,8 +267,8 @@ export class CsrFile {
       case CSR.cycleh: case CSR.mcycleh: return Math.floor(this.mcycle() / UINT32) >>> 0;
       case CSR.instret: case CSR.minstret: return this.minstret() % UINT32;
       case CSR.instreth: case CSR.minstreth: return Math.floor(this.minstret() / UINT32) >>> 0;
-      case CSR.time: return (this.host.virt ? this.vsTime() : this.host.mtime()) % UINT32;
-      case CSR.timeh: return Math.floor((this.host.virt ? this.vsTime() : this.host.mtime()) / UINT32) >>> 0;
+      case CSR.time: return this.host.virt ? this.vsTime()[0] : this.host.mtime() % UINT32;
+      case CSR.timeh: return this.host.virt ? this.vsTime()[1] : Math.floor(this.host.mtime() / UINT32) >>> 0;
 
       case CSR.sstatus: return (this.mstatus & SSTATUS_MASK) >>> 0;
       case CSR.sie: return (this.mie & this.mideleg & S_INTERRUPTS) >>> 0;

@@ -1360,3 +1360,32 @@ faulting_store:
     expect(r.board.hart.csr.mtval2).toBe(0);
   });
 });
+
+describe('htimedelta', () => {
+  it('a negative htimedelta (two\'s complement, 64-bit) moves VS-mode time back, exactly', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  li t0, 7
+  csrw mcounteren, t0
+  csrw hcounteren, t0
+  li t0, -16
+  csrw htimedelta, t0
+  li t0, -1
+  csrw htimedeltah, t0
+wait:
+  csrr s1, time
+  li t0, 100
+  bltu s1, t0, wait
+  ${enter('VS', 'body')}
+body:
+  csrr a0, time
+  csrr a1, timeh
+  ${POWER_OFF}
+`);
+    const hostTime = r.ureg('s1');
+    const vsTime = r.ureg('a0');
+    expect(r.ureg('a1')).toBe(0);
+    expect(vsTime + 16).toBeGreaterThanOrEqual(hostTime);
+    expect(vsTime + 16 - hostTime).toBeLessThan(50);
+  });
+});

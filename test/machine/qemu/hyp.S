@@ -6,7 +6,7 @@
  * hideleg or not), the vsip/vsie/hip/hvip views, and two-stage translation: VS-stage Sv32
  * under G-stage Sv32x4, guest-page faults with the guest-physical address >> 2 in
  * mtval2/htval, implicit faults on the VS page tables, G-stage U and R/W permissions, A/D
- * bits in both stages.
+ * bits in both stages; VS-mode time with a negative htimedelta.
  *
  * Only spec-mandated values are printed: QEMU has GEILEN > 0 and VMIDLEN > 0 (hgatp.VMID,
  * hgeie/hgeip and SGEI bits are masked off), and QEMU 7.2 writes zero to htinst/mtinst (legal),
@@ -593,6 +593,31 @@ m_done:
   csrw medeleg, zero
   csrw VSATP, zero
   csrw HGATP, zero
+
+  SAY "htimedelta"
+  li t0, 2                          /* TM */
+  csrw mcounteren, t0
+  csrw HCOUNTEREN, t0
+  li t0, -16                        /* a 64-bit delta of -16 */
+  csrw 0x605, t0
+  li t0, -1
+  csrw 0x615, t0
+1:
+  csrr s1, time
+  li t0, 100
+  bltu s1, t0, 1b
+  ENTER 1, 1, vs_time
+vs_time:
+  csrr a4, time
+  csrr a5, timeh
+  TO_M m_time
+m_time:
+  PUT a5                            /* wrapped: 0 */
+  addi a4, a4, 16
+  sub a4, a4, s1
+  li t0, 0x1000000
+  sltu a0, a4, t0
+  call puthex                       /* VS time + 16 is just after the host's */
   SAY "done"
   li a0, 0
   j exit
