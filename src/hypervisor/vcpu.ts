@@ -25,6 +25,7 @@ import type { DiskBackend } from '../machine/devices/disk.js';
 import { PV_EVENT, PV_EXT } from '../abi/hypercalls.js';
 import { PvInterface } from './pv.js';
 import type { VcpuStop, VirtualCpu } from './virtual-cpu.js';
+import type { HvExit, HvVcpu } from './hw/hv-vcpu.js';
 
 /** What a vCPU needs from its VM. */
 export interface VcpuHost extends SbiHost {
@@ -38,6 +39,8 @@ export interface VcpuHost extends SbiHost {
   guestStuck(message: string): void;
   /** Observer for traces (pvlab trace): called after each exit is handled. */
   onExit?: ExitObserver | undefined;
+  /** The same for a hardware-assisted vCPU's exits. */
+  onHvExit?: HvExitObserver | undefined;
   /** The paravirtual interface is offered (the `paravirt` technique): ecalls from the guest
    *  kernel with a7 = PV_EXT are hypercalls rather than SBI calls. */
   readonly paravirt?: boolean;
@@ -47,6 +50,8 @@ export interface VcpuHost extends SbiHost {
 
 /** Sees each exit once it is handled: `from` is the guest's virtual privilege at the exit. */
 export type ExitObserver = (exit: Exit, kind: ExitKind, vcpu: Vcpu, from: PrivLevel) => void;
+/** The same for hw-assist: `from` is VS (S) or VU (U). */
+export type HvExitObserver = (exit: HvExit, kind: ExitKind, vcpu: HvVcpu, from: PrivLevel) => void;
 
 export type { VcpuStop } from './virtual-cpu.js';
 

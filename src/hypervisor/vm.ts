@@ -21,7 +21,7 @@ import { DEFAULT_DISK_BYTES } from '../guest/native.js';
 import { VmAccounting } from './accounting.js';
 import type { CostPreset } from './cost-model.js';
 import { GuestMemory } from './guest-memory.js';
-import { Vcpu, type ExitObserver, type VcpuHost } from './vcpu.js';
+import { Vcpu, type ExitObserver, type HvExitObserver, type VcpuHost } from './vcpu.js';
 import type { VirtualCpu } from './virtual-cpu.js';
 import { HvVcpu } from './hw/hv-vcpu.js';
 
@@ -49,6 +49,8 @@ export interface VmConfig {
   consoleOut?: (byte: number) => void;
   /** Observer of handled exits (traces). */
   onExit?: ExitObserver;
+  /** The same for a hw-assist VM. */
+  onHvExit?: HvExitObserver;
 }
 
 /** The hypervisor techniques a VM can use (native is not a VM): trap-and-emulate, with the
@@ -83,6 +85,7 @@ export class Vm implements VcpuHost {
   readonly image: GuestImage;
   readonly ramBytes: number;
   readonly onExit: VcpuHost['onExit'];
+  readonly onHvExit: VcpuHost['onHvExit'];
   readonly technique: VmTechnique;
   readonly paravirt: boolean;
   /** The VM's disk (behind virtio slot 0, and the paravirtual block back-end), if any. */
@@ -101,6 +104,7 @@ export class Vm implements VcpuHost {
     this.ramBytes = config.ramBytes ?? DEFAULT_RAM_BYTES;
     this.preset = config.preset;
     this.onExit = config.onExit;
+    this.onHvExit = config.onHvExit;
     this.consoleSink = config.consoleOut;
     this.technique = config.technique ?? 'trap-emulate';
     if (!(VM_TECHNIQUES as readonly string[]).includes(this.technique)) {

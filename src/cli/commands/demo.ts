@@ -31,9 +31,9 @@ export function runDemo(): number {
   if (status !== 0) return status;
 
   const preset = presetByName(DEFAULT_PRESET_NAME);
-  process.stdout.write(`\npvlab demo — 2. the teaching kernel: native, trap-and-emulate, paravirtualized (preset ${preset.name})\n`);
+  process.stdout.write(`\npvlab demo — 2. the teaching kernel: native, trap-and-emulate, paravirtualized, hardware-assisted (preset ${preset.name})\n`);
   process.stdout.write('   simulated cycles (and VM exits) per operation, by difference of an N-operation and a 0-operation run\n\n');
-  const header = `   ${'workload'.padEnd(14)} ${'native'.padStart(9)} ${'trap-emulate'.padStart(21)} ${'paravirt'.padStart(21)}`;
+  const header = `   ${'workload'.padEnd(14)} ${'native'.padStart(9)} ${'trap-emulate'.padStart(21)} ${'paravirt'.padStart(21)} ${'hw-assist'.padStart(21)}`;
   process.stdout.write(`${header}\n   ${'─'.repeat(header.length - 3)}\n`);
   for (const [workload, n] of TOUR) {
     const perOp = (technique: Technique) => measurePerOperation((k) => {
@@ -45,7 +45,7 @@ export function runDemo(): number {
     const native = perOp('native');
     const cell = (c: { cycles: number; exits: number }): string =>
       `${c.cycles.toFixed(0)} (${c.exits.toFixed(1)}) ${(c.cycles / native.cycles).toFixed(1)}×`.padStart(21);
-    process.stdout.write(`   ${workload.padEnd(14)} ${native.cycles.toFixed(0).padStart(9)} ${cell(perOp('trap-emulate'))} ${cell(perOp('paravirt'))}\n`);
+    process.stdout.write(`   ${workload.padEnd(14)} ${native.cycles.toFixed(0).padStart(9)} ${cell(perOp('trap-emulate'))} ${cell(perOp('paravirt'))} ${cell(perOp('hw-assist'))}\n`);
   }
   process.stdout.write('\n   More: ./pvlab boot --help, ./pvlab trace --workload fork, docs/ (README.md lists them).\n');
   return 0;

@@ -11,6 +11,7 @@ import { Hypervisor } from '../../hypervisor/hypervisor.js';
 import type { Exit } from '../../hypervisor/exits.js';
 import type { ExitKind } from '../../hypervisor/accounting.js';
 import type { Vcpu } from '../../hypervisor/vcpu.js';
+import type { HvExit } from '../../hypervisor/hw/hv-vcpu.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
 import { parseCount, parseSize } from '../sizes.js';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
@@ -46,7 +47,7 @@ interface TraceRecord {
   cycle: number;
   pc: number;
   priv: 'U' | 'S';
-  reason: Exit['reason'];
+  reason: Exit['reason'] | HvExit['reason'];
   detail: string;
   instruction: string;
   result: ExitKind;
@@ -66,6 +67,19 @@ function instructionAt(v: Vcpu, pc: number): number | undefined {
 function hypercallName(v: Vcpu): string {
   const fn = v.pv.lastCall >>> 0;
   return HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}`;
+}
+
+function hvDetailOf(exit: HvExit): string {
+  switch (exit.reason) {
+    case 'guest-page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)} gpa=${hex(exit.gpa)}`;
+    case 'page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)}`;
+    case 'exception': return `cause ${exit.cause} tval=${hex(exit.tval)}`;
+    case 'sbi': case 'virtual-instruction': return '';
+    default: {
+      const never: never = exit;
+      throw new Error(`unhandled exit ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 function detailOf(exit: Exit, kind: ExitKind, v: Vcpu): string {
@@ -98,6 +112,16 @@ export function runTrace(args: TraceArgs): number {
         n: records.length + 1, cycle: vcpu.hart.cycle, pc: pc >>> 0, priv: privName(from), reason: exit.reason,
         detail: detailOf(exit, kind, vcpu), instruction: word === undefined ? '' : disassemble(word, pc).replace('\t', ' '),
         result: kind, next: `${privName(vcpu.vpriv)} @ ${hex(vcpu.hart.pc)}`,
+      });
+      if (records.length >= limit) vm.powerOff();
+    },
+    onHvExit: (exit, kind, vcpu, from) => {
+      if (records.length >= limit) return;
+      const word = exit.reason === 'virtual-instruction' ? exit.insn : vcpu.instructionAt(exit.pc);
+      records.push({
+        n: records.length + 1, cycle: vcpu.hart.cycle, pc: exit.pc >>> 0, priv: privName(from), reason: exit.reason,
+        detail: hvDetailOf(exit), instruction: word === undefined ? '' : disassemble(word, exit.pc).replace('\t', ' '),
+        result: kind, next: `${privName(vcpu.hart.priv)} @ ${hex(vcpu.hart.pc)}`,
       });
       if (records.length >= limit) vm.powerOff();
     },

@@ -250,6 +250,7 @@ export class HvVcpu implements VirtualCpu {
 
   /** One handler per exit reason; each returns what the exit turned out to be. */
   private dispatch(exit: HvExit): void {
+    const from = this.hart.priv;
     this.charge('worldSwitch', this.host.preset.vmExitEntry);
     let kind: ExitKind;
     switch (exit.reason) {
@@ -276,6 +277,7 @@ export class HvVcpu implements VirtualCpu {
       }
     }
     this.host.accounting.exits[kind]++;
+    this.host.onHvExit?.(exit, kind, this, from);
   }
 
   private accessFault(access: Access, va: number, pc: number): ExitKind {
@@ -295,14 +297,14 @@ export class HvVcpu implements VirtualCpu {
     // The guest's page-table walk itself reached outside RAM: natively an access fault.
     if (tinst === HTINST_PTE_READ || tinst === HTINST_PTE_WRITE) return this.accessFault(access, va, pc);
     if (access === Access.Fetch || !this.host.isDevice(gpa)) return this.accessFault(access, va, pc);
-    const insn = tinst !== 0 ? tinst : this.fetchInstruction(pc);
+    const insn = tinst !== 0 ? tinst : this.instructionAt(pc);
     if (insn === undefined) return this.accessFault(access, va, pc);
     return emulateDeviceAccess(this, insn, access, va, gpa, pc);
   }
 
   /** The instruction at guest-virtual `pc`, read through both stages in software — for the
-   *  rare device access whose htinst is zero. */
-  private fetchInstruction(pc: number): number | undefined {
+   *  rare device access whose htinst is zero, and for traces. */
+  instructionAt(pc: number): number | undefined {
     const c = this.hart.csr;
     const hpa = twoStageWalk(this.mem.bus, pc, Access.Fetch, {
       vs: { satp: c.vsatp, priv: this.hart.priv, sum: false, mxr: false }, hgatp: c.hgatp, mxrG: false,
