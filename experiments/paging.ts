@@ -20,5 +20,5 @@ export default defineSuite({
     'tlb-walk': { pages: [128, 1024] },
   },
   presets: ['modern-kvm'],
-  charts: ['slowdown', 'exits', 'breakdown'],
+  charts: ['slowdown', 'exits', 'breakdown', 'walks'],
 });

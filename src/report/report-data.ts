@@ -8,7 +8,7 @@ import type { CellRecord, SuiteResults } from '../harness/runner.js';
 import type { MatrixCell } from '../harness/matrix.js';
 import type { CellResult, MixedCellResult } from '../harness/suite-run.js';
 import type {
-  BatchingRow, BreakdownRow, ExitsRow, SensitivityRow, SlowdownRow, ThroughputRow,
+  BatchingRow, BreakdownRow, ExitsRow, SensitivityRow, SlowdownRow, ThroughputRow, WalksRow,
 } from './charts/index.js';
 
 type MatrixRecord = CellRecord & { config: MatrixCell; result: CellResult };
@@ -82,6 +82,17 @@ export function breakdownRows(results: SuiteResults): BreakdownRow[] {
   const x = okMixed(results).flatMap((r) => r.result.vms.filter((v) => v.breakdownPerOp)
     .map((v): BreakdownRow => ({ workload: `${r.result.group} ${presetTag(r.config)} ${v.name}`, technique: v.technique, cyclesPerOp: v.breakdownPerOp ?? {} })));
   return firstPer([...m, ...x]);
+}
+
+/** Page-table reads and TLB misses per operation (perOp.pteReads, perOp.tlbMisses), one row per
+ *  label × technique. A per-op figure is a difference of two runs: a tiny negative one (a timer
+ *  tick falling differently) is drawn as 0. */
+export function walksRows(results: SuiteResults): WalksRow[] {
+  const suite = results.suiteConfig;
+  return firstPer(okMatrix(results).filter((r) => r.config.scale === 1).map((r): WalksRow => ({
+    workload: groupLabel(suite, r.config, true), technique: r.config.technique,
+    pteReadsPerOp: Math.max(0, r.result.perOp.pteReads), tlbMissesPerOp: Math.max(0, r.result.perOp.tlbMisses),
+  })));
 }
 
 export function sensitivityRows(results: SuiteResults): SensitivityRow[] {

@@ -26,6 +26,7 @@ export const CHART_TITLES: Readonly<Record<ChartName, string>> = {
   batching: 'Paravirtual batch size vs cost per item (simulated)',
   mixed: 'Per-VM throughput in mixed runs (simulated)',
   'host-ns': 'HOST time per operation of this implementation (tinybench, ns — not simulated)',
+  walks: 'Page-table entries read per operation (simulated)',
 };
 
 interface Table {

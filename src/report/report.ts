@@ -12,10 +12,10 @@ import type { ChartName } from '../harness/suite.js';
 import { RESULTS_FORMAT, type SuiteResults } from '../harness/runner.js';
 import {
   renderBatchingChart, renderBreakdownChart, renderExitsChart, renderHostTimeChart, renderSensitivityChart,
-  renderSlowdownChart, renderThroughputChart, writeChartPng,
+  renderSlowdownChart, renderThroughputChart, renderWalksChart, writeChartPng,
 } from './charts/index.js';
 import {
-  batchingRows, breakdownRows, chartsToDraw, exitsRows, sensitivityRows, slowdownRows, throughputRows, toCsv,
+  batchingRows, breakdownRows, chartsToDraw, exitsRows, sensitivityRows, slowdownRows, throughputRows, toCsv, walksRows,
 } from './report-data.js';
 import { renderHtml, renderMarkdown, type ChartFile } from './report-docs.js';
 
@@ -24,7 +24,7 @@ export class ReportError extends Error {}
 
 export const CHART_FILES: Readonly<Record<ChartName, string>> = {
   slowdown: 'slowdown.png', exits: 'exits.png', breakdown: 'breakdown.png', sensitivity: 'sensitivity.png',
-  batching: 'batching.png', mixed: 'mixed.png', 'host-ns': 'host-ns.png',
+  batching: 'batching.png', mixed: 'mixed.png', 'host-ns': 'host-ns.png', walks: 'walks.png',
 };
 
 /** Render one chart of the results; undefined when the results hold nothing to draw for it. */
@@ -58,6 +58,10 @@ export function renderChart(results: SuiteResults, chart: ChartName, note?: stri
     case 'host-ns': {
       const rows = results.hostBench ?? [];
       return rows.length ? renderHostTimeChart(rows, { subtitle: subtitle('HOST time of this TypeScript implementation (tinybench), not simulated') }) : undefined;
+    }
+    case 'walks': {
+      const rows = walksRows(results);
+      return rows.length ? renderWalksChart(rows, { subtitle: subtitle('page-table entries read per operation (simulated); above each bar: reads per TLB miss') }) : undefined;
     }
   }
 }

@@ -14,6 +14,7 @@ export { buildBreakdownChart, renderBreakdownChart, type BreakdownRow, type Brea
 export { buildSensitivityChart, renderSensitivityChart, type SensitivityRow, type SensitivityChartOptions } from './sensitivity.js';
 export { buildBatchingChart, renderBatchingChart, type BatchingRow, type BatchingChartOptions } from './batching.js';
 export { buildThroughputChart, renderThroughputChart, type ThroughputRow, type ThroughputChartOptions } from './throughput.js';
+export { PER_MISS_LABEL_PLUGIN_ID, buildWalksChart, readsPerMiss, renderWalksChart, type WalksRow, type WalksChartOptions } from './walks.js';
 export {
   HOST_TIME_AXIS_TITLE, HOST_TIME_KINDS, HOST_TIME_KIND_COLORS, HOST_TIME_KIND_LABELS, buildHostTimeChart, renderHostTimeChart,
   type HostTimeKind, type HostTimeRow, type HostTimeChartOptions,
