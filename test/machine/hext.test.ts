@@ -909,6 +909,13 @@ function twoStageSetup(b: VirtBoard, opts: { gBare?: boolean; vsBare?: boolean }
   t.vsSet(l0(0x4000_6000), vsPte(GPA_DATA + 0x5000, V | R | X | A | D));
   t.vsSet(l0(0x4000_8000), vsPte(0x3_0000_0000, V | R | W | A | D));
   t.vsSet(VS_L0_RO_GPA, vsPte(GPA_DATA, V | R | W)); // VA 0x6000_0000, A = 0
+  // Extras: VA +7 → GPA +7, execute-only in the G stage; VA +0xa → the VS level-0 table
+  // itself (so VS can edit it); VA +0xb → GPA +0 as a VS-stage U page.
+  t.gPage(GPA_DATA + 0x7000, TwoStage.hpa(GPA_DATA + 0x7000), V | U | X | A);
+  t.vsSet(l0(0x4000_7000), vsPte(GPA_DATA + 0x7000, V | R | W | A | D));
+  t.vsSet(l0(0x4000_a000), vsPte(VS_L0_GPA, V | R | W | A | D));
+  t.vsSet(l0(0x4000_b000), vsPte(GPA_DATA, V | R | W | U | A | D));
+  b.bus.write(TwoStage.hpa(GPA_DATA + 0x7000), 4, 0x7777_7777);
   b.bus.write(TwoStage.hpa(GPA_DATA), 4, 0x1111_1111);
   b.bus.write(TwoStage.hpa(GPA_DATA + 0x3000), 4, 0x3333_3333);
   b.bus.write(0x8050_0000, 4, 0x5555_5555);
@@ -1387,5 +1394,119 @@ body:
     expect(r.ureg('a1')).toBe(0);
     expect(vsTime + 16).toBeGreaterThanOrEqual(hostTime);
     expect(vsTime + 16 - hostTime).toBeLessThan(50);
+  });
+});
+
+describe('two-stage translation: status bits and fences', () => {
+  it('VS edits its own page table: sfence.vma (from VS) makes the change visible', () => {
+    for (const fence of [true, false]) {
+      const r = twoStage(`
+  li a0, 0x40000000
+  lw a1, 0(a0)
+  li t0, 0x4000a000         # the VS level-0 table, entry 0 (VA 0x4000_0000)
+  li t1, ${((GPA_DATA + 0x3000) / 4096) * 1024 + (V | R | W | A | D)}
+  sw t1, 0(t0)
+  ${fence ? 'sfence.vma a0, zero' : 'nop'}
+  lw a2, 0(a0)
+`);
+      expect(r.ureg('a1')).toBe(0x1111_1111);
+      expect(r.ureg('a2')).toBe(fence ? 0x3333_3333 : 0x1111_1111);
+      expect(r.reg('s8')).toBe(0);
+    }
+  });
+
+  it('hfence.vvma from HS flushes the guest\'s cached translations', () => {
+    const r = twoStage(`
+  li a0, 0x40000000
+  lw a1, 0(a0)
+  li t0, 0x4000a000
+  li t1, ${((GPA_DATA + 0x3000) / 4096) * 1024 + (V | R | W | A | D)}
+  sw t1, 0(t0)
+  ecall                     # to HS, which runs hfence.vvma
+  lw a2, 0(a0)
+`, {
+      mSetup: `li t0, ${1 << Cause.EnvironmentCallFromVS}
+  csrw medeleg, t0
+  la t0, hs_fence
+  csrw stvec, t0`,
+      extra: `
+hs_fence:
+  hfence.vvma
+  csrr t0, sepc
+  addi t0, t0, 4
+  csrw sepc, t0
+  sret`,
+    });
+    expect(r.ureg('a1')).toBe(0x1111_1111);
+    expect(r.ureg('a2')).toBe(0x3333_3333);
+  });
+
+  it('a vsatp write from VS (through satp) switches translation at once', () => {
+    const r = twoStage(`
+  li a0, 0x40000000
+  lw a1, 0(a0)
+  csrw satp, zero           # vsatp Bare: VA = GPA
+  li a0, ${GPA_DATA + 0x3000}
+  lw a2, 0(a0)
+`);
+    expect(r.ureg('a1')).toBe(0x1111_1111);
+    expect(r.ureg('a2')).toBe(0x3333_3333);
+    expect(csrOf(r).vsatp).toBe(0);
+    expect(csrOf(r).satp).toBe(0);
+  });
+
+  it('vsstatus.SUM (not mstatus.SUM) lets VS read VS-stage U pages', () => {
+    const body = `
+  li a0, 0x4000b000
+  lw a1, 0(a0)
+  mv a2, s9
+`;
+    const none = twoStage(body);
+    expect(none.reg('a2')).toBe(Cause.LoadPageFault);
+    const mSum = twoStage(body, { mSetup: `li t0, ${MSTATUS.SUM}\n  csrs mstatus, t0` });
+    expect(mSum.reg('a2')).toBe(Cause.LoadPageFault);
+    const vsSum = twoStage(body, { mSetup: `li t0, ${SSTATUS.SUM}\n  csrw vsstatus, t0` });
+    expect(vsSum.reg('s8')).toBe(0);
+    expect(vsSum.ureg('a1')).toBe(0x1111_1111);
+  });
+
+  it('mstatus.MXR (not vsstatus.MXR) makes G-stage execute-only pages readable', () => {
+    const body = `
+  li a0, 0x40007000
+  lw a1, 0(a0)
+  mv a2, s9
+`;
+    const none = twoStage(body);
+    expect(none.reg('a2')).toBe(Cause.LoadGuestPageFault);
+    const vsMxr = twoStage(body, { mSetup: `li t0, ${SSTATUS.MXR}\n  csrw vsstatus, t0` });
+    expect(vsMxr.reg('a2')).toBe(Cause.LoadGuestPageFault);
+    const mMxr = twoStage(body, { mSetup: `li t0, ${MSTATUS.MXR}\n  csrs mstatus, t0` });
+    expect(mMxr.reg('s8')).toBe(0);
+    expect(mMxr.ureg('a1')).toBe(0x7777_7777);
+  });
+
+  it('WFI in VS wakes on a pending VS interrupt masked by vsstatus.SIE; setting SIE takes it in VS', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  li t0, ${MIP.VSSIP}
+  csrw hideleg, t0
+  csrw hie, t0
+  li t0, 2
+  csrw vsie, t0
+  csrw vsstatus, zero
+  ${enter('VS', 'body')}
+body:
+  li t0, ${MIP.SSIP}
+  csrs sip, t0              # vsip.SSIP = hvip.VSSIP: pending, masked by SIE = 0
+  wfi                       # wakes at once: pending and enabled in vsie
+  mv a2, s8
+  csrsi sstatus, ${SSTATUS.SIE}
+  mv a0, s9
+  mv a1, s6
+  ${POWER_OFF}
+`);
+    expect(r.reg('a2')).toBe(0);
+    expect(r.ureg('a0')).toBe((CAUSE_INTERRUPT | 1) >>> 0);
+    expect(r.reg('a1')).toBe(LEVEL.VS);
   });
 });
