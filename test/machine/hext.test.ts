@@ -1510,3 +1510,100 @@ body:
     expect(r.reg('a1')).toBe(LEVEL.VS);
   });
 });
+
+describe('more corners', () => {
+  it('an implicit fault on a fetch: instruction guest-page fault with htinst 0x2000', () => {
+    const r = twoStage(`
+  la gp, back
+  li t0, 0x50000000
+  jr t0
+back:
+  mv a2, s9
+  mv a3, s10
+  mv a4, s2
+  mv a5, s3
+`);
+    expect(r.reg('a2')).toBe(Cause.InstructionGuestPageFault);
+    expect(r.ureg('a3')).toBe(0x5000_0000);
+    expect(r.ureg('a4')).toBe((VS_L0_MISSING_GPA / 4) >>> 0);
+    expect(r.ureg('a5')).toBe(0x2000);
+  });
+
+  it('lr.w and sc.w faulting in the G stage: load and store guest-page faults, rs1 field zeroed', () => {
+    const r = twoStage(`
+  li a0, 0x40001000
+faulting_lr:
+  lr.w a1, (a0)
+  mv a2, s9
+  mv a3, s3
+  li a0, 0x40003000
+  lr.w a1, (a0)           # readable: reserves
+faulting_sc:
+  sc.w a4, a1, (a0)       # read-only in the G stage
+  mv a5, s9
+  mv a6, s3
+`);
+    expect(r.reg('a2')).toBe(Cause.LoadGuestPageFault);
+    expect(r.ureg('a3')).toBe((r.word(r.sym('faulting_lr')) & ~(0x1f << 15)) >>> 0);
+    expect(r.reg('a5')).toBe(Cause.StoreGuestPageFault);
+    expect(r.ureg('a6')).toBe((r.word(r.sym('faulting_sc')) & ~(0x1f << 15)) >>> 0);
+  });
+
+  it('an HS interrupt (STIP, delegated by mideleg) preempts VS even with sstatus.SIE = 0', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  la t0, hs_stip
+  csrw stvec, t0
+  li t0, ${MIP.STIP}
+  csrw mideleg, t0
+  csrw mie, t0
+  csrs mip, t0
+  ${enter('VS', 'body')}
+body:
+  nop
+  mv a0, s9
+  mv a1, s6
+  mv a2, s5
+  ${POWER_OFF}
+hs_stip:
+  csrr s9, scause
+  li s6, ${LEVEL.HS}
+  csrr s5, hstatus
+  li t0, ${MIP.STIP}
+  csrc sie, t0
+  sret
+`);
+    expect(r.ureg('a0')).toBe((CAUSE_INTERRUPT | 5) >>> 0);
+    expect(r.reg('a1')).toBe(LEVEL.HS);
+    expect(r.ureg('a2') & (HSTATUS.SPV | HSTATUS.SPVP)).toBe(HSTATUS.SPV | HSTATUS.SPVP);
+  });
+
+  it('a VS interrupt to HS with a vectored stvec vectors by its own code (6)', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  la t0, hs_vec
+  ori t0, t0, 1
+  csrw stvec, t0
+  li t0, ${MIP.VSTIP}
+  csrw hie, t0
+  csrw hvip, t0
+  ${enter('VS', 'body')}
+body:
+  nop
+  ${POWER_OFF}
+  .balign 64
+hs_vec:
+  .rept 6
+  j bad_vec
+  .endr
+  csrw hvip, zero
+  li a0, 0x66
+  sret
+bad_vec:
+  li a0, 0xbad
+  csrw hvip, zero
+  sret
+`);
+    expect(r.reg('a0')).toBe(0x66);
+  });
+});
