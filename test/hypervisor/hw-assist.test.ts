@@ -260,7 +260,7 @@ function aloneConsole(technique: HwTechnique): string {
   return c;
 }
 
-function hostile(hv: Hypervisor, technique: HwTechnique, name: string, source: string): Vm {
+function hostile(hv: Hypervisor, technique: HwTechnique | 'trap-emulate', name: string, source: string): Vm {
   const vm = hv.createVm({ name, technique, build: 'unmodified', workload: 'fork', image: kernelImage(source), preset: PRESET, ramBytes: RAM });
   vm.powerOn();
   return vm;
@@ -371,5 +371,221 @@ root: .space 4096`);
     expect(bad.state).toBe('stopped');
     expect(bad.stopReason?.kind).toBe('error');
     expect(bad.stopReason && 'message' in bad.stopReason ? bad.stopReason.message : '').toMatch(/over and over/);
+  });
+});
+
+describe.each(HW)('more misbehaviour under %s', (technique) => {
+  it('M-mode CSRs, mret and fetches from nowhere are the guest\'s own faults (scause 2, 1)', () => {
+    const bad = runBeside(technique, 'mmode', `
+    .globl _start
+_start:
+    la      t0, handler
+    csrw    stvec, t0
+    li      s11, 0
+    csrr    t0, mstatus
+    csrw    mtvec, zero
+    mret
+    la      ra, 1f
+    li      t0, ${SHADOW_POOL_BASE}
+    jr      t0                     # fetch from the hypervisor's pool
+1:  la      ra, 2f
+    li      t0, 0x30000000
+    jr      t0                     # fetch from a hole
+2:  la      ra, 3f
+    li      t0, 0x10000000
+    jr      t0                     # fetch from the UART
+3:  j       finish
+handler:
+    li      t3, 32
+    bgeu    s11, t3, 1f
+    csrr    t5, scause
+    la      t4, causes
+    slli    t3, s11, 2
+    add     t4, t4, t3
+    sw      t5, 0(t4)
+1:  addi    s11, s11, 1
+    csrr    t5, scause
+    li      t3, 1
+    beq     t5, t3, 2f
+    csrr    t6, sepc
+    addi    t6, t6, 4
+    csrw    sepc, t6
+    sret
+2:  csrw    sepc, ra               # a fetch fault: return to where the jump came from
+    sret
+finish:
+    la      t0, trap_count
+    sw      s11, 0(t0)
+    li      a7, 0x53525354
+    li      a6, 0
+    li      a0, 0
+    li      a1, 0
+    ecall
+1:  j       1b
+${EPILOGUE}`);
+    expect(bad.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    expect(causesOf(bad)).toEqual([2, 2, 2, 1, 1, 1]);
+  });
+
+  it('a satp pointing outside RAM makes every fetch fault: stopped with a clear error, the neighbour finishes', () => {
+    const bad = runBeside(technique, 'badroot', `
+    .globl _start
+_start:
+    la      t0, handler
+    csrw    stvec, t0
+    li      t0, 0x80000000 | (${SHADOW_POOL_BASE} >> 12)
+    csrw    satp, t0
+    sfence.vma
+    nop
+handler:
+    j       handler
+`, 1_000_000);
+    expect(bad.stopReason?.kind).toBe('error');
+    expect(bad.stopReason && 'message' in bad.stopReason ? bad.stopReason.message : '').toMatch(/over and over/);
+  });
+
+  it('wfi with nothing that could wake it: the VM stops waiting forever', () => {
+    const bad = runBeside(technique, 'sleeper', '.globl _start\n_start:\n  csrw sie, zero\n  wfi\n  j _start\n', 1_000_000);
+    expect(bad.stopReason?.kind).toBe('waiting-forever');
+  });
+});
+
+describe('hw-assist VMs on one core', () => {
+  it('hw-assist, hw-assist-shadow and trap-emulate VMs interleaved each finish exactly as alone', () => {
+    const configs = [
+      { name: 'nested', technique: 'hw-assist' as const, workload: 'fork' },
+      { name: 'shadow', technique: 'hw-assist-shadow' as const, workload: 'block-io' },
+      { name: 'te', technique: 'trap-emulate' as const, workload: 'context-switch' },
+      { name: 'nested2', technique: 'hw-assist' as const, workload: 'timer' },
+    ].map((c) => ({ ...c, build: 'unmodified' as const, params: SMALL[c.workload] ?? {}, preset: PRESET, ramBytes: RAM }));
+    const alone = configs.map((c) => {
+      const hv = new Hypervisor({ quantumCycles: 30_000 });
+      const vm = hv.createVm(c);
+      vm.powerOn();
+      hv.run();
+      return { console: vm.console, cycles: vm.cycles, exits: { ...vm.accounting.exits }, cyclesBy: { ...vm.accounting.cycles } };
+    });
+    const hv = new Hypervisor({ quantumCycles: 30_000 });
+    const vms = configs.map((c) => hv.createVm(c));
+    for (const vm of vms) vm.powerOn();
+    for (const vm of vms) vm.runFor(30_000);
+    expect(vms.every((vm) => vm.state === 'running')).toBe(true);
+    hv.run();
+    vms.forEach((vm, i) => {
+      expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+      expect(vm.console).toBe(alone[i]!.console);
+      expect(vm.cycles).toBe(alone[i]!.cycles);
+      expect(vm.accounting.exits).toEqual(alone[i]!.exits);
+      expect(vm.accounting.cycles).toEqual(alone[i]!.cyclesBy);
+    });
+  });
+
+  it.each(HW)('%s: pause, resume and reset give the same run again', (technique) => {
+    const hv = new Hypervisor();
+    const vm = hv.createVm({ name: 'r', technique, build: 'unmodified', workload: 'mmap', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
+    vm.powerOn();
+    vm.runFor(200_000);
+    vm.pause();
+    const at = vm.cycles;
+    hv.run();
+    expect(vm.cycles).toBe(at);
+    vm.resume();
+    hv.run();
+    expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    const first = vm.console;
+    const exits = { ...vm.accounting.exits };
+    vm.reset();
+    hv.run();
+    expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    expect(vm.console).toBe(first + first);
+    // The second run needed the G-stage filled (or shadow tables built) all over again.
+    const again = vm.accounting.exits;
+    if (technique === 'hw-assist') expect(again['gstage-fill']).toBe(2 * exits['gstage-fill']);
+    else expect(again['shadow-fill']).toBeGreaterThan(exits['shadow-fill']);
+  });
+});
+
+describe('device and address-space corner cases: hw-assist as trap-and-emulate', () => {
+  /** Run `body` with a handler that packs each scause into s11 (4 bits each) and stores it. */
+  const packed = (technique: 'trap-emulate' | HwTechnique, body: string, bss = '') => {
+    const hv = new Hypervisor();
+    const vm = hostile(hv, technique, 'corner', `
+    .globl _start
+_start:
+    la      t0, handler
+    csrw    stvec, t0
+    li      s11, 0
+${body}
+    la      t0, trap_count
+    sw      s11, 0(t0)
+    li      a7, 0x53525354
+    li      a6, 0
+    li      a0, 0
+    li      a1, 0
+    ecall
+1:  j       1b
+handler:
+    csrr    t6, sepc
+    addi    t6, t6, 4
+    csrw    sepc, t6
+    csrr    t5, scause
+    slli    s11, s11, 4
+    or      s11, s11, t5
+    sret
+${EPILOGUE}
+${bss}`);
+    hv.run({ maxInsnsPerVm: 1_000_000 });
+    expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    return { causes: (vm.mem.read32(sym(vm, 'trap_count')) as number).toString(16), console: vm.console, mmio: vm.accounting.exits.mmio };
+  };
+
+  it('AMOs, LR/SC and misaligned accesses on a device register fault; aligned loads are emulated', () => {
+    const body = `
+    li      t0, 0x10000000          # the UART
+    li      t1, 0x41
+    amoswap.w t2, t1, (t0)
+    lr.w    t2, (t0)
+    sc.w    t2, t1, (t0)
+    lw      t2, 1(t0)
+    sh      t1, 3(t0)
+    lw      t2, 0(t0)
+    li      t0, 0x0C000000          # the PLIC
+    lw      t2, 0(t0)`;
+    const te = packed('trap-emulate', body);
+    expect(te.causes).toBe('75757');
+    for (const t of HW) {
+      const hw = packed(t, body);
+      expect(hw.causes).toBe(te.causes);
+      expect(hw.mmio).toBe(2);
+      expect(hw.console).toBe('');
+    }
+  });
+
+  it('a leaf at a physical address above 4 GiB (the UART + 4 GiB) is an access fault, not an alias of the UART', () => {
+    const body = `
+    la      t0, root
+    li      t1, 0x044000cf          # VA 0 -> megapage at 0x1_1000_0000
+    sw      t1, 0(t0)
+    li      t1, ((${KERNEL_BASE} >> 22) << 20) | 0xcf
+    li      t2, (${KERNEL_BASE} >> 22) * 4
+    add     t2, t2, t0
+    sw      t1, 0(t2)
+    srli    t0, t0, 12
+    li      t1, 0x80000000
+    or      t0, t0, t1
+    csrw    satp, t0
+    sfence.vma
+    li      t1, 0x58
+    li      t0, 0
+    sb      t1, 0(t0)
+    lb      t2, 5(t0)
+    csrw    satp, zero
+    sfence.vma`;
+    const bss = '    .bss\n    .balign 4096\nroot: .space 4096';
+    for (const t of ['trap-emulate', ...HW] as const) {
+      const r = packed(t, body, bss);
+      expect(r.causes).toBe('75');
+      expect(r.console).toBe('');
+    }
   });
 });
