@@ -1267,17 +1267,40 @@ body:
     expect(reads('lw a1, 0(a0)', {})).toEqual({ pte: 8, g: 6 });
   });
 
-  it('G stage only (vsatp Bare): 2 reads', () => {
-    // VA = GPA: 0x4000_0000 is not in the G window; use the data window directly.
-    const r = runOk(`${H_PRELUDE}
+  it('G stage only (vsatp Bare): 2 reads, both G-stage', () => {
+    // VA = GPA: load from the data window directly.
+    const go = (insn: string): { pte: number; g: number; a1: number } => {
+      const r = runOk(`${H_PRELUDE}
 main:
   ${enter('VS', 'body')}
 body:
   li a0, ${GPA_DATA}
-  lw a1, 0(a0)
+  ${insn}
   ${POWER_OFF}
 `, { setup: (b) => { twoStageSetup(b, { vsBare: true }); } });
-    expect(r.ureg('a1')).toBe(0x1111_1111);
+      return { pte: r.board.hart.walkStats.pteReads, g: r.board.hart.walkStats.gstageReads, a1: r.ureg('a1') };
+    };
+    const withLoad = go('lw a1, 0(a0)');
+    const without = go('nop');
+    expect(withLoad.a1).toBe(0x1111_1111);
+    expect({ pte: withLoad.pte - without.pte, g: withLoad.g - without.g }).toEqual({ pte: 2, g: 2 });
+  });
+
+  it('a VS megapage leaf onto a G-stage megapage: 2 + 1 + 1 = 4 reads', () => {
+    // VA 0x8000_0000 is a VS megapage onto the G-stage megapage: a load there costs 2 G
+    // reads for the VS root, 1 VS read, and 1 G read (G megapage) for the final GPA.
+    const go = (insn: string): number => {
+      const r = runOk(`${H_PRELUDE}
+main:
+  ${enter('VS', 'body')}
+body:
+  li a0, 0x80200000
+  ${insn}
+  ${POWER_OFF}
+`, { setup: (b) => { twoStageSetup(b); } });
+      return r.board.hart.walkStats.pteReads;
+    };
+    expect(go('lw a1, 0(a0)') - go('nop')).toBe(4);
   });
 
   it('VS stage only (hgatp Bare) reads 2 entries, none G-stage', () => {
