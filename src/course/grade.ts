@@ -15,7 +15,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../guest/paths.js';
-import { AssignmentError, assignmentByName, type Assignment, type Visibility } from './assignments.js';
+import { AssignmentError, assignmentByName, loadAssignments, markedSources, type Assignment, type Visibility } from './assignments.js';
+import { exported, projectFiles } from './export.js';
+import { applyMarkers } from './markers.js';
 
 export interface GradedTest {
   name: string;
@@ -34,6 +36,9 @@ export interface GradeResults {
   visibility: Visibility;
   stdout_visibility: Visibility;
   tests: GradedTest[];
+  /** Project files of the graded tree that differ from the starter outside the assignment's
+   *  own sources (a note for the instructor: the tests run the student's simulator). */
+  extra_data: { changed_outside_assignment: string[] };
 }
 
 export interface GradeOptions {
@@ -106,7 +111,8 @@ export async function gradeAssignment(name: string, opts: GradeOptions = {}): Pr
       throw new AssignmentError(`vitest did not run in ${tree} (status ${r.status}):\n${cleanFailure(`${r.stdout}\n${r.stderr}`)}`);
     }
     const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults?: VitestFile[] };
-    return score(a, stage, json.testResults ?? []);
+    const changed = tree === root ? [] : changedOutside(a, root, tree);
+    return score(a, stage, json.testResults ?? [], changed);
   } finally {
     rmSync(stage, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
@@ -128,7 +134,28 @@ export function runProcess(cmd: string, args: string[], cwd: string): Promise<{ 
   });
 }
 
-function score(a: Assignment, stage: string, files: readonly VitestFile[]): GradeResults {
+/**
+ * The files of `tree` that differ from what `root` exports for the assignment, leaving out the
+ * files students are meant to change (the assignment's sources and folder), the ones the export
+ * rewrites (README.md, vitest.config.ts) or regenerates (the guest includes).
+ */
+export function changedOutside(a: Assignment, root: string, tree: string): string[] {
+  const marked = new Set(markedSources(loadAssignments(root)));
+  const out: string[] = [];
+  for (const f of projectFiles(root)) {
+    if (!exported(f, a.name) || a.sources.includes(f) || f.startsWith(`assignments/${a.name}/`)) continue;
+    if (f === 'README.md' || f === 'vitest.config.ts') continue;
+    if (a.regenerate.includes('includes') && f.startsWith('guests/include/gen/')) continue;
+    const theirs = join(tree, f);
+    if (!existsSync(theirs)) { out.push(`${f} (deleted)`); continue; }
+    const ours = readFileSync(join(root, f));
+    const want = marked.has(f) ? Buffer.from(applyMarkers(ours.toString('utf8'), a.name, f).text) : ours;
+    if (!want.equals(readFileSync(theirs))) out.push(f);
+  }
+  return out;
+}
+
+function score(a: Assignment, stage: string, files: readonly VitestFile[], changed: string[]): GradeResults {
   const tests: GradedTest[] = [];
   for (const t of a.tests) {
     const path = resolve(stage, t.file);
@@ -158,6 +185,7 @@ function score(a: Assignment, stage: string, files: readonly VitestFile[]): Grad
   }, 0);
   const results: GradeResults = {
     score: Math.round(total * 100) / 100, max_score: max, output: '', visibility: 'visible', stdout_visibility: 'hidden', tests,
+    extra_data: { changed_outside_assignment: changed },
   };
   results.output = summary(a, results, { forStudents: true });
   return results;
@@ -177,6 +205,12 @@ export function summary(a: Assignment, r: GradeResults, opts: { forStudents?: bo
       lines.push(`- ${t.name}`);
       for (const l of t.output.split('\n').slice(0, 6)) if (l.trim() !== '') lines.push(`    ${l}`);
     }
+  }
+  const changed = r.extra_data.changed_outside_assignment;
+  if (changed.length > 0 && !opts.forStudents) {
+    lines.push('', `Note: ${changed.length} file(s) differ from the starter outside the assignment's sources (the tests ran this tree's simulator):`);
+    for (const f of changed.slice(0, 20)) lines.push(`    ${f}`);
+    if (changed.length > 20) lines.push(`    … and ${changed.length - 20} more`);
   }
   return `${lines.join('\n')}\n`;
 }

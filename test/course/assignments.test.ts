@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAssignments, markedSources } from '../../src/course/assignments.js';
 import { exportAssignment } from '../../src/course/export.js';
-import { gradeAssignment, runProcess } from '../../src/course/grade.js';
+import { changedOutside, gradeAssignment, runProcess } from '../../src/course/grade.js';
 import { hasMarkers } from '../../src/course/markers.js';
 import { packageRoot } from '../../src/guest/paths.js';
 
@@ -53,6 +53,7 @@ describe.concurrent.each(ALL.map((a) => [a.name, a] as const))('assignment %s', 
     expect(readme).toContain('bash scripts/setup.sh && npm start');
     expect(readme).toContain('npm test');
     expect(readFileSync(join(dir, 'vitest.config.ts'), 'utf8')).toContain(`assignments/${name}/public/`);
+    expect(changedOutside(a, ROOT, dir), 'files of a fresh export that the grader would report as changed').toEqual([]);
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
 
     const [r, exportErrors, referenceErrors] = await Promise.all([gradeAssignment(name, { dir }), typeErrors(dir), reference]);
