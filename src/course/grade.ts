@@ -50,14 +50,14 @@ export interface GradeOptions {
   testTimeoutMs?: number;
 }
 
-interface VitestAssertion {
+export interface VitestAssertion {
   ancestorTitles?: string[];
   title?: string;
   fullName?: string;
   status?: string;
   failureMessages?: string[];
 }
-interface VitestFile {
+export interface VitestFile {
   name: string;
   status?: string;
   message?: string;
@@ -155,7 +155,7 @@ export function changedOutside(a: Assignment, root: string, tree: string): strin
   return out;
 }
 
-function score(a: Assignment, stage: string, files: readonly VitestFile[], changed: string[]): GradeResults {
+export function score(a: Assignment, stage: string, files: readonly VitestFile[], changed: string[] = []): GradeResults {
   const tests: GradedTest[] = [];
   for (const t of a.tests) {
     const path = resolve(stage, t.file);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AssignmentError, loadAssignments, parseAssignment } from '../../src/course/assignments.js';
 import { checkMarkers, exportAssignment, exported } from '../../src/course/export.js';
 import { applyMarkers, findRegions, MarkerError } from '../../src/course/markers.js';
-import { cleanFailure } from '../../src/course/grade.js';
+import { cleanFailure, score } from '../../src/course/grade.js';
 import { packageRoot } from '../../src/guest/paths.js';
 import { main } from '../../src/cli/main.js';
 
@@ -110,5 +110,38 @@ describe('pvlab assignment: errors', () => {
     writeFileSync(join(d, 'tree', 'keep.txt'), 'x');
     expect(() => exportAssignment('scheduler', join(d, 'tree'))).toThrow(/is not empty \(use --force/);
     expect(() => exportAssignment('scheduler', join(packageRoot(), 'out'))).toThrow(/export outside the project/);
+  });
+});
+
+describe('scoring vitest results', () => {
+  const a = parseAssignment({
+    name: 'demo', title: 'Demo', teaches: 'scoring', sources: ['src/x.ts'],
+    tests: [{ file: 'public/a.test.ts', points: 6 }, { file: 'hidden/b.test.ts', points: 4 }, { file: 'hidden/c.test.ts', points: 2 }],
+  }, '/course/assignments/demo');
+  const stage = '/tree/assignments/demo--grading-1';
+
+  it('shares a file\'s points among its tests, scores a file that did not load as 0, and sets visibility', () => {
+    const r = score(a, stage, [
+      { name: `${stage}/public/a.test.ts`, assertionResults: [
+        { ancestorTitles: ['d'], title: 'one', status: 'passed' },
+        { ancestorTitles: ['d'], title: 'two', status: 'failed', failureMessages: ['\u001b[31mAssertionError: csr exits: expected 0 to be greater than 0\u001b[39m\n    at x (y.ts:1:1)'] },
+        { ancestorTitles: ['d'], title: 'three', status: 'passed' },
+      ] },
+      { name: `${stage}/hidden/b.test.ts`, status: 'failed', message: 'Transform failed: bad syntax', assertionResults: [] },
+      { name: `${stage}/hidden/c.test.ts`, assertionResults: [{ title: 'only', status: 'passed' }] },
+    ]);
+    expect(r.max_score).toBe(12);
+    expect(r.score).toBe(6);
+    expect(r.tests.map((t) => [t.name, t.score, t.max_score, t.status, t.visibility])).toEqual([
+      ['public/a.test.ts: d › one', 2, 2, 'passed', 'visible'],
+      ['public/a.test.ts: d › two', 0, 2, 'failed', 'visible'],
+      ['public/a.test.ts: d › three', 2, 2, 'passed', 'visible'],
+      ['hidden/b.test.ts: (the file did not load)', 0, 4, 'failed', 'after_published'],
+      ['hidden/c.test.ts: only', 2, 2, 'passed', 'after_published'],
+    ]);
+    expect(r.tests[1]?.output).toBe('AssertionError: csr exits: expected 0 to be greater than 0');
+    expect(r.tests[3]?.output).toContain('Transform failed');
+    expect(r.output).toContain('score 6 / 12');
+    expect(r.extra_data.changed_outside_assignment).toEqual([]);
   });
 });
