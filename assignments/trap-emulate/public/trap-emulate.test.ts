@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GuestRunResult } from '../../../src/hypervisor/techniques.js';
-import { runToResult } from '../../../src/course/testing.js';
+import { exitSummary, run, runToResult } from '../../../src/course/testing.js';
 
 /** What the symptoms say is missing. */
 export function hint(r: GuestRunResult): string | undefined {
@@ -20,6 +20,14 @@ export function hint(r: GuestRunResult): string | undefined {
 }
 
 describe('trap-emulate: the unmodified kernel under trap-and-emulate', () => {
+  it('step 1: with the CSR instructions emulated, the kernel boots as far as starting its first process', () => {
+    const r = run({ technique: 'trap-emulate', workload: 'null-syscall', params: { iterations: 2 } });
+    const ok = r.console.includes('[kernel] pvlab teaching kernel') && r.console.includes('init: pid 1');
+    expect(ok, `the kernel did not boot as far as "init: pid 1" (exits by kind: ${exitSummary(r)}; console: ${JSON.stringify(r.console.slice(0, 200))})` +
+      `${(r.exits?.csr ?? 0) === 0 ? ' — no CSR instruction was emulated: step 1, csr() in src/hypervisor/emulate.ts' : ''}`).toBe(true);
+    expect(r.exits?.csr ?? 0, 'exits of kind csr').toBeGreaterThan(0);
+  });
+
   it('boots and runs null-syscall to its result line', () => {
     const r = runToResult({ technique: 'trap-emulate', workload: 'null-syscall', params: { iterations: 20 } }, hint);
     expect(r.exitCode).toBe(0);
