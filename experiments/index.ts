@@ -6,9 +6,10 @@ import lmbench from './lmbench.js';
 import microbench from './microbench.js';
 import mixed from './mixed.js';
 import paging from './paging.js';
+import pvio from './pvio.js';
 import sensitivity from './sensitivity.js';
 
-export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed, paging]);
+export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed, paging, pvio]);
 
 export function suiteNames(): string[] {
   return SUITES.map((s) => s.name);

@@ -6,9 +6,11 @@
 # and a virtio-blk driver with interrupts through the PLIC.
 #
 # It is assembled at 0x8020_0000 (where the firmware enters it) with BUILD_PARAVIRT defined:
-# 0 for the `unmodified` build, 1 for the `paravirt` build. The two builds differ only in
-# pvops.S, the one layer of macros through which every privileged operation goes, and in the
-# drivers behind its device ops (the virt board's, or the paravirtual ones of pvdrivers.S).
+# 0 for the `unmodified` build, 1 for the `paravirt` build; BUILD_PV_IO = 1 (with
+# BUILD_PARAVIRT = 0) makes the `pvio` build, the unmodified kernel with the paravirtual device
+# drivers. The builds differ only in pvops.S, the one layer of macros through which every
+# privileged operation goes, and in the drivers behind its device ops (the virt board's, or
+# the paravirtual ones of pvdrivers.S).
 # See docs/kernel.md for the structure, memory layout and system-call ABI, and docs/pv-ops.md
 # for every pv-op.
 #
@@ -41,15 +43,19 @@
 .include "vm.S"           # Sv32 page tables, demand-zero faults, user memory, sbrk/mmap
 .include "kalloc.S"       # physical page allocator
 .include "fdt.S"          # reading the RAM size from the device tree
-.if BUILD_PARAVIRT == 0
+.if BUILD_PARAVIRT || BUILD_PV_IO
+# The paravirtual drivers behind the device ops (paravirt and pvio builds), and in the
+# paravirt build the out-of-line half of its CPU and MMU ops.
+.include "pvshared.S"     # the shared info page (events word; the paravirt build's CPU state)
+.if BUILD_PARAVIRT
+.include "pv.S"           # trap-entry words, batched page-table updates (in the shared page)
+.endif
+.include "pvdrivers.S"    # console by hypercall, block ring, event channels
+.else
 # The virt board's devices, driven through their registers (the unmodified build's drivers).
 .include "console.S"      # NS16550A UART driver and console input buffer
 .include "virtio_blk.S"   # virtio-blk driver (virtio-mmio version 2, one split virtqueue)
 .include "plic.S"         # PLIC: interrupt routing and external-interrupt dispatch
-.else
-# The paravirt build's side of the pv-ops (the drivers behind its device ops included).
-.include "pv.S"           # shared info page, trap-entry words, batched page-table updates
-.include "pvdrivers.S"    # console by hypercall, block ring, event channels
 .endif
 .include "timer.S"        # the preemption timer (SBI set_timer)
 .include "util.S"         # memcpy, memset, strings, printing numbers, panic

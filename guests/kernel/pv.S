@@ -415,15 +415,10 @@ pv_mmu_batch:
         .word   PV_MMU_BATCH_DEFAULT
 
         .bss
-        .balign PAGE_SIZE
-# The shared info page, registered with HC_SET_SHARED_INFO at boot (its physical address is
-# its kernel address): the PV_SHARED_SIZE bytes of the ABI, which the hypervisor reads at
-# every exit and writes before every entry, and after them, in the same page, the kernel's own
-# PV words, which the hypervisor never touches — so that the trap path has one page to touch,
-# not two (as Linux places Xen's vcpu_info among its own per-CPU data).
-        .globl pv_shared
-pv_shared:
-        .space  (PV_SHARED_SIZE + 3) & ~3
+# The kernel's own PV words, in the shared info page right after the PV_SHARED_SIZE bytes of
+# the ABI (pvshared.S, included just before this file), which the hypervisor never touches —
+# so that the trap path has one page to touch, not two (as Linux places Xen's vcpu_info among
+# its own per-CPU data).
 # The trap vector's words (PV_TRAP_ENTRY, PV_SET_TRAP_FRAME): the shared sscratch points at
 # pv_trap_frame while a process runs in U-mode, so the hypervisor's stack switch enters the
 # vector with sp = &pv_trap_frame, and t0 is spilled just below it.

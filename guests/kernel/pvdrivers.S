@@ -1,6 +1,8 @@
-# pvdrivers.S — the paravirt build's drivers, behind the device pv-ops (pvops.S,
-# BUILD_PARAVIRT == 1): no device register anywhere, only hypercalls and memory shared with
-# the hypervisor (docs/pv-abi.md).
+# pvdrivers.S — the paravirtual drivers, behind the device pv-ops (pvops.S) of the paravirt
+# build (BUILD_PARAVIRT == 1) and of the pvio build (BUILD_PV_IO == 1: the unmodified kernel
+# with these drivers, under hardware assist): no device register anywhere, only hypercalls and
+# memory shared with the hypervisor (docs/pv-abi.md). They use only PV_HYPERCALL, the shared
+# page's events word (pvshared.S) and PV_EVENTS_ACK, which both builds define.
 #
 #  * Set-up (PV_DEVICES_INIT): register the shared info page (HC_SET_SHARED_INFO) — the first
 #    hypercall the kernel makes — and the block ring (HC_BLK_SETUP, which answers the disk's
@@ -107,6 +109,7 @@ pv_external_intr:
         la      t0, pv_shared + PV_SHARED_EVENTS
         li      t1, ~(PV_EVENT_CONSOLE | PV_EVENT_BLOCK)
         amoand.w t2, t1, (t0)
+        PV_EVENTS_ACK                           # pvio: the hypervisor drops the event line
         andi    t2, t2, PV_EVENT_BLOCK
         beqz    t2, 1f
         la      a0, pv_blk_ring

@@ -11,6 +11,12 @@
 # privileged instruction; its out-of-line half and its drivers are pv.S and pvdrivers.S. No
 # other file changes. docs/pv-ops.md describes each op and both expansions.
 #
+# A third build, `pvio` (BUILD_PARAVIRT == 0, BUILD_PV_IO == 1), is the unmodified build in
+# every respect but the device ops, which call the paravirtual drivers of pvdrivers.S (the
+# modern "hardware assist + PV I/O" combination, KVM + virtio or Xen PVH): every CSR, sret,
+# sfence.vma, wfi and SBI call is the real instruction; the console, the disk and the device
+# events go through hypercalls and the shared page. BUILD_PV_IO defaults to 0.
+#
 # Conventions every expansion (both builds) must keep:
 #  * Instruction-level ops (CSRs, interrupts, fences, PTEs, MMIO, sret, wfi) change only their
 #    documented outputs; every other register is preserved. A paravirt expansion that needs
@@ -26,8 +32,28 @@
 #    hypercall, as Xen's mmu_update); code must not rely on a new mapping before the commit.
 #    A page becomes a page table at PV_PT_ALLOC; before that it is ordinary memory.
 
+.ifndef BUILD_PV_IO
+  .equ BUILD_PV_IO, 0
+.endif
+.if BUILD_PV_IO
+  .if BUILD_PARAVIRT
+    .error "BUILD_PV_IO is a variant of the unmodified build: define BUILD_PARAVIRT = 0 with it"
+  .endif
+.endif
+
 .if BUILD_PARAVIRT == 0
 
+.if BUILD_PV_IO
+# The build's name, for the boot banner.
+.macro PV_BUILD_NAME
+        .asciz  "pvio"
+.endm
+# The block driver's name, for the boot banner.
+.macro PV_BLK_DRIVER_NAME
+        .asciz  "pv block ring"
+.endm
+.endif
+.if BUILD_PV_IO == 0
 # The build's name, for the boot banner.
 .macro PV_BUILD_NAME
         .asciz  "unmodified"
@@ -36,6 +62,7 @@
 .macro PV_BLK_DRIVER_NAME
         .asciz  "virtio-blk"
 .endm
+.endif
 
 # ---------------------------------------------------------------------------------------------
 # Supervisor CSRs, one accessor per register and direction the kernel needs.
@@ -197,6 +224,7 @@
         PV_SBI_SHUTDOWN
 .endm
 
+.if BUILD_PV_IO == 0
 # ---------------------------------------------------------------------------------------------
 # Device registers (memory-mapped I/O), used only by the drivers behind the device ops.
 # base is a register holding the device's base address, off a constant register offset.
@@ -242,6 +270,62 @@
 .macro PV_BLK_CAPACITY                  # a0 <- disk size in sectors (0: no disk)
         call    virtio_blk_capacity
 .endm
+# The device events need no acknowledgement: these drivers complete them at their devices.
+.macro PV_EVENTS_ACK
+.endm
+
+.endif   # BUILD_PV_IO == 0
+.if BUILD_PV_IO   # the pvio build: the unmodified CPU and MMU, the paravirtual devices
+
+# ---------------------------------------------------------------------------------------------
+# Device registers: none, as in the paravirt build (its drivers need none).
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_MMIO_READ8 rd, base, off
+  .error "pvio build: no device registers (PV_MMIO_READ8)"
+.endm
+.macro PV_MMIO_WRITE8 rs, base, off
+  .error "pvio build: no device registers (PV_MMIO_WRITE8)"
+.endm
+.macro PV_MMIO_READ32 rd, base, off
+  .error "pvio build: no device registers (PV_MMIO_READ32)"
+.endm
+.macro PV_MMIO_WRITE32 rs, base, off
+  .error "pvio build: no device registers (PV_MMIO_WRITE32)"
+.endm
+
+# ---------------------------------------------------------------------------------------------
+# Device operations: the paravirtual drivers of pvdrivers.S, the paravirt build's own. Under
+# hw-assist the hypervisor (src/hypervisor/hw/hv-pvio.ts) serves their hypercalls on the ecall
+# exit and shows device events as a virtual external interrupt (hvip.VSEIP), which it holds
+# until the driver has taken the events out of the shared page and says so (PV_EVENTS_ACK).
+# ---------------------------------------------------------------------------------------------
+
+.macro PV_DEVICES_INIT                  # shared info page, block ring
+        call    pv_devices_init
+.endm
+.macro PV_CONSOLE_WRITE                 # one HC_CONSOLE_WRITE for the buffer
+        call    pv_console_write
+.endm
+.macro PV_CONSOLE_READ                  # no input channel in the PV ABI: always 0 bytes
+        call    pv_console_read
+.endm
+.macro PV_EXTERNAL_INTR                 # the device events of the shared page
+        call    pv_external_intr
+.endm
+.macro PV_BLK_RW                        # requests in the block ring, one notify per batch
+        call    pv_blk_rw
+.endm
+.macro PV_BLK_CAPACITY                  # what HC_BLK_SETUP answered
+        call    pv_blk_capacity
+.endm
+# The driver took the device events out of the shared page (pv_external_intr): the events line
+# is an interrupt the hypervisor holds (hvip.VSEIP), so ask it to look again (HC_EVENT_CHECK;
+# a0, a1, a6, a7 clobbered). Without it the interrupt would be taken over and over, no exit.
+.macro PV_EVENTS_ACK
+        PV_HYPERCALL HC_EVENT_CHECK
+.endm
+.endif  # BUILD_PV_IO
 
 .else   # BUILD_PARAVIRT == 1: the paravirtual expansions
 
@@ -270,13 +354,8 @@
 # Helpers of this branch
 # ---------------------------------------------------------------------------------------------
 
-# A hypercall: function fn, arguments already in a0..a5. Returns a0 = error (SBI_ERR_*),
-# a1 = value; clobbers a0, a1, a6, a7 only.
-.macro PV_HYPERCALL fn
-        li      a7, PV_EXT
-        li      a6, \fn
-        ecall
-.endm
+# (PV_HYPERCALL fn, the hypercall itself, is defined after this branch, for both builds with
+# the paravirtual drivers.)
 # The same, with the function number in register fn (not a7).
 .macro PV_HYPERCALL_FN fn
         mv      a6, \fn
@@ -657,5 +736,23 @@
 .macro PV_BLK_CAPACITY                  # what HC_BLK_SETUP answered
         call    pv_blk_capacity
 .endm
+# Nothing to acknowledge: the hypervisor reads the events word at every exit.
+.macro PV_EVENTS_ACK
+.endm
 
+.endif
+
+# ---------------------------------------------------------------------------------------------
+# What the paravirtual drivers (pvdrivers.S) need in both builds that have them (paravirt and
+# pvio), besides the shared page (pvshared.S): the hypercall itself. (Defined last; macros
+# are expanded where they are invoked, so the expansions above may use it.)
+# ---------------------------------------------------------------------------------------------
+.if BUILD_PARAVIRT || BUILD_PV_IO
+# A hypercall: function fn, arguments already in a0..a5. Returns a0 = error (SBI_ERR_*),
+# a1 = value; clobbers a0, a1, a6, a7 only.
+.macro PV_HYPERCALL fn
+        li      a7, PV_EXT
+        li      a6, \fn
+        ecall
+.endm
 .endif

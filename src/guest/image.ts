@@ -11,7 +11,8 @@
  *
  * The kernel finds the workload through two words the builder patches, `user_image_addr` and
  * `user_image_size`. The guest build (unmodified or paravirt) is the assembler define
- * BUILD_PARAVIRT (0 or 1), which selects the kernel's pv-ops layer.
+ * BUILD_PARAVIRT (0 or 1), which selects the kernel's pv-ops layer; the pvio build (the
+ * unmodified kernel with the paravirtual device drivers) is BUILD_PARAVIRT 0 with BUILD_PV_IO 1.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -26,7 +27,7 @@ export const KERNEL_BASE = GUEST_LAYOUT.KERNEL_BASE;
 /** Where user programs are linked (virtual address of their first byte). */
 export const USER_BASE = GUEST_LAYOUT.USER_BASE;
 
-export const GUEST_BUILDS = ['unmodified', 'paravirt'] as const;
+export const GUEST_BUILDS = ['unmodified', 'paravirt', 'pvio'] as const;
 export type GuestBuild = (typeof GUEST_BUILDS)[number];
 
 export interface ImageOptions {
@@ -103,7 +104,7 @@ export function workloadSource(workload: string): string {
 }
 
 export function buildImage(opts: ImageOptions): GuestImage {
-  const defines = { BUILD_PARAVIRT: opts.build === 'paravirt' ? 1 : 0 };
+  const defines = { BUILD_PARAVIRT: opts.build === 'paravirt' ? 1 : 0, BUILD_PV_IO: opts.build === 'pvio' ? 1 : 0 };
   const firmware = assembleGuest(join('firmware', 'firmware.S'), FIRMWARE_BASE);
   const kernel = assembleGuest(join('kernel', 'kernel.S'), KERNEL_BASE, defines);
   if (!WORKLOADS.some((w) => w.name === opts.workload) && !existsSync(guestPath(workloadSource(opts.workload)))) {

@@ -81,10 +81,13 @@ export const IMPLIED_BUILD: Readonly<Record<Technique, GuestBuild>> = Object.fre
   'hw-assist-shadow': 'unmodified',
 });
 
-/** The techniques that can run a build (the paravirt build needs its hypervisor interface). */
+/** The techniques that can run a build (the paravirt and pvio builds need their hypervisor interface). */
 const BUILD_TECHNIQUES: Readonly<Record<GuestBuild, readonly Technique[]>> = {
   unmodified: ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'],
   paravirt: ['paravirt'],
+  // The unmodified CPU and MMU with the paravirtual drivers: hardware assist only (under the
+  // paravirt technique the shared page would be taken for the paravirt build's CPU state).
+  pvio: ['hw-assist', 'hw-assist-shadow'],
 };
 
 /** Hypervisor techniques a VM of a mixed suite can use. */

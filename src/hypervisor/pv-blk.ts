@@ -17,7 +17,7 @@ import { PV_BLK, PV_RING } from '../abi/hypercalls.js';
 import { PAGE_SIZE } from '../isa/csr.js';
 import type { DiskBackend } from '../machine/devices/disk.js';
 import type { GuestMemory } from './guest-memory.js';
-import { fail, ok, type HcResult, type PvMmu } from './pv-mmu.js';
+import { fail, ok, type HcResult } from './pv-mmu.js';
 
 export const PV_SECTOR_SIZE = 512;
 /** Most sectors one request may move. */
@@ -35,6 +35,24 @@ export interface BlockNotifyOutcome {
   notify: boolean;
 }
 
+/**
+ * What the back-end needs of guest memory besides reading and writing it: which guest-physical
+ * ranges are RAM and which pages are page tables (PvMmu under the paravirt technique; under
+ * hw-assist there are no pinned tables), and where a request's buffer is. The paravirt guest
+ * puts guest-physical addresses in its requests; the pvio guest under hw-assist puts kernel
+ * virtual addresses, which `bufferAddress` translates through the guest's page tables and the
+ * G-stage (hv-pvio.ts).
+ */
+export interface PvBlockSpace {
+  inRam(gpa: number, len: number): boolean;
+  isPinned(gpa: number): boolean;
+  overlapsPinned(gpa: number, len: number): boolean;
+  /** The guest-physical address of a request's buffer of `len` bytes at `addr`, contiguous,
+   *  written by the back-end if `write`; -1 when it is not all mapped. Absent: `addr` is
+   *  guest-physical already. */
+  bufferAddress?(addr: number, len: number, write: boolean): number;
+}
+
 export class PvBlockRing {
   /** Guest-physical address of the ring page, or -1. */
   ring = -1;
@@ -44,7 +62,7 @@ export class PvBlockRing {
   /** Requests completed with an error status (tests, traces). */
   errors = 0;
 
-  constructor(private readonly mem: GuestMemory, private readonly pinned: PvMmu, private readonly disk: DiskBackend | undefined) {}
+  constructor(private readonly mem: GuestMemory, private readonly pinned: PvBlockSpace, private readonly disk: DiskBackend | undefined) {}
 
   get capacity(): number {
     return this.disk ? Math.floor(this.disk.size / PV_SECTOR_SIZE) : 0;
@@ -108,7 +126,8 @@ export class PvBlockRing {
     if (count < 1 || count > PV_BLK_MAX_SECTORS) return PV_BLK.STATUS_ERROR;
     if (sector + count > this.capacity) return PV_BLK.STATUS_ERROR;
     const len = count * PV_SECTOR_SIZE;
-    if (!this.pinned.inRam(buf, len)) return PV_BLK.STATUS_ERROR;
+    if (this.pinned.bufferAddress) buf = this.pinned.bufferAddress(buf, len, op === PV_BLK.OP_READ);
+    if (buf < 0 || !this.pinned.inRam(buf, len)) return PV_BLK.STATUS_ERROR;
     try {
       if (op === PV_BLK.OP_READ) {
         // Reading into a page table would write entries nobody validated.

@@ -19,10 +19,11 @@ import { HYPERCALLS, PV_EVENT, PV_MULTICALL, PV_SHARED } from '../abi/hypercalls
 import { SBI_ERR } from '../abi/sbi.js';
 import { Cause, causeName } from '../isa/causes.js';
 import { CSR, MIP, PAGE_SIZE, TVEC } from '../isa/csr.js';
-import type { ExitKind } from './accounting.js';
-import { PvBlockRing, PV_BLK_REFS_PER_REQUEST } from './pv-blk.js';
+import type { CycleCategory, ExitKind } from './accounting.js';
+import type { GuestMemory } from './guest-memory.js';
+import { PvBlockRing, PV_BLK_REFS_PER_REQUEST, type BlockNotifyOutcome } from './pv-blk.js';
 import { PvMmu, fail, ok, type HcResult } from './pv-mmu.js';
-import type { Vcpu } from './vcpu.js';
+import type { Vcpu, VcpuHost } from './vcpu.js';
 
 export { type HcResult } from './pv-mmu.js';
 
@@ -55,6 +56,55 @@ export const HC = {
   MULTICALL: hc('MULTICALL'), BLOCK: hc('BLOCK'), YIELD: hc('YIELD'), EVENT_CHECK: hc('EVENT_CHECK'),
   SHUTDOWN: hc('SHUTDOWN'),
 } as const;
+
+/**
+ * What the PV device back-ends (console, block ring) need of a vCPU, whichever technique runs
+ * it: the guest's memory, the VM's console and cost preset, and somewhere to charge. Both the
+ * trap-and-emulate Vcpu (paravirt technique) and the hw-assist HvVcpu (pvio build, hw/hv-pvio.ts)
+ * are one. Addresses reaching the back-ends are guest-physical; translating the pvio guest's
+ * virtual ones is the caller's business.
+ */
+export interface PvDeviceIo {
+  readonly mem: GuestMemory;
+  readonly host: Pick<VcpuHost, 'preset' | 'consolePut'>;
+  charge(category: CycleCategory, cycles: number): void;
+}
+
+/** Device work (console, block back-end): one device emulation, as an MMIO exit's. */
+export function chargeDevice(io: PvDeviceIo, extra = 0): void {
+  const p = io.host.preset;
+  io.charge('devices', p.deviceEmulation + (p.hosted ? p.hostedDeviceExtra : 0) + extra);
+}
+
+/** BLK_NOTIFY's back-end work: serve the ring, charge the device work (a request's reads and
+ *  writes of the ring at pteRead each). The caller raises the block event if `notify`. */
+export function pvBlkNotify(io: PvDeviceIo, blk: PvBlockRing): BlockNotifyOutcome {
+  const r = blk.notify();
+  if (r.result.error !== SBI_ERR.NOT_SUPPORTED) chargeDevice(io, r.consumed * PV_BLK_REFS_PER_REQUEST * io.host.preset.pteRead);
+  return r;
+}
+
+// ASSIGNMENT hypercall BEGIN step 2: the console back-end
+/** CONSOLE_WRITE's back-end: `len` bytes at guest-physical `buf` (checked with `ram.inRam`)
+ *  to the VM's console. Shared by PvInterface and hw-assist's PV I/O (hw/hv-pvio.ts). */
+export function pvConsoleWrite(io: PvDeviceIo, ram: { inRam(gpa: number, len: number): boolean }, buf: number, len: number): HcResult {
+  if (len > PV_CONSOLE_MAX) return fail(SBI_ERR.INVALID_PARAM);
+  if (len === 0) return ok(0);
+  if (!ram.inRam(buf, len)) return fail(SBI_ERR.INVALID_ADDRESS);
+  const u8 = io.mem.ram.u8;
+  const off = buf - io.mem.ramBase;
+  for (let i = 0; i < len; i++) io.host.consolePut(u8[off + i] as number);
+  chargeDevice(io);
+  return ok(len);
+}
+// ASSIGNMENT hypercall STUB
+// // TODO(assignment hypercall, step 2): pvConsoleWrite(io, ram, buf, len) — check len (at most
+// // PV_CONSOLE_MAX) and that [buf, buf+len) is guest RAM (ram.inRam), put the bytes on the
+// // console (io.host.consolePut), charge one device emulation (chargeDevice(io)), answer ok(len).
+// export function pvConsoleWrite(_io: PvDeviceIo, _ram: { inRam(gpa: number, len: number): boolean }, _buf: number, _len: number): HcResult {
+//   return fail(SBI_ERR.NOT_SUPPORTED);
+// }
+// ASSIGNMENT hypercall END
 
 /** The hypercall does not return to its caller (TRAP_RETURN): registers and pc are its own. */
 const NO_RETURN = Symbol('no-return');
@@ -205,12 +255,6 @@ export class PvInterface {
     return handler(this, args);
   }
 
-  /** Device work (console, block back-end): one device emulation, as an MMIO exit's. */
-  private chargeDevice(extra = 0): void {
-    const p = this.vcpu.host.preset;
-    this.vcpu.charge('devices', p.deviceEmulation + (p.hosted ? p.hostedDeviceExtra : 0) + extra);
-  }
-
   // The handlers (one per hypercall; HANDLERS below maps numbers to them).
 
   setSharedInfo(gpa: number): HcResult {
@@ -251,25 +295,15 @@ export class PvInterface {
 
   // ASSIGNMENT hypercall BEGIN step 2: the handler
   consoleWrite(buf: number, len: number): HcResult {
-    if (len > PV_CONSOLE_MAX) return fail(SBI_ERR.INVALID_PARAM);
-    if (len === 0) return ok(0);
-    if (!this.mmu.inRam(buf, len)) return fail(SBI_ERR.INVALID_ADDRESS);
-    const u8 = this.vcpu.mem.ram.u8;
-    const off = buf - this.vcpu.mem.ramBase;
-    for (let i = 0; i < len; i++) this.vcpu.host.consolePut(u8[off + i] as number);
-    this.chargeDevice();
-    return ok(len);
+    return pvConsoleWrite(this.vcpu, this.mmu, buf, len);
   }
   // ASSIGNMENT hypercall STUB
-  // // TODO(assignment hypercall, step 2): consoleWrite(buf, len) — check len (at most
-  // // PV_CONSOLE_MAX) and that [buf, buf+len) is guest RAM, put the bytes on the console
-  // // (this.vcpu.host.consolePut), charge one device emulation, answer ok(len).
+  // // TODO(assignment hypercall, step 2): consoleWrite(buf, len) — pvConsoleWrite above, on
+  // // this vCPU and this.mmu's idea of guest RAM.
   // ASSIGNMENT hypercall END
 
   blkNotify(): HcResult {
-    const r = this.blk.notify();
-    const pteRead = this.vcpu.host.preset.pteRead;
-    if (r.result.error !== SBI_ERR.NOT_SUPPORTED) this.chargeDevice(r.consumed * PV_BLK_REFS_PER_REQUEST * pteRead);
+    const r = pvBlkNotify(this.vcpu, this.blk);
     if (r.notify) this.raise(PV_EVENT.BLOCK);
     return r.result;
   }

@@ -13,7 +13,7 @@ import type { CostPreset } from './cost-model.js';
 import type { CycleCategory, ExitKind } from './accounting.js';
 import { Hypervisor } from './hypervisor.js';
 import type { ExitObserver } from './vcpu.js';
-import type { VmStopReason } from './vm.js';
+import { VmConfigError, pvioRefusal, type VmStopReason } from './vm.js';
 
 export const TECHNIQUES = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'] as const;
 export type Technique = (typeof TECHNIQUES)[number];
@@ -73,6 +73,7 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
   const maxInsns = opts.maxInsns ?? DEFAULT_MAX_INSNS;
   switch (opts.technique) {
     case 'native': {
+      if (opts.build === 'pvio') throw new VmConfigError(pvioRefusal('native'));
       const p = opts.preset;
       const r = runNative({
         build: opts.build, workload: opts.workload, maxInsns,
@@ -112,7 +113,8 @@ export function runGuest(opts: GuestRunOptions): GuestRunResult {
           tlbMisses: hart.tlb.misses, pteReads: hart.walkStats.pteReads, exits: acc.totalExits(),
         },
         breakdown: { ...acc.cycles }, exits: { ...acc.exits },
-        ...(technique === 'paravirt' ? { hypercalls: { ...acc.hypercalls } } : {}),
+        // The paravirt technique's hypercalls, and hw-assist's PV I/O ones (the pvio build).
+        ...(technique === 'paravirt' || Object.keys(acc.hypercalls).length > 0 ? { hypercalls: { ...acc.hypercalls } } : {}),
       };
     }
     default: {

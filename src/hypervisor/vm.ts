@@ -72,6 +72,13 @@ export type VmStopReason =
 
 export class VmConfigError extends Error {}
 
+/** Why the pvio build cannot run under `technique`: its device drivers make hypercalls, which
+ *  only the hardware-assist vCPU serves alongside the real privileged instructions. */
+export function pvioRefusal(technique: string): string {
+  return `the pvio build drives its console and disk by hypercall (PV I/O under hardware assist): ` +
+    `it runs only under hw-assist or hw-assist-shadow, not ${technique}`;
+}
+
 const VTIMER_KEY = 'vtimer';
 
 export class Vm implements VcpuHost {
@@ -111,6 +118,9 @@ export class Vm implements VcpuHost {
       throw new VmConfigError(`VM ${config.name}: technique '${String(this.technique)}' is not one of ${VM_TECHNIQUES.join(', ')}`);
     }
     this.paravirt = this.technique === 'paravirt';
+    if (config.build === 'pvio' && this.technique !== 'hw-assist' && this.technique !== 'hw-assist-shadow') {
+      throw new VmConfigError(pvioRefusal(this.technique));
+    }
     this.image = config.image ??
       buildImage({
         build: config.build, workload: config.workload,

@@ -95,9 +95,9 @@ describe('pvlab list and compare', () => {
       expect(r.stdout).toContain(w);
     }
     const j = JSON.parse((await pvlab('list', '--json')).stdout);
-    expect(j.suites.map((s: { name: string }) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging']);
+    expect(j.suites.map((s: { name: string }) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging', 'pvio']);
     expect(j.techniques.map((t: { name: string }) => t.name)).toEqual(['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow']);
-    expect(j.builds.map((t: { name: string }) => t.name)).toEqual(['unmodified', 'paravirt']);
+    expect(j.builds.map((t: { name: string }) => t.name)).toEqual(['unmodified', 'paravirt', 'pvio']);
     expect(j.presets.some((p: { name: string; default: boolean }) => p.name === 'modern-kvm' && p.default)).toBe(true);
   });
 

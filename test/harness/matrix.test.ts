@@ -123,7 +123,7 @@ describe('shardCells', () => {
 
 describe('the shipped suites', () => {
   it('the six of issue 6 and paging (issue 7), each valid and expanding to unique ids', () => {
-    expect(SUITES.map((s) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging']);
+    expect(SUITES.map((s) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging', 'pvio']);
     for (const s of SUITES) {
       const cells = expandMatrix(s);
       expect(cells.length).toBeGreaterThan(0);
@@ -142,7 +142,7 @@ describe('the shipped suites', () => {
   });
   it('sizes', () => {
     const sizes = Object.fromEntries(SUITES.map((s) => [s.name, expandMatrix(s).length]));
-    expect(sizes).toEqual({ default: 40, microbench: 90, lmbench: 30, sensitivity: 165, batching: 36, mixed: 6, paging: 24 });
+    expect(sizes).toEqual({ default: 40, microbench: 90, lmbench: 30, sensitivity: 165, batching: 36, mixed: 6, paging: 24, pvio: 15 });
   });
 });
 

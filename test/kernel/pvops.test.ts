@@ -21,10 +21,12 @@ import { decodeSpec } from '../../src/isa/decode.js';
 
 const KERNEL = guestPath('kernel', 'kernel.S');
 const builds = new Map<number, AsmResult>();
-const build = (paravirt: 0 | 1): AsmResult => {
+/** 0 unmodified, 1 paravirt, 2 pvio (BUILD_PARAVIRT 0 with BUILD_PV_IO 1). */
+const build = (paravirt: 0 | 1 | 2): AsmResult => {
   let r = builds.get(paravirt);
   if (!r) {
-    r = assemble(readFileSync(KERNEL, 'utf8'), { fileName: KERNEL, base: KERNEL_BASE, defines: { BUILD_PARAVIRT: paravirt } });
+    const defines: Record<string, number> = paravirt === 2 ? { BUILD_PARAVIRT: 0, BUILD_PV_IO: 1 } : { BUILD_PARAVIRT: paravirt };
+    r = assemble(readFileSync(KERNEL, 'utf8'), { fileName: KERNEL, base: KERNEL_BASE, defines });
     builds.set(paravirt, r);
   }
   return r;
@@ -196,6 +198,41 @@ describe('the pv-ops layer', () => {
     expect(() => withOps(1, (op) => !mmio(op))).not.toThrow();
     // The paravirt build has no device registers: a driver that wanted one would not build.
     expect(() => withOps(1, mmio)).toThrow(/paravirt build: no device registers \(PV_MMIO_READ8\)/);
+  });
+
+  it('the pvio build: the unmodified kernel\'s privileged instructions, the paravirtual drivers, none of pv.S', () => {
+    const pvio = build(2);
+    const files = new Set(pvio.lineMap.map((e) => e.file.replace(/.*\//, '')));
+    for (const driver of ['console.S', 'virtio_blk.S', 'plic.S', 'pv.S']) expect(files).not.toContain(driver);
+    expect(files).toContain('pvdrivers.S');
+    const syms = new Set(pvio.symbols.map((x) => x.name));
+    for (const sym of ['pv_shared', 'pv_blk_ring', 'pv_blk_batch']) expect(syms).toContain(sym);
+    for (const sym of ['pv_mmu_batch', 'pv_trap_frame', 'pv_set_pte', 'pv_event_check']) expect(syms).not.toContain(sym);
+    expect(Buffer.from(flatImage(pvio).bytes).toString('latin1')).toContain('pvio\0');
+    // Every privileged instruction is a pv-op's; the CSR accesses, sret, wfi and sfence.vma
+    // are exactly the unmodified build's; the extra ecalls are hypercalls, all from the drivers.
+    const privileged = (pv: 0 | 2) => textInstructions(build(pv)).filter((i) => PRIVILEGED.test(i.mnemonic));
+    const offenders = privileged(2).filter((i) => !/^\s*(?:[\w.]+:\s*)*PV_[A-Z0-9_]+\b/.test(i.source));
+    expect(offenders.map((i) => i.where)).toEqual([]);
+    const cpuOps = (pv: 0 | 2) => privileged(pv).filter((i) => i.mnemonic !== 'ecall')
+      .map((i) => `${i.mnemonic} ${i.mnemonic.startsWith('csr') ? decodeFields(i.word).csr : ''}`).sort();
+    expect(cpuOps(2)).toEqual(cpuOps(0));
+    const hypercalls = privileged(2).filter((i) => i.mnemonic === 'ecall' && i.a7IsPvExt);
+    expect(hypercalls.length).toBeGreaterThanOrEqual(4);
+    for (const h of hypercalls) expect(h.where).toMatch(/pvdrivers\.S/);
+    expect(privileged(2).filter((i) => i.mnemonic === 'ecall' && !i.a7IsPvExt).length)
+      .toBe(privileged(0).filter((i) => i.mnemonic === 'ecall').length);
+  });
+
+  it('the pvio build defines every operation, and has no device registers either', () => {
+    const kernelText = readFileSync(KERNEL, 'utf8');
+    const withOp = (op: string, args: string) => assemble(`${kernelText}\n        .text\n        ${op} ${args}\n`,
+      { fileName: KERNEL, base: KERNEL_BASE, defines: { BUILD_PARAVIRT: 0, BUILD_PV_IO: 1 } });
+    expect(() => withOp('PV_EVENTS_ACK', '')).not.toThrow();
+    expect(() => withOp('PV_SWITCH_AS', 'a0')).not.toThrow();
+    expect(() => withOp('PV_MMIO_READ8', 't1, t0, 0')).toThrow(/pvio build: no device registers \(PV_MMIO_READ8\)/);
+    expect(() => assemble(kernelText, { fileName: KERNEL, base: KERNEL_BASE, defines: { BUILD_PARAVIRT: 1, BUILD_PV_IO: 1 } }))
+      .toThrow(/BUILD_PV_IO is a variant of the unmodified build/);
   });
 
   it('builds without BUILD_PARAVIRT are refused', () => {

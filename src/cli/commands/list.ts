@@ -27,6 +27,7 @@ const TECHNIQUE_DOC: Record<string, string> = {
 const BUILD_DOC: Record<string, string> = {
   unmodified: 'the teaching kernel as written for the bare machine',
   paravirt: 'the same kernel with its privileged operations replaced by hypercalls',
+  pvio: 'the unmodified kernel with the paravirtual device drivers (console, block ring, events by hypercall): hardware assist + PV I/O, for hw-assist and hw-assist-shadow',
 };
 
 export function listing(): {

@@ -28,6 +28,7 @@
 import { XREG } from '../../isa/registers.js';
 import { Cause, causeName } from '../../isa/causes.js';
 import { COUNTEREN, CSR, HSTATUS, MIP, Priv, S_INTERRUPTS, VS_INTERRUPTS } from '../../isa/csr.js';
+import { PV_EXT } from '../../abi/hypercalls.js';
 import { decode, csrOf, rdOf, rs1Of } from '../../isa/decode.js';
 import { Op } from '../../isa/instructions.js';
 import type { EventQueue } from '../../machine/events.js';
@@ -42,6 +43,7 @@ import { ShadowMmu } from '../shadow-mmu.js';
 import type { VcpuHost } from '../vcpu.js';
 import type { VcpuStop, VirtualCpu } from '../virtual-cpu.js';
 import { GStage } from './gstage.js';
+import { HvPvio } from './hv-pvio.js';
 
 /** How guest memory is translated: a G-stage (nested paging) or shadow tables. */
 export type HvPaging = 'nested' | 'shadow';
@@ -109,6 +111,8 @@ export class HvVcpu implements VirtualCpu {
   readonly shadow: ShadowMmu | null;
   /** Shadow paging: the satp the guest believes it has (VTVM traps its accesses). */
   guestSatp = 0;
+  /** Paravirtual I/O (the pvio build's drivers): PV_EXT ecalls, device events (hv-pvio.ts). */
+  readonly pvio: HvPvio;
   stopped = false;
   private lines = 0;
   // Marks for attributing the hart's cycles to guest user and kernel (attribute()).
@@ -128,6 +132,7 @@ export class HvVcpu implements VirtualCpu {
     this.hart.probe = { trap: (cause) => host.accounting.countGuestTrap(causeName(cause)) };
     this.gstage = paging === 'nested' ? new GStage(mem, this.hart) : null;
     this.shadow = paging === 'shadow' ? new ShadowMmu(mem, this.hart, (gpa) => host.isDevice(gpa), true) : null;
+    this.pvio = new HvPvio(this);
   }
 
   reset(entry: number, a0: number, a1: number): void {
@@ -151,6 +156,7 @@ export class HvVcpu implements VirtualCpu {
     hart.x[XREG.a0] = a0;
     hart.x[XREG.a1] = a1;
     this.lines = 0;
+    this.pvio.reset();
     this.stopped = false;
     this.guestSatp = 0;
     if (this.shadow) {
@@ -169,8 +175,14 @@ export class HvVcpu implements VirtualCpu {
     const bit = mipBit & S_INTERRUPTS;
     if (bit === 0) return;
     this.lines = level ? this.lines | bit : this.lines & ~bit;
+    this.updateHvip();
+  }
+
+  /** hvip from the devices' lines and the PV I/O events' (either may hold SEIP). */
+  updateHvip(): void {
+    const lines = this.lines | this.pvio.lines;
     let hvip = 0;
-    for (const [line, vs] of INJECT) if ((this.lines & line) !== 0) hvip |= vs;
+    for (const [line, vs] of INJECT) if ((lines & line) !== 0) hvip |= vs;
     this.hart.csr.setHvip(hvip);
   }
 
@@ -255,8 +267,9 @@ export class HvVcpu implements VirtualCpu {
     let kind: ExitKind;
     switch (exit.reason) {
       case 'sbi':
-        serveSbi(this, this.host);
-        kind = 'sbi';
+        // a7 = PV_EXT: a hypercall of the pvio build's paravirtual drivers, not an SBI call.
+        if (((this.hart.x[XREG.a7] as number) >>> 0) === PV_EXT) kind = this.pvio.serve();
+        else { serveSbi(this, this.host); kind = 'sbi'; }
         break;
       case 'guest-page-fault':
         kind = this.guestPageFault(exit);
