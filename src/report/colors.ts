@@ -31,10 +31,20 @@ export const TOL_MUTED = {
   olive: '#999933',
 } as const;
 
+/** A hardware-assist technique running the pvio build (the unmodified kernel with paravirtual
+ *  drivers: hardware assist + PV I/O), drawn as a technique of its own beside the same technique
+ *  running the unmodified build. */
+export const PVIO_CHART_TECHNIQUES = ['hw-assist+pvio', 'hw-assist-shadow+pvio'] as const;
 /** Every technique a chart may show. */
-export type ChartTechnique = Technique;
+export type ChartTechnique = Technique | (typeof PVIO_CHART_TECHNIQUES)[number];
 /** The order techniques are drawn in (legend order, bar order within a group). */
-export const TECHNIQUE_ORDER: readonly ChartTechnique[] = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'];
+export const TECHNIQUE_ORDER: readonly ChartTechnique[] = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow', ...PVIO_CHART_TECHNIQUES];
+
+/** What a chart calls a technique running a build: the technique, or for the pvio build its
+ *  "+pvio" variant (so hw-assist with and without PV I/O are two bars, not one). */
+export function chartTechnique(technique: string, build?: string): string {
+  return build === 'pvio' ? `${technique}+pvio` : technique;
+}
 
 export const NATIVE_COLOR = OKABE_ITO.grey;
 export const TRAP_EMULATE_COLOR = OKABE_ITO.vermillion;
@@ -42,6 +52,9 @@ export const PARAVIRT_COLOR = OKABE_ITO.blue;
 export const HW_ASSIST_COLOR = OKABE_ITO.bluishGreen;
 /** Shadow paging under hardware assist: kin to hw-assist, in an olive that sets it apart. */
 export const HW_ASSIST_SHADOW_COLOR = TOL_MUTED.olive;
+/** Hardware assist + PV I/O: between hw-assist's green and paravirt's blue. */
+export const HW_ASSIST_PVIO_COLOR = OKABE_ITO.skyBlue;
+export const HW_ASSIST_SHADOW_PVIO_COLOR = TOL_MUTED.cyan;
 
 export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
   'native': NATIVE_COLOR,
@@ -49,6 +62,8 @@ export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
   'paravirt': PARAVIRT_COLOR,
   'hw-assist': HW_ASSIST_COLOR,
   'hw-assist-shadow': HW_ASSIST_SHADOW_COLOR,
+  'hw-assist+pvio': HW_ASSIST_PVIO_COLOR,
+  'hw-assist-shadow+pvio': HW_ASSIST_SHADOW_PVIO_COLOR,
 };
 
 /** Human names for the legend. */
@@ -58,6 +73,8 @@ export const TECHNIQUE_LABELS: Readonly<Record<ChartTechnique, string>> = {
   'paravirt': 'paravirtualized',
   'hw-assist': 'hardware-assisted (nested paging)',
   'hw-assist-shadow': 'hardware-assisted (shadow paging)',
+  'hw-assist+pvio': 'hardware-assisted + PV I/O (nested paging)',
+  'hw-assist-shadow+pvio': 'hardware-assisted + PV I/O (shadow paging)',
 };
 
 /** Abbreviations for crowded axis labels. */
@@ -67,6 +84,8 @@ export const TECHNIQUE_SHORT: Readonly<Record<ChartTechnique, string>> = {
   'paravirt': 'PV',
   'hw-assist': 'HW',
   'hw-assist-shadow': 'HWs',
+  'hw-assist+pvio': 'HW+PV',
+  'hw-assist-shadow+pvio': 'HWs+PV',
 };
 
 export function isChartTechnique(name: string): name is ChartTechnique {

@@ -3,6 +3,7 @@
  * Pure functions of SuiteResults (no files), so the same results always give the same report.
  */
 import { CYCLE_CATEGORIES, EXIT_KINDS } from '../hypervisor/accounting.js';
+import { chartTechnique } from './colors.js';
 import { KERNEL_PARAM_NAMES, type ChartName, type Suite } from '../harness/suite.js';
 import type { CellRecord, SuiteResults } from '../harness/runner.js';
 import type { MatrixCell } from '../harness/matrix.js';
@@ -62,14 +63,14 @@ export function slowdownRows(results: SuiteResults): SlowdownRow[] {
   return firstPer(recs.flatMap((r): SlowdownRow[] => {
     const workload = groupLabel(suite, r.config);
     if (r.config.technique === 'native') return labelled.has(workload) ? [{ workload, technique: 'native', slowdown: 1 }] : [];
-    return r.slowdown === undefined ? [] : [{ workload, technique: r.config.technique, slowdown: r.slowdown }];
+    return r.slowdown === undefined ? [] : [{ workload, technique: chartTechnique(r.config.technique, r.config.build), slowdown: r.slowdown }];
   }));
 }
 
 export function exitsRows(results: SuiteResults): ExitsRow[] {
   const suite = results.suiteConfig;
   const m = okMatrix(results).filter((r) => r.result.exitsPerOp && r.config.scale === 1)
-    .map((r): ExitsRow => ({ workload: groupLabel(suite, r.config, true), technique: r.config.technique, exitsPerOp: r.result.exitsPerOp ?? {} }));
+    .map((r): ExitsRow => ({ workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build), exitsPerOp: r.result.exitsPerOp ?? {} }));
   const x = okMixed(results).flatMap((r) => r.result.vms.filter((v) => v.exitsPerOp)
     .map((v): ExitsRow => ({ workload: `${r.result.group} ${presetTag(r.config)} ${v.name}`, technique: v.technique, exitsPerOp: v.exitsPerOp ?? {} })));
   return firstPer([...m, ...x]);
@@ -78,7 +79,7 @@ export function exitsRows(results: SuiteResults): ExitsRow[] {
 export function breakdownRows(results: SuiteResults): BreakdownRow[] {
   const suite = results.suiteConfig;
   const m = okMatrix(results).filter((r) => r.result.breakdownPerOp && r.config.scale === 1)
-    .map((r): BreakdownRow => ({ workload: groupLabel(suite, r.config, true), technique: r.config.technique, cyclesPerOp: r.result.breakdownPerOp ?? {} }));
+    .map((r): BreakdownRow => ({ workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build), cyclesPerOp: r.result.breakdownPerOp ?? {} }));
   const x = okMixed(results).flatMap((r) => r.result.vms.filter((v) => v.breakdownPerOp)
     .map((v): BreakdownRow => ({ workload: `${r.result.group} ${presetTag(r.config)} ${v.name}`, technique: v.technique, cyclesPerOp: v.breakdownPerOp ?? {} })));
   return firstPer([...m, ...x]);
@@ -90,7 +91,7 @@ export function breakdownRows(results: SuiteResults): BreakdownRow[] {
 export function walksRows(results: SuiteResults): WalksRow[] {
   const suite = results.suiteConfig;
   return firstPer(okMatrix(results).filter((r) => r.config.scale === 1).map((r): WalksRow => ({
-    workload: groupLabel(suite, r.config, true), technique: r.config.technique,
+    workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build),
     pteReadsPerOp: Math.max(0, r.result.perOp.pteReads), tlbMissesPerOp: Math.max(0, r.result.perOp.tlbMisses),
   })));
 }
@@ -101,10 +102,10 @@ export function sensitivityRows(results: SuiteResults): SensitivityRow[] {
   return okMatrix(results).flatMap((r): SensitivityRow[] => {
     if (r.slowdown === undefined) return [];
     const workload = [r.config.workload, ...workloadParamTags(suite, r.config), ...kernelParamTags(suite, r.config)].join(' ');
-    const key = `${workload}\u0000${r.config.technique}\u0000${r.config.preset.vmExitEntry}`;
+    const key = `${workload}\u0000${chartTechnique(r.config.technique, r.config.build)}\u0000${r.config.preset.vmExitEntry}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    return [{ workload, technique: r.config.technique, exitCycles: r.config.preset.vmExitEntry, slowdown: r.slowdown }];
+    return [{ workload, technique: chartTechnique(r.config.technique, r.config.build), exitCycles: r.config.preset.vmExitEntry, slowdown: r.slowdown }];
   });
 }
 
@@ -121,7 +122,7 @@ export function batchingRows(results: SuiteResults): BatchingRow[] {
     const key = `${series}\u0000${batchSize}`;
     if (seen.has(key) || r.result.unit.perOperation <= 0) return [];
     seen.add(key);
-    return [{ series, technique: r.config.technique, batchSize, costPerItem: r.result.perOp.cycles / r.result.unit.perOperation }];
+    return [{ series, technique: chartTechnique(r.config.technique, r.config.build), batchSize, costPerItem: r.result.perOp.cycles / r.result.unit.perOperation }];
   });
 }
 
