@@ -49,7 +49,7 @@ export const KERNEL_PARAMS: readonly KernelParam[] = Object.freeze([
     doc: 'page-table updates gathered before one MMU_UPDATE / MULTICALL (guests/kernel/pv.S)',
   },
   {
-    name: 'pv_blk_batch', builds: ['paravirt'], default: 32, min: 1, max: 32,
+    name: 'pv_blk_batch', builds: ['paravirt', 'pvio'], default: 32, min: 1, max: 32,
     doc: 'block requests queued in the ring per HC_BLK_NOTIFY (guests/kernel/pvdrivers.S)',
   },
 ]);

@@ -27,5 +27,9 @@ export function runImage(args: ImageArgs): number {
     process.stderr.write('note: the paravirt build makes hypercalls; it boots only on pvlab\'s hypervisor ' +
       '(pvlab boot --technique paravirt), not on QEMU or a bare board\n');
   }
+  if (guest.build === 'pvio') {
+    process.stderr.write('note: the pvio build drives its console and disk by hypercall; it boots only on pvlab\'s ' +
+      'hypervisor with hardware assist (pvlab boot --technique hw-assist --guest pvio), not on QEMU or a bare board\n');
+  }
   return 0;
 }
