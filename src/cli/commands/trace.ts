@@ -11,7 +11,7 @@ import { Hypervisor } from '../../hypervisor/hypervisor.js';
 import type { Exit } from '../../hypervisor/exits.js';
 import type { ExitKind } from '../../hypervisor/accounting.js';
 import type { Vcpu } from '../../hypervisor/vcpu.js';
-import type { HvExit } from '../../hypervisor/hw/hv-vcpu.js';
+import type { HvExit, HvVcpu } from '../../hypervisor/hw/hv-vcpu.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
 import { parseCount, parseSize } from '../sizes.js';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
@@ -69,12 +69,17 @@ function hypercallName(v: Vcpu): string {
   return HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}`;
 }
 
-function hvDetailOf(exit: HvExit): string {
+function hvDetailOf(exit: HvExit, kind: ExitKind, v: HvVcpu): string {
   switch (exit.reason) {
     case 'guest-page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)} gpa=${hex(exit.gpa)}`;
     case 'page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)}`;
     case 'exception': return `cause ${exit.cause} tval=${hex(exit.tval)}`;
-    case 'sbi': case 'virtual-instruction': return '';
+    // A PV I/O hypercall (the pvio build): its name, as the back-end saw it in a6.
+    case 'sbi': {
+      const fn = v.pvio.lastCall >>> 0;
+      return kind === 'hypercall' ? HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}` : '';
+    }
+    case 'virtual-instruction': return '';
     default: {
       const never: never = exit;
       throw new Error(`unhandled exit ${JSON.stringify(never)}`);
@@ -120,7 +125,7 @@ export function runTrace(args: TraceArgs): number {
       const word = exit.reason === 'virtual-instruction' ? exit.insn : vcpu.instructionAt(exit.pc);
       records.push({
         n: records.length + 1, cycle: vcpu.hart.cycle, pc: exit.pc >>> 0, priv: privName(from), reason: exit.reason,
-        detail: hvDetailOf(exit), instruction: word === undefined ? '' : disassemble(word, exit.pc).replace('\t', ' '),
+        detail: hvDetailOf(exit, kind, vcpu), instruction: word === undefined ? '' : disassemble(word, exit.pc).replace('\t', ' '),
         result: kind, next: `${privName(vcpu.hart.priv)} @ ${hex(vcpu.hart.pc)}`,
       });
       if (records.length >= limit) vm.powerOff();
