@@ -102,6 +102,7 @@ export function renderMarkdown(results: SuiteResults, charts: readonly ChartFile
     out.push(`### ${chartHeading(c)}`, '', c.file ? `![${chartHeading(c)}](${c.file})` : '_No data for this chart in these results._', '');
   }
   if (results.hostBench?.length) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', `${HOST_COST_LABEL}.`, '', mdTable(hostTable(results)));
+  if (results.hostBenchError !== undefined) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', `Not measured: ${results.hostBenchError}`, '');
   out.push('## HOST time of each cell (not simulated)', '', mdTable(hostMsTable(results)));
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -114,5 +114,8 @@ export async function runRun(args: RunArgs): Promise<number> {
     }
   }
   for (const f of failed) process.stderr.write(`pvlab: cell ${f.id} failed: ${(f.error ?? '').split('\n')[0]}\n`);
-  return failed.length > 0 ? 1 : 0;
+  if (results.hostBenchError !== undefined) {
+    process.stderr.write(`pvlab: host micro-benchmarks not measured: ${results.hostBenchError.split('\n')[0]}\n`);
+  }
+  return failed.length > 0 || results.hostBenchError !== undefined ? 1 : 0;
 }
