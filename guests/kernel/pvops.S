@@ -276,49 +276,10 @@
 
 .endif   # BUILD_PV_IO == 0
 .if BUILD_PV_IO   # the pvio build: the unmodified CPU and MMU, the paravirtual devices
-
-# ---------------------------------------------------------------------------------------------
-# Device registers: none, as in the paravirt build (its drivers need none).
-# ---------------------------------------------------------------------------------------------
-
-.macro PV_MMIO_READ8 rd, base, off
-  .error "pvio build: no device registers (PV_MMIO_READ8)"
-.endm
-.macro PV_MMIO_WRITE8 rs, base, off
-  .error "pvio build: no device registers (PV_MMIO_WRITE8)"
-.endm
-.macro PV_MMIO_READ32 rd, base, off
-  .error "pvio build: no device registers (PV_MMIO_READ32)"
-.endm
-.macro PV_MMIO_WRITE32 rs, base, off
-  .error "pvio build: no device registers (PV_MMIO_WRITE32)"
-.endm
-
-# ---------------------------------------------------------------------------------------------
-# Device operations: the paravirtual drivers of pvdrivers.S, the paravirt build's own. Under
-# hw-assist the hypervisor (src/hypervisor/hw/hv-pvio.ts) serves their hypercalls on the ecall
-# exit and shows device events as a virtual external interrupt (hvip.VSEIP), which it holds
-# until the driver has taken the events out of the shared page and says so (PV_EVENTS_ACK).
-# ---------------------------------------------------------------------------------------------
-
-.macro PV_DEVICES_INIT                  # shared info page, block ring
-        call    pv_devices_init
-.endm
-.macro PV_CONSOLE_WRITE                 # one HC_CONSOLE_WRITE for the buffer
-        call    pv_console_write
-.endm
-.macro PV_CONSOLE_READ                  # no input channel in the PV ABI: always 0 bytes
-        call    pv_console_read
-.endm
-.macro PV_EXTERNAL_INTR                 # the device events of the shared page
-        call    pv_external_intr
-.endm
-.macro PV_BLK_RW                        # requests in the block ring, one notify per batch
-        call    pv_blk_rw
-.endm
-.macro PV_BLK_CAPACITY                  # what HC_BLK_SETUP answered
-        call    pv_blk_capacity
-.endm
+# (Its device registers and device operations are the paravirt build's: see the end of file.)
+# Under hw-assist the hypervisor (src/hypervisor/hw/hv-pvio.ts) serves the drivers' hypercalls
+# on the ecall exit and shows device events as a virtual external interrupt (hvip.VSEIP), which
+# it holds until the driver has taken the events out of the shared page and says so.
 # The driver took the device events out of the shared page (pv_external_intr): the events line
 # is an interrupt the hypervisor holds (hvip.VSEIP), so ask it to look again (HC_EVENT_CHECK;
 # a0, a1, a6, a7 clobbered). Without it the interrupt would be taken over and over, no exit.
@@ -696,26 +657,40 @@
         PV_HYPERCALL HC_SHUTDOWN
 .endm
 
+# Device registers and operations: the paravirtual drivers, shared with pvio (end of file).
+# Nothing to acknowledge: the hypervisor reads the events word at every exit.
+.macro PV_EVENTS_ACK
+.endm
+
+.endif
+
 # ---------------------------------------------------------------------------------------------
-# Device registers: none. The paravirt drivers use hypercalls and shared memory only; a
-# driver that still needed a register would not build.
+# The two builds with the paravirtual drivers (paravirt and pvio) share what follows: no device
+# registers, the device operations of pvdrivers.S, and the hypercall itself (the shared page is
+# pvshared.S). Defined last; macros are expanded where they are invoked, so the expansions above
+# may use them.
+# ---------------------------------------------------------------------------------------------
+.if BUILD_PARAVIRT || BUILD_PV_IO
+# ---------------------------------------------------------------------------------------------
+# Device registers: none in either build with the paravirtual drivers (paravirt, pvio). They
+# use hypercalls and shared memory only; a driver that still needed a register would not build.
 # ---------------------------------------------------------------------------------------------
 
 .macro PV_MMIO_READ8 rd, base, off
-  .error "paravirt build: no device registers (PV_MMIO_READ8)"
+  .error "a build with the paravirtual drivers has no device registers (PV_MMIO_READ8)"
 .endm
 .macro PV_MMIO_WRITE8 rs, base, off
-  .error "paravirt build: no device registers (PV_MMIO_WRITE8)"
+  .error "a build with the paravirtual drivers has no device registers (PV_MMIO_WRITE8)"
 .endm
 .macro PV_MMIO_READ32 rd, base, off
-  .error "paravirt build: no device registers (PV_MMIO_READ32)"
+  .error "a build with the paravirtual drivers has no device registers (PV_MMIO_READ32)"
 .endm
 .macro PV_MMIO_WRITE32 rs, base, off
-  .error "paravirt build: no device registers (PV_MMIO_WRITE32)"
+  .error "a build with the paravirtual drivers has no device registers (PV_MMIO_WRITE32)"
 .endm
 
 # ---------------------------------------------------------------------------------------------
-# Device operations: the paravirtual drivers of pvdrivers.S.
+# Device operations: the paravirtual drivers of pvdrivers.S (paravirt and pvio alike).
 # ---------------------------------------------------------------------------------------------
 
 .macro PV_DEVICES_INIT                  # shared info page, block ring
@@ -736,18 +711,6 @@
 .macro PV_BLK_CAPACITY                  # what HC_BLK_SETUP answered
         call    pv_blk_capacity
 .endm
-# Nothing to acknowledge: the hypervisor reads the events word at every exit.
-.macro PV_EVENTS_ACK
-.endm
-
-.endif
-
-# ---------------------------------------------------------------------------------------------
-# What the paravirtual drivers (pvdrivers.S) need in both builds that have them (paravirt and
-# pvio), besides the shared page (pvshared.S): the hypercall itself. (Defined last; macros
-# are expanded where they are invoked, so the expansions above may use it.)
-# ---------------------------------------------------------------------------------------------
-.if BUILD_PARAVIRT || BUILD_PV_IO
 # A hypercall: function fn, arguments already in a0..a5. Returns a0 = error (SBI_ERR_*),
 # a1 = value; clobbers a0, a1, a6, a7 only.
 .macro PV_HYPERCALL fn
