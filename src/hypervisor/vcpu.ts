@@ -16,7 +16,7 @@ import type { CostPreset } from './cost-model.js';
 import { emulatePrivileged } from './emulate.js';
 import { classifyTrap, type Exit } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
-import { emulateMmio } from './mmio.js';
+import { answerShadowFault } from './shadow-fault.js';
 import { serveSbi, type SbiHost } from './sbi.js';
 import { ShadowMmu } from './shadow-mmu.js';
 import { VirtualCsrs } from './vcsr.js';
@@ -357,23 +357,6 @@ export class Vcpu implements VirtualCpu {
   }
 
   private pageFault(access: Access, va: number, pc: number): ExitKind {
-    const r = this.shadow.handleFault(access, va);
-    switch (r.kind) {
-      case 'filled':
-        this.charge('shadowPaging', this.host.preset.shadowFill);
-        return 'shadow-fill';
-      case 'guest-fault':
-        this.reflect(r.cause, r.tval, pc);
-        return 'reflect-page-fault';
-      case 'access-fault':
-        this.reflect(r.cause, r.tval, pc);
-        return 'reflect-exception';
-      case 'mmio':
-        return emulateMmio(this, this.shadow, access, va, r.gpa, pc);
-      default: {
-        const never: never = r;
-        throw new Error(`unhandled shadow result ${JSON.stringify(never)}`);
-      }
-    }
+    return answerShadowFault(this, this.shadow, access, va, pc);
   }
 }

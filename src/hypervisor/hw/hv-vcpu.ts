@@ -37,7 +37,8 @@ import { HTINST_PTE_READ, HTINST_PTE_WRITE } from '../../machine/htinst.js';
 import { Access, WALK_GUEST_PAGE_FAULT, newWalkStats, twoStageWalk } from '../../machine/mmu.js';
 import type { CycleCategory, ExitKind } from '../accounting.js';
 import type { GuestMemory } from '../guest-memory.js';
-import { emulateDeviceAccess, emulateMmio } from '../mmio.js';
+import { emulateDeviceAccess } from '../mmio.js';
+import { answerShadowFault } from '../shadow-fault.js';
 import { serveSbi } from '../sbi.js';
 import { ShadowMmu } from '../shadow-mmu.js';
 import type { VcpuHost } from '../vcpu.js';
@@ -389,23 +390,6 @@ export class HvVcpu implements VirtualCpu {
     const hart = this.hart;
     // The walk applies the guest's rules for the privilege and SUM/MXR it faulted with.
     shadow.enter(hart.priv, this.guestSatp, hart.csr.vsstatus);
-    const r = shadow.handleFault(access, va);
-    switch (r.kind) {
-      case 'filled':
-        this.charge('shadowPaging', this.host.preset.shadowFill);
-        return 'shadow-fill';
-      case 'guest-fault':
-        this.reflect(r.cause, r.tval, pc);
-        return 'reflect-page-fault';
-      case 'access-fault':
-        this.reflect(r.cause, r.tval, pc);
-        return 'reflect-exception';
-      case 'mmio':
-        return emulateMmio(this, shadow, access, va, r.gpa, pc);
-      default: {
-        const never: never = r;
-        throw new Error(`unhandled shadow result ${JSON.stringify(never)}`);
-      }
-    }
+    return answerShadowFault(this, shadow, access, va, pc);
   }
 }
