@@ -17,7 +17,7 @@ import {
   DEFAULT_HOST_COST_OPERATIONS as OPS, exitsPerOperation, measureHostCosts,
 } from '../src/harness/host-bench.js';
 import { presetByName, DEFAULT_PRESET_NAME } from '../src/hypervisor/cost-presets.js';
-import { runGuest } from '../src/hypervisor/techniques.js';
+import { runGuest } from '../src/harness/run-guest.js';
 
 const preset = presetByName(DEFAULT_PRESET_NAME);
 

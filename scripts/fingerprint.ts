@@ -5,6 +5,8 @@
  *
  *   npm run fingerprint -- --out before.json [suite…]     record (default: the five suites below)
  *   npm run fingerprint -- --compare before.json [suite…]  record again and list every difference
+ *       [--ignore REGEX]   …except at paths matching REGEX (e.g. a preset field added on purpose:
+ *                          --ignore 'config\.preset\.gstageFill$')
  *
  * Host-time figures (hostMs, host micro-benchmarks) and wall-clock names are left out: they are
  * not simulated. Exit status 1 when --compare finds a difference.
@@ -32,11 +34,11 @@ function canonical(value: unknown): Json {
 }
 
 /** Leaf paths where a and b differ (at most `limit`). */
-function differences(a: Json, b: Json, path: string, out: string[], limit: number): void {
-  if (out.length >= limit) return;
+function differences(a: Json, b: Json, path: string, out: string[], limit: number, ignore: RegExp | null): void {
+  if (out.length >= limit || (ignore !== null && ignore.test(path))) return;
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) differences((a as Record<string, Json>)[k] ?? null, (b as Record<string, Json>)[k] ?? null, `${path}.${k}`, out, limit);
+    for (const k of keys) differences((a as Record<string, Json>)[k] ?? null, (b as Record<string, Json>)[k] ?? null, `${path}.${k}`, out, limit, ignore);
     return;
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path}: ${JSON.stringify(a)} → ${JSON.stringify(b)}`);
@@ -46,11 +48,13 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   let out: string | undefined;
   let compare: string | undefined;
+  let ignore: RegExp | null = null;
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     if (a === '--out') out = args[++i];
     else if (a === '--compare') compare = args[++i];
+    else if (a === '--ignore') ignore = new RegExp(args[++i] as string);
     else names.push(a);
   }
   const suites = names.length > 0 ? names : DEFAULT_SUITES;
@@ -78,7 +82,7 @@ async function main(): Promise<number> {
     let total = 0;
     for (const name of suites) {
       const diffs: string[] = [];
-      differences(before[name] ?? null, record[name] ?? null, name, diffs, 40);
+      differences(before[name] ?? null, record[name] ?? null, name, diffs, 40, ignore);
       total += diffs.length;
       console.log(diffs.length === 0 ? `${name}: identical` : `${name}: ${diffs.length}${diffs.length >= 40 ? '+' : ''} differences\n  ${diffs.join('\n  ')}`);
     }

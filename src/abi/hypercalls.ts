@@ -13,40 +13,95 @@
  *  0x09FF_FFFF, "PV" in its low bytes. */
 export const PV_EXT = 0x0950_5600;
 
+/**
+ * Which part of the interface a hypercall belongs to. The paravirt build uses all of them; the
+ * pvio build (the unmodified CPU and MMU with paravirtual drivers) only `events` and `io`, so a
+ * back-end under hardware assist serves those two (src/hypervisor/hw/pvio.ts).
+ *   cpu     virtual CPU state: callback, trap return, timer, blocking, batching, shutdown
+ *   mmu     page tables (Xen's direct paging)
+ *   events  the shared page's event channels
+ *   io      the console and the block ring
+ */
+export type HypercallPart = 'cpu' | 'mmu' | 'events' | 'io';
+
 export interface HypercallSpec {
   readonly name: string;
   readonly number: number;
   readonly args: readonly string[];
   readonly returns: string;
   readonly doc: string;
+  readonly part: HypercallPart;
+  /** May be one of a MULTICALL's calls (TRAP_RETURN and MULTICALL itself may not). */
+  readonly inMulticall: boolean;
 }
 
 export const HYPERCALLS: readonly HypercallSpec[] = [
-  { name: 'SET_SHARED_INFO', number: 0, args: ['gpa'], returns: '0', doc: 'place this vCPU\'s shared info page (page-aligned, in RAM); the hypervisor keeps it current from then on' },
-  { name: 'SET_CALLBACK', number: 1, args: ['entry'], returns: '0', doc: 'register the guest kernel\'s trap entry point (its stvec): traps and interrupts are delivered there, with cause/epc/tval/status in the shared info page' },
-  { name: 'TRAP_RETURN', number: 2, args: [], returns: 'does not return to the caller', doc: 'the paravirtual sret: resume at shared.sepc in the mode shared.sstatus.SPP names, SIE ← SPIE, with a6 and a7 restored from shared.a6/a7 (the ecall itself needs them)' },
-  { name: 'SET_PT_BASE', number: 3, args: ['satp'], returns: '0', doc: 'switch to the address space whose root (satp value) is given; the root must be a pinned page table' },
-  { name: 'MMU_UPDATE', number: 4, args: ['list', 'count'], returns: 'number of entries applied', doc: 'apply `count` page-table updates {pte_gpa, value, flush_va} (Xen\'s mmu_update): each checked against the guest\'s own memory; flush_va != PV_NO_FLUSH also drops that page\'s translations. Stops at the first bad entry (error INVALID_PARAM, value = entries applied)' },
-  { name: 'TLB_FLUSH', number: 5, args: ['va'], returns: '0', doc: 'drop the translations of the page holding va, or of everything when va = PV_FLUSH_ALL' },
-  { name: 'PIN_TABLE', number: 6, args: ['gpa'], returns: '0', doc: 'this page becomes a page table: validated (every entry maps only the guest\'s memory) and made read-only to the guest; updates go through MMU_UPDATE' },
-  { name: 'UNPIN_TABLE', number: 7, args: ['gpa'], returns: '0', doc: 'this page stops being a page table and is writable again' },
-  { name: 'SET_TIMER', number: 8, args: ['time_lo', 'time_hi'], returns: '0', doc: 'raise the timer event when the time counter reaches this value; clears a pending one' },
+  { name: 'SET_SHARED_INFO', number: 0, args: ['gpa'], returns: '0', part: 'events', inMulticall: true,
+    doc: 'place this vCPU\'s shared info page (page-aligned, in RAM); the hypervisor keeps it current from then on' },
+  { name: 'SET_CALLBACK', number: 1, args: ['entry'], returns: '0', part: 'cpu', inMulticall: true,
+    doc: 'register the guest kernel\'s trap entry point (its stvec): traps and interrupts are delivered there, with cause/epc/tval/status in the shared info page' },
+  { name: 'TRAP_RETURN', number: 2, args: [], returns: 'does not return to the caller', part: 'cpu', inMulticall: false,
+    doc: 'the paravirtual sret: resume at shared.sepc in the mode shared.sstatus.SPP names, SIE ← SPIE, with a6 and a7 restored from shared.a6/a7 (the ecall itself needs them)' },
+  { name: 'SET_PT_BASE', number: 3, args: ['satp'], returns: '0', part: 'mmu', inMulticall: true,
+    doc: 'switch to the address space whose root (satp value) is given; the root must be a pinned page table' },
+  { name: 'MMU_UPDATE', number: 4, args: ['list', 'count'], returns: 'number of entries applied', part: 'mmu', inMulticall: true,
+    doc: 'apply `count` page-table updates {pte_gpa, value, flush_va} (Xen\'s mmu_update): each checked against the guest\'s own memory; flush_va != PV_NO_FLUSH also drops that page\'s translations. Stops at the first bad entry (error INVALID_PARAM, value = entries applied)' },
+  { name: 'TLB_FLUSH', number: 5, args: ['va'], returns: '0', part: 'mmu', inMulticall: true,
+    doc: 'drop the translations of the page holding va, or of everything when va = PV_FLUSH_ALL' },
+  { name: 'PIN_TABLE', number: 6, args: ['gpa'], returns: '0', part: 'mmu', inMulticall: true,
+    doc: 'this page becomes a page table: validated (every entry maps only the guest\'s memory) and made read-only to the guest; updates go through MMU_UPDATE' },
+  { name: 'UNPIN_TABLE', number: 7, args: ['gpa'], returns: '0', part: 'mmu', inMulticall: true,
+    doc: 'this page stops being a page table and is writable again' },
+  { name: 'SET_TIMER', number: 8, args: ['time_lo', 'time_hi'], returns: '0', part: 'cpu', inMulticall: true,
+    doc: 'raise the timer event when the time counter reaches this value; clears a pending one' },
   // ASSIGNMENT hypercall BEGIN step 1: the ABI table entry
-  { name: 'CONSOLE_WRITE', number: 9, args: ['buf', 'len'], returns: 'bytes written', doc: 'write a whole buffer to the console in one exit' },
+  { name: 'CONSOLE_WRITE', number: 9, args: ['buf', 'len'], returns: 'bytes written', part: 'io', inMulticall: true,
+    doc: 'write a whole buffer to the console in one exit' },
   // ASSIGNMENT hypercall STUB
   // // TODO(assignment hypercall, step 1): the CONSOLE_WRITE entry — number 9, arguments buf and
   // // len, returns the bytes written (then `npm run gen:includes`).
   // ASSIGNMENT hypercall END
-  { name: 'BLK_SETUP', number: 10, args: ['ring'], returns: 'disk capacity in sectors', doc: 'register the block ring (one page, PV_RING layout); error NOT_SUPPORTED when the VM has no disk' },
-  { name: 'BLK_NOTIFY', number: 11, args: [], returns: 'requests consumed', doc: 'the guest produced requests: the hypervisor consumes them all and posts responses, raising the block event per the ring\'s rsp_event threshold (Xen\'s one notify per batch)' },
-  { name: 'MULTICALL', number: 12, args: ['list', 'count'], returns: 'calls made', doc: 'make `count` hypercalls {function, a0..a4, result error, result value} in one exit; a TRAP_RETURN or MULTICALL inside is refused' },
-  { name: 'BLOCK', number: 13, args: [], returns: '0', doc: 'wait until an event is pending for the vCPU (the paravirtual wfi); returns at once if one already is' },
-  { name: 'YIELD', number: 14, args: [], returns: '0', doc: 'give up the rest of the time slice' },
-  { name: 'EVENT_CHECK', number: 15, args: [], returns: '0', doc: 'the guest unmasked events and saw one pending: deliver it now' },
-  { name: 'SHUTDOWN', number: 16, args: ['status'], returns: 'does not return', doc: 'power the VM off with an exit status' },
+  { name: 'BLK_SETUP', number: 10, args: ['ring'], returns: 'disk capacity in sectors', part: 'io', inMulticall: true,
+    doc: 'register the block ring (one page, PV_RING layout); error NOT_SUPPORTED when the VM has no disk' },
+  { name: 'BLK_NOTIFY', number: 11, args: [], returns: 'requests consumed', part: 'io', inMulticall: true,
+    doc: 'the guest produced requests: the hypervisor consumes them all and posts responses, raising the block event per the ring\'s rsp_event threshold (Xen\'s one notify per batch)' },
+  { name: 'MULTICALL', number: 12, args: ['list', 'count'], returns: 'calls made', part: 'cpu', inMulticall: false,
+    doc: 'make `count` hypercalls {function, a0..a4, result error, result value} in one exit; a TRAP_RETURN or MULTICALL inside is refused' },
+  { name: 'BLOCK', number: 13, args: [], returns: '0', part: 'cpu', inMulticall: true,
+    doc: 'wait until an event is pending for the vCPU (the paravirtual wfi); returns at once if one already is' },
+  { name: 'YIELD', number: 14, args: [], returns: '0', part: 'cpu', inMulticall: true,
+    doc: 'give up the rest of the time slice' },
+  { name: 'EVENT_CHECK', number: 15, args: [], returns: '0', part: 'events', inMulticall: true,
+    doc: 'the guest unmasked events and saw one pending: deliver it now' },
+  { name: 'SHUTDOWN', number: 16, args: ['status'], returns: 'does not return', part: 'cpu', inMulticall: true,
+    doc: 'power the VM off with an exit status' },
 ];
 
 export const HYPERCALL_BY_NAME: ReadonlyMap<string, HypercallSpec> = new Map(HYPERCALLS.map((h) => [h.name, h]));
+export const HYPERCALL_BY_NUMBER: ReadonlyMap<number, HypercallSpec> = new Map(HYPERCALLS.map((h) => [h.number, h]));
+
+/** A hypercall's number by name, from the table (a name missing there is a load-time error). */
+function hc(name: string): number {
+  const spec = HYPERCALL_BY_NAME.get(name);
+  if (!spec) throw new Error(`src/abi/hypercalls.ts has no hypercall ${name}`);
+  return spec.number;
+}
+
+/** Hypercall numbers by name, for TypeScript callers (the guest uses gen/hypercalls.S). */
+export const HC = {
+  SET_SHARED_INFO: hc('SET_SHARED_INFO'), SET_CALLBACK: hc('SET_CALLBACK'), TRAP_RETURN: hc('TRAP_RETURN'),
+  SET_PT_BASE: hc('SET_PT_BASE'), MMU_UPDATE: hc('MMU_UPDATE'), TLB_FLUSH: hc('TLB_FLUSH'),
+  PIN_TABLE: hc('PIN_TABLE'), UNPIN_TABLE: hc('UNPIN_TABLE'), SET_TIMER: hc('SET_TIMER'),
+  BLK_SETUP: hc('BLK_SETUP'), BLK_NOTIFY: hc('BLK_NOTIFY'),
+  // ASSIGNMENT hypercall BEGIN step 1: the hypercall's number
+  CONSOLE_WRITE: hc('CONSOLE_WRITE'),
+  // ASSIGNMENT hypercall STUB
+  // // TODO(assignment hypercall, step 1): hc('CONSOLE_WRITE') once the table has it.
+  // CONSOLE_WRITE: HYPERCALLS.find((h) => h.name === 'CONSOLE_WRITE')?.number ?? -1,
+  // ASSIGNMENT hypercall END
+  MULTICALL: hc('MULTICALL'), BLOCK: hc('BLOCK'), YIELD: hc('YIELD'), EVENT_CHECK: hc('EVENT_CHECK'),
+  SHUTDOWN: hc('SHUTDOWN'),
+} as const;
 
 /** Special argument values. */
 export const PV_ARG = {

@@ -27,7 +27,7 @@ import type { OperandParseContext } from './operands.js';
 import { resolve, type Fixup } from './resolve.js';
 import { codePadding, INSN_BYTES, Section, sectionAttributes, UseClock } from './sections.js';
 import { splitSource, type Expansion, type SourceLine } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { SymbolTable, type DefLoc } from './symbols.js';
 import type { AsmOptions, AsmResult } from './types.js';
 

@@ -9,7 +9,7 @@ import { SourceError } from './diagnostics.js';
 import { parseExpr, type Expr, type ExprParseContext, num } from './expr.js';
 import type { Token } from './lexer.js';
 import { registerNumber, REGISTER_NAMES } from './registers.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 export type OperandSyntax = 'reg' | 'expr' | 'mem' | 'amem' | 'csr' | 'fence';
 

@@ -12,7 +12,7 @@ import type { MachineInsn } from './machine-insn.js';
 import { REGISTER_NAMES } from './registers.js';
 import { INSN_BYTES, type Section } from './sections.js';
 import type { SourceLine } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { isAssemblerLocal, type SymbolTable } from './symbols.js';
 import type { AsmResult, AsmSection, AsmSymbol, LineMapEntry } from './types.js';
 

@@ -11,7 +11,8 @@ import { measurePerOperation } from '../harness/per-op.js';
 import { runSuite } from '../harness/runner.js';
 import { validateSuite } from '../harness/suite.js';
 import { presetByName, DEFAULT_PRESET_NAME } from '../hypervisor/cost-presets.js';
-import { runGuest, type GuestRunResult, type Technique } from '../hypervisor/techniques.js';
+import type { Technique } from '../hypervisor/techniques.js';
+import { runGuest, type GuestRunResult } from '../harness/run-guest.js';
 
 export const COURSE_RAM = 32 * 1024 * 1024;
 export const COURSE_PRESET = DEFAULT_PRESET_NAME;

@@ -27,8 +27,8 @@ export const KERNEL_BASE = GUEST_LAYOUT.KERNEL_BASE;
 /** Where user programs are linked (virtual address of their first byte). */
 export const USER_BASE = GUEST_LAYOUT.USER_BASE;
 
-export const GUEST_BUILDS = ['unmodified', 'paravirt', 'pvio'] as const;
-export type GuestBuild = (typeof GUEST_BUILDS)[number];
+export { GUEST_BUILDS, type GuestBuild } from '../abi/guest-builds.js';
+import type { GuestBuild } from '../abi/guest-builds.js';
 
 export interface ImageOptions {
   build: GuestBuild;

@@ -18,7 +18,8 @@ import type { RunCounters } from './counters.js';
 import { buildImage, type GuestImage, type ImageOptions } from './image.js';
 
 /** Default disk: 4 MiB of zeros, enough for the block-I/O workload. */
-export const DEFAULT_DISK_BYTES = 4 * 1024 * 1024;
+export { DEFAULT_DISK_BYTES } from '../machine/board.js';
+import { DEFAULT_DISK_BYTES } from '../machine/board.js';
 /** Default guard against a guest that never finishes. */
 export const DEFAULT_MAX_INSNS = 2_000_000_000;
 

@@ -18,7 +18,7 @@
  *   const w = workloadByName('null-syscall');
  *   w.expected({ iterations: 1000 });   // 'result null-syscall iterations=1000 checksum=0x…'
  */
-import { didYouMean } from '../asm/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { PAGE_SHIFT } from '../isa/csr.js';
 import { GUEST_LAYOUT, USER_EXIT, USER_FD } from '../abi/user-abi.js';
 import { VIRTIO_BLK_SECTOR_SIZE } from '../machine/devices/virtio-blk.js';

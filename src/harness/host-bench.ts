@@ -30,7 +30,9 @@ import { CSR, Priv } from '../isa/csr.js';
 import { VmAccounting } from '../hypervisor/accounting.js';
 import { presetByName, DEFAULT_PRESET_NAME } from '../hypervisor/cost-presets.js';
 import { GuestMemory } from '../hypervisor/guest-memory.js';
-import { Vcpu, type VcpuHost } from '../hypervisor/vcpu.js';
+import { Vcpu } from '../hypervisor/vcpu.js';
+import type { VmHost } from '../hypervisor/vm-host.js';
+import { PARAVIRT, TRAP_EMULATE } from '../hypervisor/trap-emulate/trap-emulate.js';
 import { EventQueue } from '../machine/events.js';
 import { DEFAULT_CORE_HZ, VirtBoard } from '../machine/board.js';
 import { VIRT } from '../machine/memory-map.js';
@@ -122,14 +124,14 @@ function vmRunner(p: Program, words: Record<string, number>, paravirt: boolean):
   const mem = new GuestMemory(VM_RAM, GuestMemory.defaultPoolBytes(VM_RAM));
   mem.load(p.base, patched(p, words));
   let done = false;
-  const host: VcpuHost & { accounting: VmAccounting } = {
-    preset: presetByName(DEFAULT_PRESET_NAME), accounting: new VmAccounting(), paravirt,
+  const host: VmHost & { accounting: VmAccounting } = {
+    preset: presetByName(DEFAULT_PRESET_NAME), accounting: new VmAccounting(),
     mmioRead: () => undefined, mmioWrite: () => false, isDevice: () => false,
     consolePut: () => {}, consoleGet: () => -1, setTimer: () => {},
     systemReset: () => { done = true; vcpu.stopped = true; },
-    guestStuck: (m) => { throw new Error(`${p.source}: ${m}`); },
+    guestStuck: (m: string) => { throw new Error(`${p.source}: ${m}`); },
   };
-  const vcpu: Vcpu = new Vcpu(mem, new EventQueue(), DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, host);
+  const vcpu: Vcpu = new Vcpu(mem, new EventQueue(), DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, host, paravirt ? PARAVIRT : TRAP_EMULATE);
   return () => {
     host.accounting = new VmAccounting();
     done = false;

@@ -14,8 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { expandMatrix, filterCells, findBaseline, shardCells, type Cell } from './matrix.js';
 import { runCell, runMixedCell, type CellResult, type MixedCellResult } from './suite-run.js';
 import { SuiteError, validateSuite, type Suite } from './suite.js';
-import type { HostTimeRow } from '../report/charts/host-time.js';
-import { measureHostCosts } from './host-bench.js';
+import { measureHostCosts, type HostCostRow } from './host-bench.js';
 
 export const RESULTS_FORMAT = 'pvlab-results/1';
 
@@ -51,7 +50,7 @@ export interface SuiteResults {
   hostMs: number;
   cells: CellRecord[];
   /** Host micro-benchmarks (tinybench), when run: ns per operation of this implementation. */
-  hostBench?: HostTimeRow[];
+  hostBench?: HostCostRow[];
   /** Why the host micro-benchmarks could not be measured (a broken hypervisor, e.g. an
    *  assignment's starter code): the simulated results stand without them. */
   hostBenchError?: string;
@@ -203,7 +202,7 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
     return m.ok ? { id: cell.id, config: cell, status: 'ok', result: m.result } : { id: cell.id, config: cell, status: 'error', error: m.error };
   });
   computeSlowdowns(records);
-  let hostBench: HostTimeRow[] | undefined;
+  let hostBench: HostCostRow[] | undefined;
   let hostBenchError: string | undefined;
   if (opts.hostBench && suite.charts.includes('host-ns')) {
     try {

@@ -11,8 +11,9 @@ import { findResultLine, workloadByName } from '../guest/workloads.js';
 import type { RunCounters } from '../guest/counters.js';
 import { CYCLE_CATEGORIES, EXIT_KINDS, type CycleCategory, type ExitKind } from '../hypervisor/accounting.js';
 import { Hypervisor } from '../hypervisor/hypervisor.js';
-import { exitCodeOf, runGuest, type GuestRunResult, type Technique } from '../hypervisor/techniques.js';
-import type { Vm, VmStopReason, VmTechnique } from '../hypervisor/vm.js';
+import type { Technique, VmTechnique } from '../hypervisor/techniques.js';
+import { createGuestVm, exitCodeOf, runGuest, type GuestRunResult } from './run-guest.js';
+import type { Vm, VmStopReason } from '../hypervisor/vm.js';
 import type { GuestBuild } from '../guest/image.js';
 import { DEFAULT_MAX_INSNS } from '../guest/native.js';
 import { measurePerOperation } from './per-op.js';
@@ -168,7 +169,7 @@ export function runMixedCell(cell: MixedCell, opts: { maxInsns?: number } = {}):
     const done = runs.get(key);
     if (done) return done;
     const hv = new Hypervisor();
-    const vms = cell.vms.map((v, i) => hv.createVm({
+    const vms = cell.vms.map((v, i) => createGuestVm(hv, {
       name: names[i] as string, build: v.build, workload: v.workload, technique: v.technique as VmTechnique,
       params: { ...v.params, iterations: zero ? 0 : v.operations }, kernelParams: v.kernelParams,
       preset: cell.preset, ramBytes: cell.ramBytes,

@@ -19,11 +19,13 @@
  * expandMatrix (matrix.ts) turns a suite into cells; runCell (suite-run.ts) measures one.
  * docs/suites.md is the user guide.
  */
-import { didYouMean } from '../asm/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import { GUEST_BUILDS, type GuestBuild } from '../guest/image.js';
 import { WORKLOADS, WORKLOAD_NAMES, type Workload } from '../guest/workloads.js';
 import { COST_PRESETS, DEFAULT_PRESET_NAME, presetNames } from '../hypervisor/cost-presets.js';
-import { TECHNIQUES, type Technique } from '../hypervisor/techniques.js';
+import { BUILD_TECHNIQUES, IMPLIED_BUILD, isVmTechnique, TECHNIQUES, VM_TECHNIQUES, type Technique } from '../hypervisor/techniques.js';
+
+export { IMPLIED_BUILD } from '../hypervisor/techniques.js';
 import { DEFAULT_RAM_BYTES } from '../machine/board.js';
 
 /** The charts a suite can ask for (drawn by the report renderer). */
@@ -71,27 +73,6 @@ export const DEFAULT_OPERATIONS: Readonly<Record<string, number>> = Object.freez
   'timer': 2,
   'tlb-walk': 20,
 });
-
-/** The build each technique runs when the suite does not pair them explicitly. */
-export const IMPLIED_BUILD: Readonly<Record<Technique, GuestBuild>> = Object.freeze({
-  'native': 'unmodified',
-  'trap-emulate': 'unmodified',
-  'paravirt': 'paravirt',
-  'hw-assist': 'unmodified',
-  'hw-assist-shadow': 'unmodified',
-});
-
-/** The techniques that can run a build (the paravirt and pvio builds need their hypervisor interface). */
-const BUILD_TECHNIQUES: Readonly<Record<GuestBuild, readonly Technique[]>> = {
-  unmodified: ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'],
-  paravirt: ['paravirt'],
-  // The unmodified CPU and MMU with the paravirtual drivers: hardware assist only (under the
-  // paravirt technique the shared page would be taken for the paravirt build's CPU state).
-  pvio: ['hw-assist', 'hw-assist-shadow'],
-};
-
-/** Hypervisor techniques a VM of a mixed suite can use. */
-const VM_TECHNIQUES: readonly Technique[] = ['trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'];
 
 /** One technique with the guest build it runs. */
 export interface TechniqueBuild {
@@ -458,7 +439,7 @@ export function validateSuite(input: unknown): Suite {
         c.keys(vp, vo, VM_KEYS);
         const workload = c.name(`${vp}.workload`, vo['workload'], WORKLOAD_NAMES, 'workload');
         const technique = c.name(`${vp}.technique`, vo['technique'], TECHNIQUES, 'technique') as Technique;
-        if (!VM_TECHNIQUES.includes(technique)) {
+        if (!isVmTechnique(technique)) {
           c.fail(`${vp}.technique`, `'${technique}' is not a VM technique (a mixed group runs VMs: ${VM_TECHNIQUES.join(' or ')})`);
         }
         const build = vo['build'] === undefined ? IMPLIED_BUILD[technique]

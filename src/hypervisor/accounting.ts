@@ -2,42 +2,14 @@
  * Per-VM accounting: where a VM's simulated cycles went, and how many exits of each kind it
  * took. The categories are the cycle breakdown every report charts.
  */
+import { EXIT_KINDS, type ExitKind } from './exits.js';
 
 export const CYCLE_CATEGORIES = [
   'guestUser', 'guestKernel', 'worldSwitch', 'emulation', 'shadowPaging', 'nestedPaging', 'devices', 'sbi', 'hypercalls', 'idle',
 ] as const;
 export type CycleCategory = (typeof CYCLE_CATEGORIES)[number];
 
-/** What an exit turned out to be, once handled. A closed set: every handler returns one. */
-export const EXIT_KINDS = [
-  /** A trapped csrr/csrw/csrs/csrc (or immediate form) emulated on the virtual CSRs. */
-  'csr',
-  /** sret emulated: back to the guest's virtual U or S mode. */
-  'sret',
-  /** sfence.vma emulated: shadow page tables flushed. */
-  'sfence',
-  /** wfi emulated: the vCPU waits for a virtual interrupt. */
-  'wfi',
-  /** An SBI call served by the hypervisor (ecall from the guest kernel). */
-  'sbi',
-  /** A hypercall (paravirtual guests). */
-  'hypercall',
-  /** A hidden page fault: a shadow page-table entry filled, the instruction re-executed. */
-  'shadow-fill',
-  /** A guest-page fault on guest RAM (hw-assist): a G-stage entry filled, re-executed. */
-  'gstage-fill',
-  /** A device register access decoded and emulated. */
-  'mmio',
-  /** A system call from guest user mode, reflected to the guest kernel. */
-  'reflect-syscall',
-  /** A page fault that is the guest's own, reflected to the guest kernel. */
-  'reflect-page-fault',
-  /** Any other guest exception reflected (illegal instruction, misaligned, breakpoint…). */
-  'reflect-exception',
-  /** The vCPU stopped to deliver a virtual interrupt (timer, device). */
-  'interrupt',
-] as const;
-export type ExitKind = (typeof EXIT_KINDS)[number];
+export { EXIT_KINDS, type ExitKind } from './exits.js';
 
 export class VmAccounting {
   readonly cycles: Record<CycleCategory, number> = Object.fromEntries(CYCLE_CATEGORIES.map((c) => [c, 0])) as Record<CycleCategory, number>;

@@ -30,6 +30,9 @@ export interface CostPreset {
   readonly emulateInstruction: number;
   /** Hypervisor work to fill one shadow page-table entry on a hidden page fault. */
   readonly shadowFill: number;
+  /** Hypervisor work to fill one G-stage (stage-2) entry on a guest-page fault on guest RAM
+   *  (hardware assist with nested paging: KVM's stage-2 fault path). */
+  readonly gstageFill: number;
   /** Hypervisor work to flush shadow state (satp write, sfence.vma), per flush. */
   readonly shadowFlush: number;
   /** Hypervisor work to decode a faulting load/store and run the device model, per access. */

@@ -20,7 +20,7 @@
  *   [7CPU]  7-cpu.com, Intel Haswell: measured cache latencies.
  *   [LKML20] linux-kernel, Dec 2020, KVM/SVM host-state patch thread: KVM_RUN path timings.
  */
-import { didYouMean } from '../asm/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 import type { CostPreset } from './cost-model.js';
 
 /** An unknown preset name or a bad scaling factor. */
@@ -31,6 +31,7 @@ export const EXIT_COST_FIELDS = [
   'vmExitEntry',
   'emulateInstruction',
   'shadowFill',
+  'gstageFill',
   'shadowFlush',
   'deviceEmulation',
   'hostedDeviceExtra',
@@ -137,6 +138,7 @@ const P4_VTX: CostPreset = {
   vmExitEntry: P4_ROUND_TRIP, // 4340, published [AA06]
   emulateInstruction: P4_EMULATE, // 4584, derived [AA06] ptemod
   shadowFill: P4_WALK, // 3809, derived [AA06] pgfault
+  gstageFill: P4_WALK, // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: P4_WALK, // 3809, estimate: no per-flush figure; one walk's worth of work
   deviceEmulation: P4_DEVICE, // 11486, derived [AA06] in
   hostedDeviceExtra: 0, // [AA06]'s port-0x80 model ran in the VMM, not out in the host
@@ -173,6 +175,7 @@ const CORE2_VTX: CostPreset = {
   vmExitEntry: CORE2_ROUND_TRIP, // 2123, published [AA06]
   emulateInstruction: core2(P4_EMULATE), // 2242, estimate: p4-vtx x 0.489
   shadowFill: core2(P4_WALK), // 1863, estimate: p4-vtx x 0.489
+  gstageFill: core2(P4_WALK), // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: core2(P4_WALK), // 1863, estimate: p4-vtx x 0.489
   deviceEmulation: core2(P4_DEVICE), // 5619, estimate: p4-vtx x 0.489
   hostedDeviceExtra: 0, // type-1 style, as p4-vtx
@@ -207,6 +210,7 @@ const MODERN_KVM: CostPreset = {
   vmExitEntry: DLL16_KVM_HYPERCALL, // 1300, published [DLL16] Hypercall
   emulateInstruction: modern(P4_EMULATE), // 433, estimate: p4-vtx x 0.094
   shadowFill: modern(P4_WALK), // 359, estimate: p4-vtx x 0.094
+  gstageFill: modern(P4_WALK), // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: modern(P4_WALK), // 359, estimate: p4-vtx x 0.094
   deviceEmulation: KVM_DEVICE, // 1084, derived [DLL16]
   hostedDeviceExtra: 0, // in-kernel device models: no trip to user space
@@ -269,6 +273,7 @@ const XEN_PV: CostPreset = {
   vmExitEntry: XEN_RING_ROUND_TRIP, // 549, estimate
   emulateInstruction: XEN_HYPERCALL, // 1779, estimate: one hypercall's handling
   shadowFill: XEN_HYPERCALL, // 1779, estimate: Xen used direct paging; validating and installing a PTE is the analogue
+  gstageFill: XEN_HYPERCALL, // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: XEN_HYPERCALL, // 1779, estimate: as shadowFill
   deviceEmulation: XEN_HYPERCALL, // 1779, estimate: Xen PV has no emulated devices (split drivers, rings)
   hostedDeviceExtra: 0, // type 1
@@ -291,6 +296,7 @@ const IDEAL: CostPreset = {
   vmExitEntry: 0,
   emulateInstruction: 0,
   shadowFill: 0,
+  gstageFill: 0,
   shadowFlush: 0,
   deviceEmulation: 0,
   hostedDeviceExtra: 0,

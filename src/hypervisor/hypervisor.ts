@@ -5,7 +5,7 @@
  * simplification: no steal time). A waiting VM yields: its clock jumps to its next event while
  * it consumes no host cycles.
  */
-import { Vm, VmConfigError, type VmConfig } from './vm.js';
+import { Vm, VmConfigError, type VmConfig, type VmImage } from './vm.js';
 
 /** Default quantum: 1 ms of the modeled 1 GHz core. */
 export const DEFAULT_QUANTUM_CYCLES = 1_000_000;
@@ -30,9 +30,9 @@ export class Hypervisor {
     if (!(this.quantumCycles >= 1)) throw new VmConfigError(`quantum ${this.quantumCycles} must be at least 1 cycle`);
   }
 
-  createVm(config: VmConfig): Vm {
+  createVm<I extends VmImage>(config: VmConfig<I>): Vm<I> {
     if (this.vms.some((v) => v.name === config.name)) throw new VmConfigError(`a VM named ${config.name} already exists`);
-    const vm = new Vm(config);
+    const vm = new Vm<I>(config);
     this.vms.push(vm);
     return vm;
   }

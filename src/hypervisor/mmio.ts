@@ -4,56 +4,30 @@
  * the access on the VM's device model, write the result back, and step past it.
  *
  * Under trap-and-emulate (and hw-assist with shadow paging) the instruction is read from guest
- * memory through the guest's own page tables; under hw-assist with nested paging the hardware
- * hands it over in htinst, transformed (docs/hw-assist.md). Both end in emulateDeviceAccess.
+ * memory through the guest's own page tables (shadow/shadow-fault.ts); under hw-assist with
+ * nested paging the hardware hands it over in htinst, transformed (docs/hw-assist.md). Both
+ * end in emulateDeviceAccess.
  */
-import { Cause } from '../isa/causes.js';
 import { decode, rdOf, rs2Of } from '../isa/decode.js';
 import { BY_OP, Op } from '../isa/instructions.js';
-import type { Hart } from '../machine/hart.js';
-import { Access } from '../machine/mmu.js';
-import type { CycleCategory, ExitKind } from './accounting.js';
-import type { ShadowMmu } from './shadow-mmu.js';
-import type { GuestMemory } from './guest-memory.js';
-import type { VcpuHost } from './vcpu.js';
-
-/** What device emulation needs of a vCPU, whichever technique runs it. */
-export interface DeviceAccessor {
-  readonly hart: Hart;
-  readonly host: VcpuHost;
-  charge(category: CycleCategory, cycles: number): void;
-  /** Deliver an exception to the guest kernel (the access was not a device's to take). */
-  reflect(cause: number, tval: number, epc: number): void;
-}
+import { Access, accessFaultCause } from '../machine/mmu.js';
+import type { ExitContext } from './exit-context.js';
+import type { ExitKind } from './exits.js';
 
 const LOADS = new Set<Op>([Op.LB, Op.LH, Op.LW, Op.LBU, Op.LHU]);
 const STORES = new Set<Op>([Op.SB, Op.SH, Op.SW]);
 
-function accessFault(v: DeviceAccessor, access: Access, va: number, pc: number): ExitKind {
-  v.reflect(access === Access.Fetch ? Cause.InstructionAccessFault
-    : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault, va >>> 0, pc);
+/** The access was not a device's to take: the guest's own access fault. */
+export function accessFault(v: ExitContext, access: Access, va: number, pc: number): ExitKind {
+  v.deliver(accessFaultCause(access), va >>> 0, pc);
   return 'reflect-exception';
-}
-
-/** A device access by a guest under shadow paging: fetch the instruction through the shadow
- *  MMU's view of the guest's tables, then emulate it. */
-export function emulateMmio(
-  v: DeviceAccessor & { readonly mem: GuestMemory }, shadow: ShadowMmu,
-  access: Access, va: number, gpa: number, pc: number,
-): ExitKind {
-  // Instructions are not fetched from devices.
-  if (access === Access.Fetch) return accessFault(v, access, va, pc);
-  const at = shadow.translate(Access.Fetch, pc);
-  const insn = 'gpa' in at ? v.mem.read32(at.gpa) : undefined;
-  if (insn === undefined) return accessFault(v, access, va, pc);
-  return emulateDeviceAccess(v, insn, access, va, gpa, pc);
 }
 
 /**
  * Perform the load or store `insn` (a real or a transformed instruction: only its opcode,
  * funct3, rd and rs2 are used) at guest-physical `gpa` on the VM's devices.
  */
-export function emulateDeviceAccess(v: DeviceAccessor, insn: number, access: Access, va: number, gpa: number, pc: number): ExitKind {
+export function emulateDeviceAccess(v: ExitContext, insn: number, access: Access, va: number, gpa: number, pc: number): ExitKind {
   if (access === Access.Fetch) return accessFault(v, access, va, pc);
   const op = decode(insn);
   const isLoad = LOADS.has(op);
@@ -63,8 +37,7 @@ export function emulateDeviceAccess(v: DeviceAccessor, insn: number, access: Acc
   }
   const width = BY_OP[op]?.width ?? 4;
   if ((gpa & (width - 1)) !== 0) return accessFault(v, access, va, pc);
-  const preset = v.host.preset;
-  v.charge('devices', preset.deviceEmulation + (preset.hosted ? preset.hostedDeviceExtra : 0));
+  v.charge('device');
   if (isLoad) {
     const raw = v.host.mmioRead(gpa, width);
     if (raw === undefined) return accessFault(v, access, va, pc);

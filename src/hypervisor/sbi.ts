@@ -8,9 +8,7 @@ import {
   SBI_BASE_FID, SBI_ERR, SBI_EXT, SBI_HSM_FID, SBI_HSM_STATE, SBI_IMPL_ID_PVLAB, SBI_IMPL_VERSION,
   SBI_LEGACY_EID_END, SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
 } from '../abi/sbi.js';
-import type { Hart } from '../machine/hart.js';
-import type { CycleCategory, VmAccounting } from './accounting.js';
-import type { CostPreset } from './cost-model.js';
+import type { ExitContext } from './exit-context.js';
 import { PV_EXT } from '../abi/hypercalls.js';
 import { Cause, causeName } from '../isa/causes.js';
 
@@ -19,29 +17,14 @@ const REG = XREG;
 /** The exit status a shutdown for SYSTEM_FAILURE reports, as the firmware does. */
 export const SBI_FAILURE_EXIT_CODE = 1;
 
-export interface SbiHost {
-  consolePut(byte: number): void;
-  /** The next input byte, or -1. */
-  consoleGet(): number;
-  /** Arm the VM's supervisor timer for when its time reaches `mtime` (clears a pending one). */
-  setTimer(mtime: number): void;
-  /** The guest asked to shut down (exit code) or reboot. */
-  systemReset(kind: 'shutdown' | 'reboot', code: number): void;
-}
-
-/** What probe_extension reports: the SBI subset, and the PV interface (pv.ts), which a guest
+/** What probe_extension reports: the SBI subset, and the PV interface (trap-emulate/paravirt.ts), which a guest
  *  can detect this way before making hypercalls. */
 const SUPPORTED = new Set<number>([SBI_EXT.BASE, SBI_EXT.TIME, SBI_EXT.HSM, SBI_EXT.SRST,
   SBI_EXT.LEGACY_CONSOLE_PUTCHAR, SBI_EXT.LEGACY_CONSOLE_GETCHAR, PV_EXT]);
 
-/** What serving an SBI call needs of a vCPU, whichever technique runs it. */
-export interface SbiCaller {
-  readonly hart: Hart;
-  readonly host: { readonly preset: CostPreset; readonly accounting: VmAccounting };
-  charge(category: CycleCategory, cycles: number): void;
-}
-
-export function serveSbi(v: SbiCaller, host: SbiHost): void {
+/** An ecall from the guest kernel that is an SBI call: serve it, a0/a1 the result, pc += 4. */
+export function serveSbi(v: ExitContext): void {
+  const host = v.host;
   const x = v.hart.x;
   const eid = (x[REG.a7] as number) >>> 0;
   const fid = (x[REG.a6] as number) >>> 0;
@@ -83,7 +66,7 @@ export function serveSbi(v: SbiCaller, host: SbiHost): void {
   x[REG.a0] = error | 0;
   if (!legacy) x[REG.a1] = value | 0;
   v.hart.pc = (v.hart.pc + 4) | 0;
-  v.charge('sbi', v.host.preset.sbiCall);
+  v.charge('sbi');
   // Natively this ecall is a trap into the firmware; count it the same way.
   v.host.accounting.countGuestTrap(causeName(Cause.EnvironmentCallFromS));
 }

@@ -1,125 +1,59 @@
 /**
- * Running a guest with a technique, uniformly: what the harness and the CLI call. `native`
- * boots firmware + kernel on the bare board; the others run the kernel in a VM on the
- * hypervisor core. Every run reports the same counters, so techniques compare directly.
+ * The virtualization techniques, and which guest build each one runs — defined here once, for
+ * the VM, the harness's suites and the CLI alike (docs/hypervisor.md).
+ *
+ *   native            no hypervisor: firmware + kernel on the bare machine (the baseline)
+ *   trap-emulate      the unmodified kernel deprivileged to U-mode, trapped and emulated
+ *   paravirt          the same vCPU offering the paravirtual interface (hypercalls)
+ *   hw-assist         the unmodified kernel in VS-mode on the H extension, nested paging
+ *   hw-assist-shadow  the same with shadow paging instead of the G-stage
  */
-import type { RunCounters } from '../guest/counters.js';
-import type { GuestBuild } from '../guest/image.js';
-import { runNative, DEFAULT_MAX_INSNS } from '../guest/native.js';
-import type { DiskBackend } from '../machine/devices/disk.js';
-import type { HartStop } from '../machine/hart.js';
-import { causeName } from '../isa/causes.js';
-import type { CostPreset } from './cost-model.js';
-import type { CycleCategory, ExitKind } from './accounting.js';
-import { Hypervisor } from './hypervisor.js';
-import type { ExitObserver } from './vcpu.js';
-import { VmConfigError, pvioRefusal, type VmStopReason } from './vm.js';
+import { GUEST_BUILDS, type GuestBuild } from '../abi/guest-builds.js';
 
 export const TECHNIQUES = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'] as const;
 export type Technique = (typeof TECHNIQUES)[number];
 
-export interface GuestRunOptions {
-  technique: Technique;
-  build: GuestBuild;
-  workload: string;
-  params?: Readonly<Record<string, number>>;
-  /** Kernel parameters by symbol (the paravirt build's pv_mmu_batch, pv_blk_batch). */
-  kernelParams?: Readonly<Record<string, number>>;
-  preset: CostPreset;
-  ramBytes?: number;
-  disk?: DiskBackend | Uint8Array | false;
-  consoleOut?: (byte: number) => void;
-  maxInsns?: number;
-  onExit?: ExitObserver;
+/** The techniques that run a guest in a VM on the hypervisor (all but native). */
+export const VM_TECHNIQUES = ['trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'] as const satisfies readonly Technique[];
+export type VmTechnique = (typeof VM_TECHNIQUES)[number];
+
+/** The techniques that can run each build: a paravirtual build needs the hypervisor that
+ *  serves its hypercalls. */
+export const BUILD_TECHNIQUES: Readonly<Record<GuestBuild, readonly Technique[]>> = Object.freeze({
+  unmodified: TECHNIQUES,
+  paravirt: ['paravirt'],
+  // The unmodified CPU and MMU with the paravirtual drivers: hardware assist only (under the
+  // paravirt technique the shared page would be taken for the paravirt build's CPU state).
+  pvio: ['hw-assist', 'hw-assist-shadow'],
+});
+
+/** The build each technique runs unless told otherwise. */
+export const IMPLIED_BUILD: Readonly<Record<Technique, GuestBuild>> = Object.freeze({
+  'native': 'unmodified',
+  'trap-emulate': 'unmodified',
+  'paravirt': 'paravirt',
+  'hw-assist': 'unmodified',
+  'hw-assist-shadow': 'unmodified',
+});
+
+/** Why `technique` cannot run `build` (one line for the user), or null when it can. */
+export function buildRefusal(technique: Technique, build: GuestBuild): string | null {
+  const can = BUILD_TECHNIQUES[build];
+  if (can.includes(technique)) return null;
+  const why = build === 'pvio'
+    ? 'the pvio build drives its console and disk by hypercall (PV I/O under hardware assist)'
+    : 'the paravirt build makes hypercalls for its CPU, MMU and devices';
+  return `${why}: it runs only under ${can.join(' or ')}, not ${technique}`;
 }
 
-export interface GuestRunResult {
-  technique: Technique;
-  stop: VmStopReason;
-  /** 0 for a clean shutdown; the guest's code; or non-zero for any other stop. */
-  exitCode: number;
-  console: string;
-  counters: RunCounters;
-  /** Hypervisor techniques: cycles by category and exits by kind. */
-  breakdown?: Record<CycleCategory, number>;
-  exits?: Record<ExitKind, number>;
-  /** Paravirt: hypercalls performed, by name (inner multicall calls included). */
-  hypercalls?: Record<string, number>;
+export function isTechnique(name: string): name is Technique {
+  return (TECHNIQUES as readonly string[]).includes(name);
 }
 
-/** Exit status for stops that are not a guest shutdown. */
-const NOT_FINISHED = 124;
-
-function nativeStop(s: HartStop): VmStopReason {
-  switch (s.kind) {
-    case 'power-off': return { kind: 'shutdown', code: s.code };
-    case 'reset': return { kind: 'reboot' };
-    case 'insn-limit': return { kind: 'insn-limit', pc: s.pc };
-    case 'idle': return { kind: 'waiting-forever', pc: s.pc };
-    case 'trap-loop': return { kind: 'error', message: `trap loop: ${causeName(s.cause)} at pc 0x${s.pc.toString(16)}` };
-    case 'budget': case 'trap': return { kind: 'error', message: `unexpected stop ${s.kind}` };
-    default: {
-      const never: never = s;
-      throw new Error(`unhandled stop ${JSON.stringify(never)}`);
-    }
-  }
+export function isVmTechnique(name: string): name is VmTechnique {
+  return (VM_TECHNIQUES as readonly string[]).includes(name);
 }
 
-export function exitCodeOf(stop: VmStopReason): number {
-  return stop.kind === 'shutdown' ? stop.code : NOT_FINISHED;
-}
-
-export function runGuest(opts: GuestRunOptions): GuestRunResult {
-  const maxInsns = opts.maxInsns ?? DEFAULT_MAX_INSNS;
-  switch (opts.technique) {
-    case 'native': {
-      if (opts.build === 'pvio') throw new VmConfigError(pvioRefusal('native'));
-      const p = opts.preset;
-      const r = runNative({
-        build: opts.build, workload: opts.workload, maxInsns,
-        timing: { trapEntry: p.trapEntry, trapReturn: p.trapReturn, pteRead: p.pteRead },
-        ...(opts.params ? { params: opts.params } : {}),
-        ...(opts.kernelParams ? { kernelParams: opts.kernelParams } : {}),
-        ...(opts.ramBytes !== undefined ? { ramBytes: opts.ramBytes } : {}),
-        ...(opts.disk !== undefined ? { disk: opts.disk } : {}),
-        ...(opts.consoleOut ? { consoleOut: opts.consoleOut } : {}),
-      });
-      const stop = nativeStop(r.stop);
-      return { technique: 'native', stop, exitCode: exitCodeOf(stop), console: r.console, counters: r.counters };
-    }
-    case 'trap-emulate': case 'paravirt': case 'hw-assist': case 'hw-assist-shadow': {
-      const technique = opts.technique;
-      const hv = new Hypervisor();
-      const vm = hv.createVm({
-        name: opts.workload, build: opts.build, workload: opts.workload, preset: opts.preset, technique,
-        ...(opts.params ? { params: opts.params } : {}),
-        ...(opts.kernelParams ? { kernelParams: opts.kernelParams } : {}),
-        ...(opts.ramBytes !== undefined ? { ramBytes: opts.ramBytes } : {}),
-        ...(opts.disk !== undefined ? { disk: opts.disk } : {}),
-        ...(opts.consoleOut ? { consoleOut: opts.consoleOut } : {}),
-        ...(opts.onExit ? { onExit: opts.onExit } : {}),
-      });
-      vm.powerOn();
-      hv.run({ maxInsnsPerVm: maxInsns });
-      const stop = vm.stopReason ?? { kind: 'error', message: 'VM did not stop' };
-      const acc = vm.accounting;
-      const hart = vm.cpu.hart;
-      const traps = { ...acc.guestTraps };
-      return {
-        technique, stop, exitCode: exitCodeOf(stop), console: vm.console,
-        counters: {
-          instructions: { total: hart.retired, firmware: 0, kernel: acc.instructions.kernel, user: acc.instructions.user },
-          cycles: hart.cycle, idleCycles: hart.idleCycles, traps,
-          tlbMisses: hart.tlb.misses, pteReads: hart.walkStats.pteReads, exits: acc.totalExits(),
-        },
-        breakdown: { ...acc.cycles }, exits: { ...acc.exits },
-        // The paravirt technique's hypercalls, and hw-assist's PV I/O ones (the pvio build).
-        ...(technique === 'paravirt' || Object.keys(acc.hypercalls).length > 0 ? { hypercalls: { ...acc.hypercalls } } : {}),
-      };
-    }
-    default: {
-      const never: never = opts.technique;
-      throw new Error(`unknown technique ${String(never)}`);
-    }
-  }
+export function isGuestBuild(name: string): name is GuestBuild {
+  return (GUEST_BUILDS as readonly string[]).includes(name);
 }

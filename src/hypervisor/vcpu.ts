@@ -1,128 +1,105 @@
 /**
- * A virtual CPU under trap-and-emulate: a hart running the guest in real U-mode with every
- * trap handed to us (Hart.exitToHost), the guest's virtual privilege and supervisor CSRs, its
- * shadow page tables, and the exit loop — enter the guest, take an exit, dispatch it to one
- * handler, charge its cost, repeat (the shape of KVM_RUN and of kvmtool's vCPU loop).
+ * The vCPU core: what every virtual CPU has, whichever technique runs it — a hart that hands
+ * every trap meant for the hypervisor back to us (Hart.exitToHost), the guest's memory, the
+ * VM, the exit loop, the one place cycles are charged (through the cost table), the one place
+ * traps are delivered to the guest, the trap-loop guard, and the count-and-observe of every
+ * handled exit. The technique is a policy plugged in (technique-policy.ts).
  *
- * Traps are delivered to the guest in exactly one place, `reflect()`.
+ * The exit loop, in the shape of KVM_RUN and of kvmtool's vCPU loop:
+ *
+ *        ┌──────────────────────────────────────────────────────────────────┐
+ *        │ policy.enter()     deliver pending virtual interrupts, store state │
+ *        │ hart.run()         the guest runs until a trap for the hypervisor, │
+ *        │                    the end of the quantum, or an instruction limit │
+ *        │ policy.leave()     load what the guest wrote                       │
+ *        │ attribute()        retired instructions → guest user / kernel      │
+ *        │ classifyTrap()     hart trap → Exit (exits.ts)                     │
+ *        │ dispatch(exit)     charge 'exit'; exception → deliver();           │
+ *        │                    interrupt → count; the rest → policy.handle()   │
+ *        │                    (handlers charge their work by cost item)       │
+ *        │ count + observe    accounting.exits[kind]++, host.onExit()         │
+ *        └──────────────── repeat until the quantum, a stop or the limit ─────┘
  */
+import { CAUSE_INTERRUPT, causeName } from '../isa/causes.js';
+import { Priv, S_INTERRUPTS, type PrivLevel } from '../isa/csr.js';
 import { XREG } from '../isa/registers.js';
-import { CAUSE_INTERRUPT, Cause, Interrupt, causeName } from '../isa/causes.js';
-import { COUNTEREN, MIP, Priv, SSTATUS, TVEC, type PrivLevel } from '../isa/csr.js';
 import type { EventQueue } from '../machine/events.js';
 import { Hart, type HartStop } from '../machine/hart.js';
-import type { CycleCategory, ExitKind, VmAccounting } from './accounting.js';
-import type { CostPreset } from './cost-model.js';
-import { emulatePrivileged } from './emulate.js';
-import { classifyTrap, type Exit } from './exits.js';
+import type { CycleCategory } from './accounting.js';
+import { COST_ITEMS, COST_TABLE, resolveCosts, type CostItem } from './cost-table.js';
+import type { ExitContext } from './exit-context.js';
+import { classifyTrap, type Exit, type ExitKind } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
-import { answerShadowFault } from './shadow-fault.js';
-import { serveSbi, type SbiHost } from './sbi.js';
-import { ShadowMmu } from './shadow-mmu.js';
-import { VirtualCsrs } from './vcsr.js';
-import type { Access } from '../machine/mmu.js';
-import type { DiskBackend } from '../machine/devices/disk.js';
-import { PV_EVENT, PV_EXT } from '../abi/hypercalls.js';
-import { PvInterface } from './pv.js';
-import type { VcpuStop, VirtualCpu } from './virtual-cpu.js';
-import type { HvExit, HvVcpu } from './hw/hv-vcpu.js';
+import type { PolicyFactory, TechniquePolicy } from './technique-policy.js';
+import type { VcpuView, VmHost } from './vm-host.js';
 
-/** What a vCPU needs from its VM. */
-export interface VcpuHost extends SbiHost {
-  readonly preset: CostPreset;
-  readonly accounting: VmAccounting;
-  /** Device register access at a guest-physical address (undefined/false: nothing there). */
-  mmioRead(gpa: number, width: 1 | 2 | 4): number | undefined;
-  mmioWrite(gpa: number, width: 1 | 2 | 4, value: number): boolean;
-  isDevice(gpa: number): boolean;
-  /** The guest can never make progress (trap loop): stop the VM with this reason. */
-  guestStuck(message: string): void;
-  /** Observer for traces (pvlab trace): called after each exit is handled. */
-  onExit?: ExitObserver | undefined;
-  /** The same for a hardware-assisted vCPU's exits. */
-  onHvExit?: HvExitObserver | undefined;
-  /** The paravirtual interface is offered (the `paravirt` technique): ecalls from the guest
-   *  kernel with a7 = PV_EXT are hypercalls rather than SBI calls. */
-  readonly paravirt?: boolean;
-  /** The VM's disk, for the paravirtual block back-end (the one its virtio-blk uses). */
-  readonly disk?: DiskBackend | undefined;
-}
+/** Why runFor() returned. */
+export type VcpuStop =
+  | { kind: 'quantum' }
+  | { kind: 'stopped' }
+  | { kind: 'waiting-forever'; pc: number }
+  | { kind: 'insn-limit'; pc: number };
 
-/** Sees each exit once it is handled: `from` is the guest's virtual privilege at the exit. */
-export type ExitObserver = (exit: Exit, kind: ExitKind, vcpu: Vcpu, from: PrivLevel) => void;
-/** The same for hw-assist: `from` is VS (S) or VU (U). */
-export type HvExitObserver = (exit: HvExit, kind: ExitKind, vcpu: HvVcpu, from: PrivLevel) => void;
-
-export type { VcpuStop } from './virtual-cpu.js';
-
-/** Consecutive reflections of one exception onto the handler's own first instruction that
+/** Consecutive deliveries of one exception onto the handler's own first instruction that
  *  count as a guest that can never make progress. */
 export const GUEST_TRAP_LOOP_LIMIT = 64;
 
-/** Supervisor interrupts in the order the spec takes them: SEI, SSI, STI. */
-const S_INTERRUPT_PRIORITY = [Interrupt.SupervisorExternal, Interrupt.SupervisorSoftware, Interrupt.SupervisorTimer] as const;
+/** The message of a VM stopped for a trap loop (the hardware's or the hypervisor's guard). */
+export function trapLoopMessage(cause: number, pc: number): string {
+  return `the guest kernel takes ${causeName(cause)} at its own trap handler ` +
+    `(pc 0x${(pc >>> 0).toString(16).padStart(8, '0')}) over and over`;
+}
 
-export class Vcpu implements VirtualCpu {
+const HART_PRIVS = 4;
+
+export class Vcpu implements ExitContext, VcpuView {
   readonly hart: Hart;
-  readonly shadow: ShadowMmu;
-  readonly vcsr = new VirtualCsrs();
-  /** The paravirtual interface (used only when the host offers it). */
-  readonly pv: PvInterface;
-  /** The guest's virtual privilege: S for its kernel, U for its user programs. */
-  vpriv: PrivLevel = Priv.S;
-  /** The guest executed wfi and no virtual interrupt has arrived since. */
-  waiting = false;
+  readonly policy: TechniquePolicy;
   /** Set by the VM when it stops (shutdown, error): the loop returns at the next exit. */
   stopped = false;
-  private retiredMark = 0;
-  private pteReadMark = 0;
-  /** Guest trap-loop detection (see reflect()). */
-  private lastReflectTarget = -1;
-  private lastReflectCause = -1;
-  private reflectRepeat = 0;
+  private readonly cost: Readonly<Record<CostItem, number>>;
+  private readonly costCategory: Readonly<Record<CostItem, CycleCategory>>;
+  /** Supervisor interrupt lines driven by the VM's devices and virtual timer. */
+  private lines = 0;
+  private yielded = false;
   private untilCycle = 0;
   private inRun = false;
-  /** Interrupt lines driven by the VM's devices and virtual timer (setPending). */
-  private lines = 0;
+  // Trap-loop guard (deliver()).
+  private lastDeliveryTarget = -1;
+  private lastDeliveryCause = -1;
+  private deliveryRepeat = 0;
+  // Marks for attributing the hart's cycles to guest user and kernel (attribute()).
+  private cycleMark = 0;
+  private idleMark = 0;
+  private readonly retiredMark = new Float64Array(HART_PRIVS);
+  private readonly pteMark = new Float64Array(HART_PRIVS);
 
-  constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VcpuHost) {
-    this.hart = new Hart(mem.bus, events, {
-      cyclesPerTick,
-      // Exits are charged by the hypervisor; the hardware walk of the shadow tables is not.
-      timing: { trapEntry: 0, trapReturn: 0, pteRead: host.preset.pteRead },
-    });
+  constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VmHost, technique: PolicyFactory) {
+    this.hart = new Hart(mem.bus, events, { cyclesPerTick, timing: technique.timing(host.preset) });
     this.hart.exitToHost = true;
-    this.shadow = new ShadowMmu(mem, this.hart, (gpa) => host.isDevice(gpa));
-    this.pv = new PvInterface(this);
-    // Pinned page tables of a paravirtual guest are never writable through the shadow, and
-    // their address spaces' shadows survive switches, since every change to them is seen.
-    if (host.paravirt) {
-      this.shadow.isWriteProtected = (gpa) => this.pv.mmu.isPinned(gpa);
-      this.shadow.retainSpace = (satp) => this.pv.mmu.retainable(satp);
-    }
+    this.cost = resolveCosts(host.preset);
+    this.costCategory = Object.fromEntries(COST_ITEMS.map((i) => [i, COST_TABLE[i].category])) as Record<CostItem, CycleCategory>;
+    this.policy = technique.create(this);
   }
 
-  /** Power-on state: the guest kernel's first instruction in virtual S-mode, paging off. */
+  /** Power-on state: the guest kernel's first instruction in (virtual) S-mode, paging off,
+   *  a0 = hart id, a1 = the device tree. */
   reset(entry: number, a0: number, a1: number): void {
-    this.hart.reset(entry);
-    // Real U-mode with the counters readable, as they are to a native S-mode kernel: reading
-    // cycle/time/instret needs no exit, and they count the VM's own time, overheads included.
-    this.hart.priv = Priv.U;
-    this.hart.csr.mcounteren = COUNTEREN.CY | COUNTEREN.TM | COUNTEREN.IR;
-    this.hart.csr.scounteren = COUNTEREN.CY | COUNTEREN.TM | COUNTEREN.IR;
-    this.hart.x[XREG.a0] = a0;
-    this.hart.x[XREG.a1] = a1;
-    this.vcsr.reset();
+    const hart = this.hart;
+    hart.reset(entry);
     this.lines = 0;
-    this.pv.reset();
-    this.vpriv = Priv.S;
-    this.waiting = false;
+    this.policy.reset();
+    hart.x[XREG.a0] = a0;
+    hart.x[XREG.a1] = a1;
     this.stopped = false;
-    this.retiredMark = this.hart.retired;
-    this.pteReadMark = this.hart.walkStats.pteReads;
-    this.reflectRepeat = 0;
-    this.lastReflectTarget = -1;
-    this.shadow.flushAll();
+    this.yielded = false;
+    this.deliveryRepeat = 0;
+    this.lastDeliveryTarget = -1;
+    this.lastDeliveryCause = -1;
+    this.cycleMark = hart.cycle;
+    this.idleMark = hart.idleCycles;
+    this.retiredMark.set(hart.retiredByPriv);
+    this.pteMark.set(hart.pteReadsByPriv);
   }
 
   // ---- InterruptPins: the VM's interrupt controller and virtual timer drive these -----------
@@ -130,115 +107,64 @@ export class Vcpu implements VirtualCpu {
   setPending(mipBit: number, level: boolean): void {
     // Only supervisor-level interrupts exist for a guest kernel; the machine-level outputs of
     // the VM's CLINT and PLIC (context 0) lead nowhere.
-    const bit = mipBit & (MIP.SEIP | MIP.STIP | MIP.SSIP);
+    const bit = mipBit & S_INTERRUPTS;
     if (bit === 0) return;
     const before = this.lines;
     this.lines = level ? before | bit : before & ~bit;
-    if (this.lines === before) return;
-    // A paravirtual guest also sees the timer firing as its timer event.
-    if ((bit & MIP.STIP) !== 0 && level) this.pv.raise(PV_EVENT.TIMER);
-    this.updateSip();
+    if (this.lines !== before) this.policy.linesChanged(this.lines, this.lines & ~before);
   }
 
-  /**
-   * Recompute the hypervisor-driven pending bits: the device and timer lines, and for a
-   * paravirtual guest SEIP while a device event is pending in its shared page.
-   */
-  updateSip(): void {
-    const before = this.vcsr.sipHardware;
-    this.vcsr.sipHardware = this.lines | (this.pv.active ? this.pv.eventLines() : 0);
-    // Inside hart.run() the loop must get control back to deliver it; between runs the loop
-    // looks at the virtual pending bits before every entry anyway.
-    if (this.vcsr.sipHardware !== before && this.inRun) this.hart.requestStop({ kind: 'budget' });
-  }
+  // ---- ExitContext ------------------------------------------------------------------------------
 
-  // ---- cost accounting -----------------------------------------------------------------------
-
-  /** Charge `cycles` of hypervisor work: the guest's clock advances by it, as on real hardware. */
-  charge(category: CycleCategory, cycles: number): void {
+  /** Charge `count` times `item` (cost-table.ts): the guest's clock advances by it, as on real
+   *  hardware, and the VM's breakdown records it. The only place the hypervisor charges. */
+  charge(item: CostItem, count = 1): void {
+    const cycles = this.cost[item] * count;
     this.hart.cycle += cycles;
-    this.host.accounting.cycles[category] += cycles;
+    this.cycleMark += cycles;
+    this.host.accounting.cycles[this.costCategory[item]] += cycles;
   }
-
-  /** Credit the instructions retired since the last call to the guest level that ran them. */
-  private attribute(): void {
-    const n = this.hart.retired - this.retiredMark;
-    this.retiredMark = this.hart.retired;
-    // The hardware walks of the shadow tables on TLB misses are the guest's own memory time.
-    const walks = (this.hart.walkStats.pteReads - this.pteReadMark) * this.host.preset.pteRead;
-    this.pteReadMark = this.hart.walkStats.pteReads;
-    const acc = this.host.accounting;
-    if (this.vpriv === Priv.U) {
-      acc.instructions.user += n;
-      acc.cycles.guestUser += n + walks;
-    } else {
-      acc.instructions.kernel += n;
-      acc.cycles.guestKernel += n + walks;
-    }
-  }
-
-  // ---- the one place traps reach the guest ------------------------------------------------
 
   /**
-   * Deliver a trap to the guest kernel as its hardware would: stack SIE/SPP into the virtual
-   * sstatus, record sepc/scause/stval, enter virtual S-mode at the virtual stvec.
+   * The one place a trap reaches the guest: the technique performs it, it is charged, and a
+   * guest whose trap handler faults on its own first instruction with the same cause, again
+   * and again (none installed, or it was overwritten), is stopped — on real hardware, a
+   * triple fault.
    */
-  reflect(cause: number, tval: number, epc: number): void {
-    const c = this.vcsr;
+  deliver(cause: number, tval: number, epc: number): void {
+    this.policy.deliverTrap(cause, tval, epc);
+    this.charge(this.policy.delivery);
     const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
-    c.sepc = epc >>> 0;
-    c.scause = cause >>> 0;
-    c.stval = tval >>> 0;
-    let s = c.sstatus & ~(SSTATUS.SPP | SSTATUS.SPIE | SSTATUS.SIE);
-    if (c.sstatus & SSTATUS.SIE) s |= SSTATUS.SPIE;
-    if (this.vpriv === Priv.S) s |= SSTATUS.SPP;
-    c.sstatus = s;
-    // A paravirtual guest's callback is entered on the stack its sscratch names (Xen's stack
-    // switch), as the unmodified kernel's own `csrrw sp, sscratch, sp` would have done.
-    if (this.vpriv === Priv.U && this.pv.callback) this.pv.switchStack();
-    this.vpriv = Priv.S;
-    const base = c.stvec & ~TVEC.MODE;
-    const code = cause & ~CAUSE_INTERRUPT;
-    this.hart.pc = ((c.stvec & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base) | 0;
-    // The hypervisor's work to reflect, plus the trap entry the guest's hardware would have
-    // paid had the trap gone straight to it (docs/cost-model.md).
-    this.charge('emulation', this.host.preset.reflect + this.host.preset.trapEntry);
-    this.host.accounting.countGuestTrap(causeName(cause));
-
-    // A guest whose trap handler faults on its own first instruction, with the same cause,
-    // again and again (no handler installed, or it was overwritten) will never make progress:
-    // the hypervisor stops that VM — on real hardware, a triple fault.
-    if (!isInterrupt && epc === this.lastReflectTarget && cause === this.lastReflectCause) {
-      if (++this.reflectRepeat >= GUEST_TRAP_LOOP_LIMIT) {
-        this.host.guestStuck(`the guest kernel takes ${causeName(cause)} at its own trap handler ` +
-          `(pc 0x${(epc >>> 0).toString(16).padStart(8, '0')}, stvec 0x${(c.stvec >>> 0).toString(16)}) over and over`);
-      }
+    if (!isInterrupt && (epc >>> 0) === this.lastDeliveryTarget && cause === this.lastDeliveryCause) {
+      if (++this.deliveryRepeat >= GUEST_TRAP_LOOP_LIMIT) this.host.guestStuck(trapLoopMessage(cause, epc));
     } else {
-      this.reflectRepeat = 0;
+      this.deliveryRepeat = 0;
     }
-    this.lastReflectCause = cause;
-    this.lastReflectTarget = this.hart.pc;
+    this.lastDeliveryCause = cause;
+    this.lastDeliveryTarget = this.hart.pc >>> 0;
   }
 
-  /** sret on the virtual state: back to the mode SPP names at sepc, SIE ← SPIE, SPIE ← 1,
-   *  SPP ← U. The emulated sret and the paravirtual TRAP_RETURN both come here. */
-  returnFromTrap(): void {
-    const c = this.vcsr;
-    const s = c.sstatus;
-    this.vpriv = (s & SSTATUS.SPP) !== 0 ? Priv.S : Priv.U;
-    let next = (s & ~(SSTATUS.SIE | SSTATUS.SPP)) | SSTATUS.SPIE;
-    if (s & SSTATUS.SPIE) next |= SSTATUS.SIE;
-    c.sstatus = next;
-    this.hart.pc = c.sepc | 0;
+  requestYield(): void {
+    this.yielded = true;
   }
 
-  /** The virtual interrupt to take now, if any (pending, enabled, and not masked by SIE). */
-  deliverableInterrupt(): number {
-    const pending = this.vcsr.sip & this.vcsr.sie;
-    if (pending === 0) return -1;
-    if (this.vpriv === Priv.S && (this.vcsr.sstatus & SSTATUS.SIE) === 0) return -1;
-    for (const code of S_INTERRUPT_PRIORITY) if (pending & (1 << code)) return code;
-    return -1;
+  kick(): void {
+    // Between runs the loop looks at pending interrupts before every entry anyway.
+    if (this.inRun) this.hart.requestStop({ kind: 'budget' });
+  }
+
+  // ---- VcpuView (traces) --------------------------------------------------------------------
+
+  guestLevel(): PrivLevel {
+    return this.policy.guestLevel();
+  }
+
+  instructionAt(pc: number): number | undefined {
+    return this.policy.instructionAt(pc);
+  }
+
+  lastHypercall(): number {
+    return this.policy.lastHypercall();
   }
 
   // ---- the exit loop ---------------------------------------------------------------------------
@@ -252,63 +178,46 @@ export class Vcpu implements VirtualCpu {
     const startRetired = hart.retired;
     for (;;) {
       if (this.stopped) return { kind: 'stopped' };
-      if (this.pv.yielded) {
-        this.pv.yielded = false;
+      if (this.yielded) {
+        this.yielded = false;
         return { kind: 'quantum' };
       }
       if (hart.cycle >= untilCycle) return { kind: 'quantum' };
       const left = maxInsns - (hart.retired - startRetired);
       if (left <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
-
-      const irq = this.deliverableInterrupt();
-      if (irq >= 0) {
-        this.waiting = false;
-        this.reflect(CAUSE_INTERRUPT | irq, 0, hart.pc);
-      } else if (this.waiting && (this.vcsr.sip & this.vcsr.sie) !== 0) {
-        this.waiting = false; // wfi wakes on a pending enabled interrupt even with SIE clear
-      }
-      // A waiting vCPU lets the hart skip simulated time to the next event of its VM.
-      hart.waiting = this.waiting;
-      const pv = this.pv.active;
-      if (pv) this.pv.store();
-      this.shadow.enter(this.vpriv, this.vcsr.satp, this.vcsr.sstatus);
+      this.policy.enter();
       this.untilCycle = untilCycle;
       this.inRun = true;
       const stop = hart.run(left, untilCycle);
       this.inRun = false;
-      if (pv) {
-        // What the guest wrote into its shared page while it ran is its virtual CSRs now: a
-        // changed SUM/MXR moves the shadow view before a fault is looked up in it.
-        this.pv.load();
-        this.updateSip();
-        this.shadow.enter(this.vpriv, this.vcsr.satp, this.vcsr.sstatus);
-      }
-      this.host.accounting.cycles.idle = hart.idleCycles;
+      this.policy.leave();
       this.attribute();
-      const handled = this.onStop(stop);
-      if (handled !== null) return handled;
+      const done = this.onStop(stop);
+      if (done !== null) return done;
     }
   }
 
   private onStop(stop: HartStop): VcpuStop | null {
     switch (stop.kind) {
-      case 'trap': {
-        const exit = classifyTrap(stop);
-        this.dispatch(exit);
+      case 'trap':
+        this.dispatch(classifyTrap(stop));
         return null;
-      }
       case 'budget':
-        // Out of time (the loop returns), or a virtual interrupt line changed and setPending
-        // asked for control back: on hardware, a host interrupt forcing a VM exit.
-        if (this.hart.cycle < this.untilCycle) this.dispatch({ reason: 'interrupt' });
+        // Out of time (the loop returns), or a virtual interrupt line changed and asked for
+        // control back (kick): on hardware, a host interrupt forcing a VM exit.
+        if (this.policy.interruptsExit && this.hart.cycle < this.untilCycle) this.dispatch({ reason: 'interrupt' });
+        return null;
+      case 'insn-limit':
         return null;
       case 'idle':
         // Waiting, and nothing in the VM will ever raise an interrupt.
         return { kind: 'waiting-forever', pc: stop.pc };
-      case 'insn-limit':
-        return null;
-      case 'power-off': case 'reset': case 'trap-loop':
-        // The vCPU's bus has no test device and every trap exits, so these cannot happen.
+      case 'trap-loop':
+        // The hardware delivered a trap to the guest's handler, which trapped again, over and over.
+        this.host.guestStuck(trapLoopMessage(stop.cause, stop.pc));
+        return { kind: 'stopped' };
+      case 'power-off': case 'reset':
+        // The vCPU's bus has no test device: the VM's is reached only by emulation.
         throw new Error(`vCPU hart stopped with ${stop.kind}, which a vCPU cannot produce`);
       default: {
         const never: never = stop;
@@ -317,35 +226,21 @@ export class Vcpu implements VirtualCpu {
     }
   }
 
-  /** One handler per exit reason; each returns what the exit turned out to be. */
+  /** Every exit pays the world switch; then one handler per reason says what it was. */
   private dispatch(exit: Exit): void {
-    const from = this.vpriv;
-    this.charge('worldSwitch', this.host.preset.vmExitEntry);
+    const from = this.policy.guestLevel();
+    this.charge('exit');
     let kind: ExitKind;
     switch (exit.reason) {
-      case 'illegal-instruction':
-        kind = emulatePrivileged(this, exit.insn, exit.pc);
-        break;
-      case 'ecall':
-        if (this.vpriv === Priv.S && this.host.paravirt === true && ((this.hart.x[XREG.a7] as number) >>> 0) === PV_EXT) {
-          kind = this.pv.serve();
-        } else if (this.vpriv === Priv.S) {
-          serveSbi(this, this.host);
-          kind = 'sbi';
-        } else {
-          this.reflect(Cause.EnvironmentCallFromU, 0, exit.pc);
-          kind = 'reflect-syscall';
-        }
-        break;
-      case 'page-fault':
-        kind = this.pageFault(exit.access, exit.va, exit.pc);
-        break;
       case 'exception':
-        this.reflect(exit.cause, exit.tval, exit.pc);
+        this.deliver(exit.cause, exit.tval, exit.pc);
         kind = 'reflect-exception';
         break;
       case 'interrupt':
         kind = 'interrupt';
+        break;
+      case 'illegal-instruction': case 'virtual-instruction': case 'ecall': case 'page-fault': case 'guest-page-fault':
+        kind = this.policy.handle(exit);
         break;
       default: {
         const never: never = exit;
@@ -356,7 +251,38 @@ export class Vcpu implements VirtualCpu {
     this.host.onExit?.(exit, kind, this, from);
   }
 
-  private pageFault(access: Access, va: number, pc: number): ExitKind {
-    return answerShadowFault(this, this.shadow, access, va, pc);
+  /**
+   * Credit what the hart did since the last call: instructions and page-walk references at
+   * the guest's user level to the guest user, the rest of the busy cycles (kernel
+   * instructions, their walks, trap entries and returns the hardware performed) to the guest
+   * kernel. Which guest level a hart privilege ran is the technique's to say.
+   */
+  private attribute(): void {
+    const hart = this.hart;
+    const acc = this.host.accounting;
+    const pteRead = this.host.preset.pteRead;
+    let retired = 0;
+    let user = 0;
+    let userWalkReads = 0;
+    for (let p = 0; p < HART_PRIVS; p++) {
+      const n = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
+      if (n === 0 && hart.pteReadsByPriv[p] === this.pteMark[p]) continue;
+      retired += n;
+      if (this.policy.guestLevelOfHart(p as PrivLevel) === Priv.U) {
+        user += n;
+        userWalkReads += (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
+      }
+    }
+    const userCycles = user + userWalkReads * pteRead;
+    const busy = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark);
+    acc.instructions.user += user;
+    acc.instructions.kernel += retired - user;
+    acc.cycles.guestUser += userCycles;
+    acc.cycles.guestKernel += busy - userCycles;
+    acc.cycles.idle = hart.idleCycles;
+    this.cycleMark = hart.cycle;
+    this.idleMark = hart.idleCycles;
+    this.retiredMark.set(hart.retiredByPriv);
+    this.pteMark.set(hart.pteReadsByPriv);
   }
 }

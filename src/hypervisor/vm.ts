@@ -14,50 +14,53 @@ import { Clint, MemoryDisk, Plic, SifiveTest, Uart16550, VirtioBlk, VirtioMmio, 
 import { EventQueue } from '../machine/events.js';
 import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
 import { VIRT } from '../machine/memory-map.js';
-import { DEFAULT_CORE_HZ, DEFAULT_RAM_BYTES } from '../machine/board.js';
+import { DEFAULT_CORE_HZ, DEFAULT_DISK_BYTES, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MIP } from '../isa/csr.js';
-import { buildImage, KERNEL_BASE, type GuestBuild, type GuestImage } from '../guest/image.js';
-import { DEFAULT_DISK_BYTES } from '../guest/native.js';
+import { GUEST_LAYOUT } from '../abi/user-abi.js';
+import type { GuestBuild } from '../abi/guest-builds.js';
 import { VmAccounting } from './accounting.js';
 import type { CostPreset } from './cost-model.js';
 import { GuestMemory } from './guest-memory.js';
-import { Vcpu, type ExitObserver, type HvExitObserver, type VcpuHost } from './vcpu.js';
-import type { VirtualCpu } from './virtual-cpu.js';
-import { HvVcpu } from './hw/hv-vcpu.js';
+import { HardwareAssist, HW_ASSIST, HW_ASSIST_SHADOW } from './hw/hw-assist.js';
+import type { PolicyFactory } from './technique-policy.js';
+import { buildRefusal, isVmTechnique, VM_TECHNIQUES, type VmTechnique } from './techniques.js';
+import { PARAVIRT, TRAP_EMULATE, TrapEmulation } from './trap-emulate/trap-emulate.js';
+import { Vcpu } from './vcpu.js';
+import type { ExitObserver, VmHost } from './vm-host.js';
 
-export interface VmConfig {
+/** What a VM boots: the kernel and workload parts of a guest image, each loaded at its
+ *  guest-physical address (a firmware part, if any, is not loaded: the hypervisor is the SBI).
+ *  src/guest builds these; a VM only receives one. */
+export interface VmImage {
+  readonly parts: readonly { readonly name: string; readonly addr: number; readonly bytes: Uint8Array }[];
+}
+
+export interface VmConfig<I extends VmImage = VmImage> {
   name: string;
   /** Only 1 is supported for now. */
   vcpus?: number;
   ramBytes?: number;
   /** Disk behind virtio slot 0: a backend, raw bytes, or false for none (default 4 MiB of zeros). */
   disk?: DiskBackend | Uint8Array | false;
+  /** The guest build the image holds (checked against the technique). */
   build: GuestBuild;
-  workload: string;
-  /** A ready-made guest image instead of building one from build/workload/params (tests,
-   *  custom kernels). Its firmware part, if any, is not loaded: the hypervisor is the SBI. */
-  image?: GuestImage;
-  params?: Readonly<Record<string, number>>;
-  /** Kernel parameters by symbol (e.g. the paravirt build's pv_mmu_batch), patched into the
-   *  kernel part of the image. */
-  kernelParams?: Readonly<Record<string, number>>;
-  /** How the hypervisor runs the guest: plain trap-and-emulate (default), or with the
-   *  paravirtual interface offered as well (docs/pv-abi.md). */
+  image: I;
+  /** How the hypervisor runs the guest (default trap-emulate). */
   technique?: VmTechnique;
   preset: CostPreset;
   /** Receives the guest's console output as it is written. */
   consoleOut?: (byte: number) => void;
   /** Observer of handled exits (traces). */
   onExit?: ExitObserver;
-  /** The same for a hw-assist VM. */
-  onHvExit?: HvExitObserver;
 }
 
-/** The hypervisor techniques a VM can use (native is not a VM): trap-and-emulate, with the
- *  paravirtual interface offered as well, or hardware-assisted (the H extension) with nested
- *  paging or with shadow paging in place of the G-stage. */
-export const VM_TECHNIQUES = ['trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow'] as const;
-export type VmTechnique = (typeof VM_TECHNIQUES)[number];
+/** Each technique as a policy over the one vCPU core. */
+const POLICIES: Readonly<Record<VmTechnique, PolicyFactory>> = {
+  'trap-emulate': TRAP_EMULATE,
+  'paravirt': PARAVIRT,
+  'hw-assist': HW_ASSIST,
+  'hw-assist-shadow': HW_ASSIST_SHADOW,
+};
 
 export type VmState = 'created' | 'running' | 'paused' | 'stopped';
 
@@ -72,29 +75,20 @@ export type VmStopReason =
 
 export class VmConfigError extends Error {}
 
-/** Why the pvio build cannot run under `technique`: its device drivers make hypercalls, which
- *  only the hardware-assist vCPU serves alongside the real privileged instructions. */
-export function pvioRefusal(technique: string): string {
-  return `the pvio build drives its console and disk by hypercall (PV I/O under hardware assist): ` +
-    `it runs only under hw-assist or hw-assist-shadow, not ${technique}`;
-}
-
 const VTIMER_KEY = 'vtimer';
 
-export class Vm implements VcpuHost {
+export class Vm<I extends VmImage = VmImage> implements VmHost {
   readonly name: string;
   readonly preset: CostPreset;
   readonly accounting = new VmAccounting();
   readonly mem: GuestMemory;
   readonly events = new EventQueue();
   /** The VM's one vCPU, whichever technique runs it. */
-  readonly cpu: VirtualCpu;
-  readonly image: GuestImage;
+  readonly cpu: Vcpu;
+  readonly image: I;
   readonly ramBytes: number;
-  readonly onExit: VcpuHost['onExit'];
-  readonly onHvExit: VcpuHost['onHvExit'];
+  readonly onExit: ExitObserver | undefined;
   readonly technique: VmTechnique;
-  readonly paravirt: boolean;
   /** The VM's disk (behind virtio slot 0, and the paravirtual block back-end), if any. */
   readonly disk: DiskBackend | undefined;
   state: VmState = 'created';
@@ -105,36 +99,27 @@ export class Vm implements VcpuHost {
   private readonly uart: Uart16550;
   private readonly consoleSink: ((b: number) => void) | undefined;
 
-  constructor(readonly config: VmConfig) {
+  constructor(readonly config: VmConfig<I>) {
     this.name = config.name;
     if ((config.vcpus ?? 1) !== 1) throw new VmConfigError(`VM ${config.name}: vcpus=${config.vcpus}: only 1 vCPU per VM is supported`);
     this.ramBytes = config.ramBytes ?? DEFAULT_RAM_BYTES;
     this.preset = config.preset;
     this.onExit = config.onExit;
-    this.onHvExit = config.onHvExit;
     this.consoleSink = config.consoleOut;
-    this.technique = config.technique ?? 'trap-emulate';
-    if (!(VM_TECHNIQUES as readonly string[]).includes(this.technique)) {
-      throw new VmConfigError(`VM ${config.name}: technique '${String(this.technique)}' is not one of ${VM_TECHNIQUES.join(', ')}`);
+    const technique = config.technique ?? 'trap-emulate';
+    if (!isVmTechnique(technique)) {
+      throw new VmConfigError(`VM ${config.name}: technique '${String(technique)}' is not one of ${VM_TECHNIQUES.join(', ')}`);
     }
-    this.paravirt = this.technique === 'paravirt';
-    if (config.build === 'pvio' && this.technique !== 'hw-assist' && this.technique !== 'hw-assist-shadow') {
-      throw new VmConfigError(pvioRefusal(this.technique));
-    }
-    this.image = config.image ??
-      buildImage({
-        build: config.build, workload: config.workload,
-        ...(config.params ? { params: config.params } : {}),
-        ...(config.kernelParams ? { kernelParams: config.kernelParams } : {}),
-      });
+    this.technique = technique;
+    const refusal = buildRefusal(technique, config.build);
+    if (refusal !== null) throw new VmConfigError(`VM ${config.name}: ${refusal}`);
+    this.image = config.image;
     this.disk = config.disk === false ? undefined
       : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
       : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
     this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
     const cyclesPerTick = DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ;
-    this.cpu = this.technique === 'hw-assist' || this.technique === 'hw-assist-shadow'
-      ? new HvVcpu(this.mem, this.events, cyclesPerTick, this, this.technique === 'hw-assist' ? 'nested' : 'shadow')
-      : new Vcpu(this.mem, this.events, cyclesPerTick, this);
+    this.cpu = new Vcpu(this.mem, this.events, cyclesPerTick, this, POLICIES[technique]);
 
     // The VM's devices: the board's own models, wired to the vCPU's virtual interrupt pins and
     // to the VM's memory for DMA, at the guest-physical addresses of the virt board.
@@ -158,11 +143,19 @@ export class Vm implements VcpuHost {
     }
   }
 
-  /** The trap-and-emulate / paravirtual vCPU, with its virtual CSRs, shadow MMU and PV
-   *  interface (tests, traces). A hw-assist VM has none: use `cpu`. */
-  get vcpu(): Vcpu {
-    if (!(this.cpu instanceof Vcpu)) throw new VmConfigError(`VM ${this.name} runs ${this.technique}, which has no trap-and-emulate vCPU`);
-    return this.cpu;
+  /** The trap-and-emulate technique's state — virtual CSRs, shadow MMU, PV interface (tests,
+   *  traces). An error for a VM that another technique runs. */
+  get trapEmulation(): TrapEmulation {
+    const p = this.cpu.policy;
+    if (!(p instanceof TrapEmulation)) throw new VmConfigError(`VM ${this.name} runs ${this.technique}, which has no trap-and-emulate vCPU`);
+    return p;
+  }
+
+  /** The hardware-assist technique's state — G-stage or shadow tables, PV I/O (tests). */
+  get hardwareAssist(): HardwareAssist {
+    const p = this.cpu.policy;
+    if (!(p instanceof HardwareAssist)) throw new VmConfigError(`VM ${this.name} runs ${this.technique}, which is not hardware-assisted`);
+    return p;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -178,7 +171,7 @@ export class Vm implements VcpuHost {
     }));
     this.fdtAddr = placeFdt(VIRT.DRAM_BASE, this.ramBytes, fdt.length);
     this.mem.load(this.fdtAddr, fdt);
-    this.cpu.reset(KERNEL_BASE, 0, this.fdtAddr);
+    this.cpu.reset(GUEST_LAYOUT.KERNEL_BASE, 0, this.fdtAddr);
     this.stopReason = null;
     this.state = 'running';
   }
@@ -243,7 +236,7 @@ export class Vm implements VcpuHost {
     return Buffer.from(this.consoleBytes).toString('latin1');
   }
 
-  // ---- VcpuHost ------------------------------------------------------------------------------
+  // ---- VmHost ------------------------------------------------------------------------------
 
   mmioRead(gpa: number, width: 1 | 2 | 4): number | undefined {
     return this.devices.read(gpa, width);

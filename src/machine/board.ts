@@ -31,6 +31,8 @@ export interface BoardOptions {
 /** The modeled core clock: 1 GHz, i.e. 100 cycles per 10 MHz timebase tick. */
 export const DEFAULT_CORE_HZ = 1_000_000_000;
 export const DEFAULT_RAM_BYTES = 128 * MIB;
+/** The disk behind virtio slot 0 when none is given: 4 MiB of zeros. */
+export const DEFAULT_DISK_BYTES = 4 * MIB;
 
 export class VirtBoard {
   readonly bus = new Bus();

@@ -26,9 +26,10 @@ import { CSR_OK, CsrFile, type CsrHost } from './csr-file.js';
 import type { AccessWidth, Clock, InterruptPins } from './device.js';
 import type { EventQueue } from './events.js';
 import {
-  Access, WALK_ACCESS_FAULT, WALK_GUEST_PAGE_FAULT, WALK_PAGE_FAULT, newWalkStats, sv32Walk, twoStageWalk,
+  Access, WALK_ACCESS_FAULT, WALK_GUEST_PAGE_FAULT, WALK_PAGE_FAULT, accessFaultCause, newWalkStats, pageFaultCause, sv32Walk, twoStageWalk,
   type WalkStats,
 } from './mmu.js';
+import { csrReads, csrSource, csrWriteValue, csrWrites } from '../isa/zicsr.js';
 import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './htinst.js';
 import type { Probe } from './probe.js';
 import { BlockCache } from './block-cache.js';
@@ -506,8 +507,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       }, this.walkStats);
       this.chargeWalk(before, priv);
       if (pa === WALK_PAGE_FAULT) {
-        this.exception(access === Access.Fetch ? Cause.InstructionPageFault
-          : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault, va >>> 0);
+        this.exception(pageFaultCause(access), va >>> 0);
         return -1;
       }
       if (pa === WALK_ACCESS_FAULT || pa >= PHYS_LIMIT) {
@@ -566,8 +566,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     }, stats);
     this.chargeWalk(before, priv);
     if (pa === WALK_PAGE_FAULT) {
-      this.exception(access === Access.Fetch ? Cause.InstructionPageFault
-        : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault, va >>> 0);
+      this.exception(pageFaultCause(access), va >>> 0);
       return -1;
     }
     if (pa === WALK_GUEST_PAGE_FAULT) {
@@ -606,8 +605,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   }
 
   private raiseAccessFault(access: Access, va: number): void {
-    this.exception(access === Access.Fetch ? Cause.InstructionAccessFault
-      : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault, va >>> 0);
+    this.exception(accessFaultCause(access), va >>> 0);
   }
 
   /** Fetch translation on a TLB miss. Returns the RAM byte offset of the page, or -1 after
@@ -743,27 +741,19 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const named = insn >>> 20;
     // With V=1 the supervisor CSRs a guest kernel names are its VS copies.
     const csr = this.virt && VS_SUBSTITUTED.has(named) ? named + VS_CSR_OFFSET : named;
-    const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
-    const src = immediate ? rs1 : (this.x[rs1] as number);
-    const isWrite = op === Op.CSRRW || op === Op.CSRRWI || rs1 !== 0;
-    // csrrw with rd = x0 does not read (so has no read side effects).
-    const isRead = !(op === Op.CSRRW || op === Op.CSRRWI) || rd !== 0;
+    const src = csrSource(op, rs1, this.x);
+    const isWrite = csrWrites(op, rs1);
     const access = this.csr.checkAccess(named, isWrite);
     if (access !== CSR_OK) {
       this.exception(access, insn >>> 0);
       return;
     }
-    const old = isRead ? (this.csr.read(csr) as number) : 0;
+    const old = csrReads(op, rd) ? (this.csr.read(csr) as number) : 0;
     if (isWrite) {
-      let v: number;
-      switch (op) {
-        case Op.CSRRW: case Op.CSRRWI: v = src; break;
-        // The read-modify-write starts from the writable state (mip.SEIP: the software bit
-        // only, not the PLIC's signal that a plain read ORs in).
-        case Op.CSRRS: case Op.CSRRSI: v = this.csr.readForRmw(csr) | src; break;
-        default: v = this.csr.readForRmw(csr) & ~src; break;
-      }
-      this.csr.write(csr, v);
+      // The read-modify-write starts from the writable state (mip.SEIP: the software bit
+      // only, not the PLIC's signal that a plain read ORs in).
+      const base = op === Op.CSRRW || op === Op.CSRRWI ? 0 : this.csr.readForRmw(csr);
+      this.csr.write(csr, csrWriteValue(op, base, src));
       // "Any CSR write takes effect after the writing instruction has otherwise completed":
       // the next instruction reads the value written, so the writing instruction's own
       // increment (committed when it retires, just after this) must not count on top of it.

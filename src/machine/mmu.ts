@@ -22,6 +22,7 @@
  * The walks read and write page-table entries through the bus, so a root or PTE pointing at
  * something other than RAM yields an access fault, never a host error.
  */
+import { Cause } from '../isa/causes.js';
 import { HGATP, MEGAPAGE_SHIFT, PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, type PrivLevel } from '../isa/csr.js';
 import type { Bus } from './bus.js';
 
@@ -29,6 +30,18 @@ export const enum Access {
   Fetch = 0,
   Load = 1,
   Store = 2,
+}
+
+/** The page-fault cause of a failed access of this kind (instruction, load, store/AMO). */
+export function pageFaultCause(access: Access): number {
+  return access === Access.Fetch ? Cause.InstructionPageFault
+    : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault;
+}
+
+/** The access-fault cause of an access of this kind to something that is not there. */
+export function accessFaultCause(access: Access): number {
+  return access === Access.Fetch ? Cause.InstructionAccessFault
+    : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault;
 }
 
 /** Negative walk results. */

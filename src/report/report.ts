@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../cli/files.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import type { ChartName } from '../harness/suite.js';
 import { RESULTS_FORMAT, type SuiteResults } from '../harness/runner.js';
 import {

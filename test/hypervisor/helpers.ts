@@ -5,7 +5,8 @@
 import { assemble, flatImage } from '../../src/asm/index.js';
 import { KERNEL_BASE, type GuestImage } from '../../src/guest/image.js';
 import { presetByName } from '../../src/hypervisor/cost-presets.js';
-import { runGuest, type Technique } from '../../src/hypervisor/techniques.js';
+import type { Technique } from '../../src/hypervisor/techniques.js';
+import { runGuest } from '../../src/harness/run-guest.js';
 
 export const PRESET = presetByName('modern-kvm');
 export const RAM = 32 * 1024 * 1024;

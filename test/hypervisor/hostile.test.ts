@@ -4,6 +4,8 @@ import { SHADOW_POOL_BASE } from '../../src/hypervisor/guest-memory.js';
 import type { Vm } from '../../src/hypervisor/vm.js';
 import { KERNEL_BASE } from '../../src/guest/image.js';
 import { PRESET, RAM, kernelImage } from './helpers.js';
+import { createGuestVm } from '../../src/harness/run-guest.js';
+import type { GuestImage } from '../../src/guest/image.js';
 
 const MARKER = 0xdeadbeef;
 
@@ -47,7 +49,7 @@ function scanFor(bytes: Int32Array, value: number): number {
 
 /** A well-behaved neighbour: it must finish exactly as it does alone. */
 function neighbour(hv: Hypervisor): Vm {
-  const vm = hv.createVm({ name: 'neighbour', build: 'unmodified', workload: 'fork', params: { iterations: 2 }, preset: PRESET, ramBytes: RAM });
+  const vm = createGuestVm(hv, { name: 'neighbour', build: 'unmodified', workload: 'fork', params: { iterations: 2 }, preset: PRESET, ramBytes: RAM });
   vm.powerOn();
   return vm;
 }
@@ -59,8 +61,8 @@ function aloneConsole(): string {
   return vm.console;
 }
 
-function hostile(hv: Hypervisor, name: string, source: string): Vm {
-  const vm = hv.createVm({ name, build: 'unmodified', workload: 'fork', image: kernelImage(source), preset: PRESET, ramBytes: RAM });
+function hostile(hv: Hypervisor, name: string, source: string): Vm<GuestImage> {
+  const vm = hv.createVm({ name, build: 'unmodified', image: kernelImage(source), preset: PRESET, ramBytes: RAM });
   vm.powerOn();
   return vm;
 }
@@ -169,7 +171,7 @@ root: .space 4096`);
   });
 });
 
-function sym(vm: Vm, name: string): number {
+function sym(vm: Vm<GuestImage>, name: string): number {
   const kernel = vm.image.parts.find((p) => p.name === 'kernel');
   const s = kernel?.asm.symbols.find((x) => x.name === name);
   if (!s) throw new Error(`no symbol ${name}`);

@@ -10,12 +10,14 @@ import type { RunCounters } from '../../src/guest/counters.js';
 import { measurePerOperation } from '../../src/harness/per-op.js';
 import { CYCLE_CATEGORIES, EXIT_KINDS, type ExitKind } from '../../src/hypervisor/accounting.js';
 import { SHADOW_POOL_BASE } from '../../src/hypervisor/guest-memory.js';
-import { HvVcpu } from '../../src/hypervisor/hw/hv-vcpu.js';
+import { HardwareAssist } from '../../src/hypervisor/hw/hw-assist.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
 import type { Technique } from '../../src/hypervisor/techniques.js';
 import type { Vm } from '../../src/hypervisor/vm.js';
 import { KERNEL_BASE } from '../../src/guest/image.js';
 import { PRESET, RAM, kernelImage, run } from './helpers.js';
+import { createGuestVm } from '../../src/harness/run-guest.js';
+import type { GuestImage } from '../../src/guest/image.js';
 
 type HwTechnique = 'hw-assist' | 'hw-assist-shadow';
 const HW: readonly HwTechnique[] = ['hw-assist', 'hw-assist-shadow'];
@@ -164,10 +166,10 @@ describe('determinism', () => {
 describe('a hw-assist VM', () => {
   it.each(HW)('%s: vm.vcpu throws a clear error; vm.cpu is the H-extension vCPU', (technique) => {
     const hv = new Hypervisor();
-    const vm = hv.createVm({ name: 'h', technique, build: 'unmodified', workload: 'null-syscall', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
-    expect(() => vm.vcpu).toThrow(/runs hw-assist.*no trap-and-emulate vCPU/);
-    expect(vm.cpu).toBeInstanceOf(HvVcpu);
-    const cpu = vm.cpu as HvVcpu;
+    const vm = createGuestVm(hv, { name: 'h', technique, build: 'unmodified', workload: 'null-syscall', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
+    expect(() => vm.trapEmulation).toThrow(/runs hw-assist.*no trap-and-emulate vCPU/);
+    expect(vm.cpu.policy).toBeInstanceOf(HardwareAssist);
+    const cpu = vm.hardwareAssist;
     expect(cpu.paging).toBe(technique === 'hw-assist' ? 'nested' : 'shadow');
     expect(cpu.gstage !== null).toBe(technique === 'hw-assist');
     expect(cpu.shadow !== null).toBe(technique === 'hw-assist-shadow');
@@ -223,13 +225,13 @@ causes: .space 128
 `;
 const MARKER = 0xdeadbeef;
 
-function sym(vm: Vm, name: string): number {
+function sym(vm: Vm<GuestImage>, name: string): number {
   const s = vm.image.parts.find((p) => p.name === 'kernel')?.asm.symbols.find((x) => x.name === name);
   if (!s) throw new Error(`no symbol ${name}`);
   return s.value;
 }
 
-function causesOf(vm: Vm): number[] {
+function causesOf(vm: Vm<GuestImage>): number[] {
   const n = vm.mem.read32(sym(vm, 'trap_count')) as number;
   const base = sym(vm, 'causes');
   return Array.from({ length: Math.min(n, 32) }, (_, i) => vm.mem.read32(base + 4 * i) as number);
@@ -242,7 +244,7 @@ function scanFor(words: Int32Array, value: number): number {
 }
 
 function neighbour(hv: Hypervisor, technique: HwTechnique): Vm {
-  const vm = hv.createVm({ name: 'neighbour', technique, build: 'unmodified', workload: 'fork', params: { iterations: 2 }, preset: PRESET, ramBytes: RAM });
+  const vm = createGuestVm(hv, { name: 'neighbour', technique, build: 'unmodified', workload: 'fork', params: { iterations: 2 }, preset: PRESET, ramBytes: RAM });
   vm.powerOn();
   return vm;
 }
@@ -260,14 +262,14 @@ function aloneConsole(technique: HwTechnique): string {
   return c;
 }
 
-function hostile(hv: Hypervisor, technique: HwTechnique | 'trap-emulate', name: string, source: string): Vm {
-  const vm = hv.createVm({ name, technique, build: 'unmodified', workload: 'fork', image: kernelImage(source), preset: PRESET, ramBytes: RAM });
+function hostile(hv: Hypervisor, technique: HwTechnique | 'trap-emulate', name: string, source: string): Vm<GuestImage> {
+  const vm = hv.createVm({ name, technique, build: 'unmodified', image: kernelImage(source), preset: PRESET, ramBytes: RAM });
   vm.powerOn();
   return vm;
 }
 
 /** Run a hostile guest beside a well-behaved neighbour; the neighbour must finish as alone. */
-function runBeside(technique: HwTechnique, name: string, source: string, maxInsnsPerVm = 10_000_000): Vm {
+function runBeside(technique: HwTechnique, name: string, source: string, maxInsnsPerVm = 10_000_000): Vm<GuestImage> {
   const hv = new Hypervisor({ quantumCycles: 100_000 });
   const good = neighbour(hv, technique);
   const bad = hostile(hv, technique, name, source);
@@ -313,7 +315,7 @@ main:
 ${EPILOGUE}`);
     expect(bad.stopReason).toEqual({ kind: 'shutdown', code: 0 });
     expect(causesOf(bad)).toEqual([2, 2, 2, 2, 2]);
-    const cpu = bad.cpu as HvVcpu;
+    const cpu = bad.hardwareAssist;
     // hgatp is still the hypervisor's (or off, under shadow paging).
     expect(bad.cpu.hart.csr.hgatp).toBe(cpu.gstage ? cpu.gstage.hgatp : 0);
   });
@@ -460,13 +462,13 @@ describe('hw-assist VMs on one core', () => {
     ].map((c) => ({ ...c, build: 'unmodified' as const, params: SMALL[c.workload] ?? {}, preset: PRESET, ramBytes: RAM }));
     const alone = configs.map((c) => {
       const hv = new Hypervisor({ quantumCycles: 30_000 });
-      const vm = hv.createVm(c);
+      const vm = createGuestVm(hv, c);
       vm.powerOn();
       hv.run();
       return { console: vm.console, cycles: vm.cycles, exits: { ...vm.accounting.exits }, cyclesBy: { ...vm.accounting.cycles } };
     });
     const hv = new Hypervisor({ quantumCycles: 30_000 });
-    const vms = configs.map((c) => hv.createVm(c));
+    const vms = configs.map((c) => createGuestVm(hv, c));
     for (const vm of vms) vm.powerOn();
     for (const vm of vms) vm.runFor(30_000);
     expect(vms.every((vm) => vm.state === 'running')).toBe(true);
@@ -482,7 +484,7 @@ describe('hw-assist VMs on one core', () => {
 
   it.each(HW)('%s: pause, resume and reset give the same run again', (technique) => {
     const hv = new Hypervisor();
-    const vm = hv.createVm({ name: 'r', technique, build: 'unmodified', workload: 'mmap', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
+    const vm = createGuestVm(hv, { name: 'r', technique, build: 'unmodified', workload: 'mmap', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
     vm.powerOn();
     vm.runFor(200_000);
     vm.pause();

@@ -12,13 +12,14 @@ import type { RunCounters } from '../../src/guest/counters.js';
 import { measurePerOperation } from '../../src/harness/per-op.js';
 import { defineSuite } from '../../src/harness/suite.js';
 import { CYCLE_CATEGORIES, EXIT_KINDS, type ExitKind } from '../../src/hypervisor/accounting.js';
-import { HvVcpu } from '../../src/hypervisor/hw/hv-vcpu.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
-import { HC } from '../../src/hypervisor/pv.js';
-import { runGuest, type Technique } from '../../src/hypervisor/techniques.js';
+import { HC } from '../../src/abi/hypercalls.js';
+import type { Technique } from '../../src/hypervisor/techniques.js';
+import { createGuestVm, runGuest } from '../../src/harness/run-guest.js';
 import type { GuestBuild } from '../../src/guest/image.js';
 import { CSR, MIP } from '../../src/isa/csr.js';
 import { PRESET, RAM } from './helpers.js';
+import type { HcResult } from '../../src/hypervisor/pv/hypercall-result.js';
 
 type HwTechnique = 'hw-assist' | 'hw-assist-shadow';
 const HW: readonly HwTechnique[] = ['hw-assist', 'hw-assist-shadow'];
@@ -120,19 +121,20 @@ describe('per operation: the device exits PV I/O saves under hardware assist', (
  *  page and the block ring. */
 function bootedVm(technique: HwTechnique, workload = 'console', params: Record<string, number> = { iterations: 3 }) {
   const hv = new Hypervisor();
-  const vm = hv.createVm({ name: 'pvio', build: 'pvio', workload, params, preset: PRESET, technique, ramBytes: RAM });
+  const vm = createGuestVm(hv, { name: 'pvio', build: 'pvio', workload, params, preset: PRESET, technique, ramBytes: RAM });
   vm.powerOn();
-  const cpu = vm.cpu as HvVcpu;
-  for (let i = 0; i < 1000 && cpu.pvio.blk.ring < 0; i++) vm.runFor(20_000);
-  expect(cpu.pvio.shared).toBeGreaterThan(0);
-  expect(cpu.pvio.blk.ring).toBeGreaterThan(0);
-  return { hv, vm, cpu, pvio: cpu.pvio };
+  const cpu = vm.cpu;
+  const pvio = vm.hardwareAssist.pvio;
+  for (let i = 0; i < 1000 && pvio.blk.ring < 0; i++) vm.runFor(20_000);
+  expect(pvio.shared).toBeGreaterThan(0);
+  expect(pvio.blk.ring).toBeGreaterThan(0);
+  return { hv, vm, cpu, pvio };
 }
 
 describe.each(HW)('bad hypercall arguments under %s: error codes, and the VM carries on', (technique) => {
   it('pointers outside RAM or unmapped, huge counts, unknown calls', () => {
     const { hv, vm, cpu, pvio } = bootedVm(technique);
-    const errs = (fn: number, ...a: number[]) => pvio.call(fn, [...a, 0, 0, 0, 0, 0, 0]).error;
+    const errs = (fn: number, ...a: number[]) => (pvio.hypercalls.call(fn, [...a, 0, 0, 0, 0, 0, 0], false) as HcResult).error;
     expect(errs(HC.CONSOLE_WRITE, 0x1000, 16)).toBe(SBI_ERR.INVALID_ADDRESS); // not mapped
     expect(errs(HC.CONSOLE_WRITE, 0x1000_0000, 16)).toBe(SBI_ERR.INVALID_ADDRESS); // a device, not RAM
     expect(errs(HC.CONSOLE_WRITE, 0xffff_fff0, 64)).toBe(SBI_ERR.INVALID_ADDRESS); // wraps
@@ -157,7 +159,7 @@ describe.each(HW)('bad hypercall arguments under %s: error codes, and the VM car
       mem.write32(req + PV_RING.REQ_COUNT, 1);
     }
     mem.write32(ring + PV_RING.REQ_PROD, prod + 2);
-    expect(pvio.call(HC.BLK_NOTIFY, [0, 0, 0, 0, 0, 0])).toEqual({ error: SBI_ERR.SUCCESS, value: 2 });
+    expect(pvio.hypercalls.call(HC.BLK_NOTIFY, [0, 0, 0, 0, 0, 0], false)).toEqual({ error: SBI_ERR.SUCCESS, value: 2 });
     expect(pvio.blk.errors).toBe(2);
     // The guest registered its pages before; they are still the ones in use.
     hv.run({ maxInsnsPerVm: 50_000_000 });

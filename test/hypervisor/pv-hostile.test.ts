@@ -10,9 +10,11 @@ import { Cause } from '../../src/isa/causes.js';
 import { PTE } from '../../src/isa/csr.js';
 import { SHADOW_POOL_BASE } from '../../src/hypervisor/guest-memory.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
-import { HC } from '../../src/hypervisor/pv.js';
+import { HC } from '../../src/abi/hypercalls.js';
 import type { Vm } from '../../src/hypervisor/vm.js';
 import { PRESET, RAM, kernelImage } from './helpers.js';
+import { createGuestVm } from '../../src/harness/run-guest.js';
+import type { GuestImage } from '../../src/guest/image.js';
 
 const RAM_BASE = 0x8000_0000;
 const RAM_END = RAM_BASE + RAM;
@@ -82,7 +84,7 @@ callback:
 `;
 
 function neighbour(hv: Hypervisor, name: string, technique: 'trap-emulate' | 'paravirt'): Vm {
-  const vm = hv.createVm({
+  const vm = createGuestVm(hv, {
     name, technique, build: technique === 'paravirt' ? 'paravirt' : 'unmodified', workload: 'fork',
     params: { iterations: 2 }, preset: PRESET, ramBytes: RAM,
   });
@@ -97,16 +99,16 @@ function aloneConsole(technique: 'trap-emulate' | 'paravirt'): string {
   return vm.console;
 }
 
-function hostile(hv: Hypervisor, name: string, source: string): Vm {
+function hostile(hv: Hypervisor, name: string, source: string): Vm<GuestImage> {
   const vm = hv.createVm({
-    name, technique: 'paravirt', build: 'paravirt', workload: 'fork', preset: PRESET, ramBytes: RAM,
+    name, technique: 'paravirt', build: 'paravirt', preset: PRESET, ramBytes: RAM,
     image: kernelImage(`${PRELUDE}\n    .text\n    .globl _start\n${source}\n${DATA}`),
   });
   vm.powerOn();
   return vm;
 }
 
-function sym(vm: Vm, name: string): number {
+function sym(vm: Vm<GuestImage>, name: string): number {
   const s = vm.image.parts[0]?.asm.symbols.find((x) => x.name === name);
   if (!s) throw new Error(`no symbol ${name}`);
   return s.value;
@@ -204,7 +206,7 @@ ${SKIP_CALLBACK}
       [Cause.StoreAccessFault, 0x0040_0000], [Cause.LoadAccessFault, 0x0040_0000],
     ]);
     expect(count(bad.mem.shadowPool.i32, MARKER)).toBe(0);
-    for (const m of bad.vcpu.shadow.mappings()) expect(m.pa >= RAM_BASE && m.pa < RAM_END).toBe(true);
+    for (const m of bad.trapEmulation.shadow.mappings()) expect(m.pa >= RAM_BASE && m.pa < RAM_END).toBe(true);
     expect(good.console).toBe(expected.te);
     expect(goodPv.console).toBe(expected.pv);
     expect(good.stopReason).toEqual({ kind: 'shutdown', code: 0 });
@@ -270,11 +272,11 @@ calls:
 `);
     expect(() => hv.run({ maxInsnsPerVm: 20_000_000 })).not.toThrow();
     expect(bad.stopReason).toEqual({ kind: 'shutdown', code: 0 });
-    const x = bad.vcpu.hart.x;
+    const x = bad.trapEmulation.hart.x;
     expect((x[18] as number) + (x[19] as number)).toBe(N);
     expect(x[19]).toBeGreaterThan(N / 3); // most of it refused
     expect(bad.accounting.exits.hypercall).toBeGreaterThanOrEqual(N);
-    for (const m of bad.vcpu.shadow.mappings()) expect(m.pa >= RAM_BASE && m.pa < RAM_END).toBe(true);
+    for (const m of bad.trapEmulation.shadow.mappings()) expect(m.pa >= RAM_BASE && m.pa < RAM_END).toBe(true);
     expect(good.console).toBe(expected.te);
     expect(good.stopReason).toEqual({ kind: 'shutdown', code: 0 });
   });

@@ -8,8 +8,9 @@ import type { GuestBuild } from '../../src/guest/image.js';
 import { measurePerOperation } from '../../src/harness/per-op.js';
 import { CYCLE_CATEGORIES } from '../../src/hypervisor/accounting.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
-import { runGuest, type Technique } from '../../src/hypervisor/techniques.js';
-import type { VmConfig } from '../../src/hypervisor/vm.js';
+import type { Technique } from '../../src/hypervisor/techniques.js';
+import { createGuestVm, runGuest } from '../../src/harness/run-guest.js';
+import type { GuestVmConfig } from '../../src/harness/run-guest.js';
 import { PRESET, RAM } from './helpers.js';
 
 const SMALL: Record<string, Record<string, number>> = {
@@ -105,13 +106,13 @@ describe('per operation, paravirt against trap-and-emulate', () => {
 
 describe('the two builds side by side', () => {
   it('an unmodified guest under trap-emulate and a paravirt guest run at once on one core, each as alone', () => {
-    const cfg = (name: string, technique: 'trap-emulate' | 'paravirt', workload: string): VmConfig => ({
+    const cfg = (name: string, technique: 'trap-emulate' | 'paravirt', workload: string): GuestVmConfig => ({
       name, technique, build: technique === 'paravirt' ? 'paravirt' : 'unmodified', workload,
       params: SMALL[workload] ?? {}, preset: PRESET, ramBytes: RAM,
     });
-    const alone = (c: VmConfig) => {
+    const alone = (c: GuestVmConfig) => {
       const hv = new Hypervisor({ quantumCycles: 50_000 });
-      const vm = hv.createVm(c);
+      const vm = createGuestVm(hv, c);
       vm.powerOn();
       hv.run();
       return { console: vm.console, cycles: vm.cycles, exits: { ...vm.accounting.exits } };
@@ -120,7 +121,7 @@ describe('the two builds side by side', () => {
     const b = cfg('pv', 'paravirt', 'block-io');
     const c = cfg('pv2', 'paravirt', 'fork');
     const hv = new Hypervisor({ quantumCycles: 50_000 });
-    const vms = [a, b, c].map((x) => hv.createVm(x));
+    const vms = [a, b, c].map((x) => createGuestVm(hv, x));
     for (const vm of vms) vm.powerOn();
     for (const vm of vms) vm.runFor(50_000);
     expect(vms.every((vm) => vm.state === 'running')).toBe(true);

@@ -18,9 +18,11 @@ import { MIP, PTE, SSTATUS } from '../../src/isa/csr.js';
 import { MemoryDisk } from '../../src/machine/devices/disk.js';
 import { SHADOW_POOL_BASE } from '../../src/hypervisor/guest-memory.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
-import { HC, hypercallHandlerCoverage } from '../../src/hypervisor/pv.js';
+import { HC } from '../../src/abi/hypercalls.js';
+import { hypercallHandlerCoverage } from '../../src/hypervisor/trap-emulate/paravirt.js';
 import type { Vm, VmConfig } from '../../src/hypervisor/vm.js';
 import { PRESET, RAM, kernelImage } from './helpers.js';
+import type { GuestImage } from '../../src/guest/image.js';
 
 const RAM_BASE = 0x8000_0000;
 const RAM_END = RAM_BASE + RAM;
@@ -37,7 +39,7 @@ const satpOf = (root: number): number => (SATP_SV32 | (root / 4096)) >>> 0;
 function spinningVm(extra: Partial<VmConfig> = {}): Vm {
   const hv = new Hypervisor();
   const vm = hv.createVm({
-    name: 'pv', build: 'unmodified', workload: 'null-syscall', preset: PRESET, ramBytes: RAM,
+    name: 'pv', build: 'unmodified', preset: PRESET, ramBytes: RAM,
     technique: 'paravirt', image: kernelImage('.globl _start\n_start: j _start\n'), ...extra,
   });
   vm.powerOn();
@@ -47,7 +49,7 @@ function spinningVm(extra: Partial<VmConfig> = {}): Vm {
 
 /** Serve one hypercall as if the guest kernel had executed `ecall` with these registers. */
 function call(vm: Vm, fn: number, ...args: number[]): { error: number; value: number } {
-  const v = vm.vcpu;
+  const v = vm.trapEmulation;
   const x = v.hart.x;
   x[17] = PV_EXT | 0;
   x[16] = fn | 0;
@@ -106,28 +108,28 @@ describe('SET_SHARED_INFO and SET_CALLBACK', () => {
     for (const bad of [0, 1, RAM_BASE + 4, RAM_END, RAM_END - 4096 + 8, POOL, 0x1000_0000, 0xffff_f000]) {
       expect(call(vm, HC.SET_SHARED_INFO, bad)).toEqual(ERR(SBI_ERR.INVALID_ADDRESS));
     }
-    expect(vm.vcpu.pv.active).toBe(false);
+    expect(vm.trapEmulation.pv.active).toBe(false);
     expect(call(vm, HC.SET_SHARED_INFO, RAM_END - 4096)).toEqual(OK());
-    expect(vm.vcpu.pv.shared).toBe(RAM_END - 4096);
+    expect(vm.trapEmulation.pv.shared).toBe(RAM_END - 4096);
     for (const bad of [KERNEL_BASE + 1, KERNEL_BASE + 2, 3]) expect(call(vm, HC.SET_CALLBACK, bad)).toEqual(ERR(SBI_ERR.INVALID_ADDRESS));
     expect(call(vm, HC.SET_CALLBACK, 0xc000_0100)).toEqual(OK());
-    expect(vm.vcpu.vcsr.stvec).toBe(0xc000_0100);
-    expect(vm.vcpu.pv.callback).toBe(true);
+    expect(vm.trapEmulation.vcsr.stvec).toBe(0xc000_0100);
+    expect(vm.trapEmulation.pv.callback).toBe(true);
   });
 
   it('the hypervisor keeps the registered page current at every entry', () => {
     const vm = spinningVm();
     const page = RAM_BASE + 0x10_0000;
     call(vm, HC.SET_SHARED_INFO, page);
-    vm.vcpu.vcsr.sepc = 0x1234;
-    vm.vcpu.vcsr.sscratch = 0xabcd;
+    vm.trapEmulation.vcsr.sepc = 0x1234;
+    vm.trapEmulation.vcsr.sscratch = 0xabcd;
     vm.runFor(5000);
     expect(r32(vm, page + PV_SHARED.SEPC)).toBe(0x1234);
     expect(r32(vm, page + PV_SHARED.SSCRATCH)).toBe(0xabcd);
     // time at the last entry, in ticks of the VM's own clock
     const time = r32(vm, page + PV_SHARED.TIME_LO);
     expect(time).toBeGreaterThan(0);
-    expect(time).toBeLessThanOrEqual(vm.vcpu.hart.mtime());
+    expect(time).toBeLessThanOrEqual(vm.trapEmulation.hart.mtime());
   });
 
   it('the shared info page cannot be a pinned page table, nor be pinned later', () => {
@@ -156,11 +158,11 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
     w32(vm, ROOT + 4 * 3, pte(RAM_BASE, V | R | W | X | A | D));
     w32(vm, ROOT + 4 * 7, pte(POOL, V | R | W | A | D));
     expect(call(vm, HC.PIN_TABLE, ROOT)).toEqual(ERR(SBI_ERR.INVALID_PARAM, 7));
-    expect(vm.vcpu.pv.mmu.isPinned(ROOT)).toBe(false);
+    expect(vm.trapEmulation.pv.mmu.isPinned(ROOT)).toBe(false);
     w32(vm, ROOT + 4 * 7, 0);
     expect(call(vm, HC.PIN_TABLE, ROOT)).toEqual(OK());
     expect(call(vm, HC.PIN_TABLE, ROOT)).toEqual(ERR(SBI_ERR.ALREADY_AVAILABLE));
-    expect(vm.vcpu.pv.mmu.pinnedPages).toBe(1);
+    expect(vm.trapEmulation.pv.mmu.pinnedPages).toBe(1);
   });
 
   it.each([
@@ -230,17 +232,17 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
     expect(call(vm, HC.SET_PT_BASE, satpOf(ROOT))).toEqual(ERR(SBI_ERR.INVALID_PARAM));
     expect(call(vm, HC.SET_PT_BASE, satpOf(POOL))).toEqual(ERR(SBI_ERR.INVALID_PARAM));
     expect(call(vm, HC.SET_PT_BASE, satpOf(0xffff_f000))).toEqual(ERR(SBI_ERR.INVALID_PARAM));
-    expect(vm.vcpu.vcsr.satp).toBe(0);
+    expect(vm.trapEmulation.vcsr.satp).toBe(0);
     expect(call(vm, HC.PIN_TABLE, ROOT)).toEqual(OK());
     expect(call(vm, HC.SET_PT_BASE, satpOf(ROOT))).toEqual(OK());
-    expect(vm.vcpu.vcsr.satp).toBe(satpOf(ROOT));
+    expect(vm.trapEmulation.vcsr.satp).toBe(satpOf(ROOT));
     expect(call(vm, HC.UNPIN_TABLE, ROOT)).toEqual(ERR(SBI_ERR.DENIED));
     expect(call(vm, HC.UNPIN_TABLE, L2)).toEqual(ERR(SBI_ERR.INVALID_PARAM));
     expect(call(vm, HC.UNPIN_TABLE, ROOT + 4)).toEqual(ERR(SBI_ERR.INVALID_ADDRESS));
     expect(call(vm, HC.UNPIN_TABLE, POOL)).toEqual(ERR(SBI_ERR.INVALID_ADDRESS));
     expect(call(vm, HC.SET_PT_BASE, 0)).toEqual(OK());
     expect(call(vm, HC.UNPIN_TABLE, ROOT)).toEqual(OK());
-    expect(vm.vcpu.pv.mmu.pinnedPages).toBe(0);
+    expect(vm.trapEmulation.pv.mmu.pinnedPages).toBe(0);
   });
 
   it('keeps each pinned address space\'s shadow across SET_PT_BASE; an unflushed change makes the next switch drop all', () => {
@@ -251,7 +253,7 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
       w32(vm, root + 0x200 * 4, kernel); // the spinning kernel, mapped before the pin
       expect(call(vm, HC.PIN_TABLE, root)).toEqual(OK());
     }
-    const s = vm.vcpu.shadow.stats;
+    const s = vm.trapEmulation.shadow.stats;
     const step = (root: number) => {
       expect(call(vm, HC.SET_PT_BASE, satpOf(root))).toEqual(OK());
       vm.runFor(2000);
@@ -266,7 +268,7 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
     step(ROOT_B);
     expect(s.fills).toBe(fills + 1); // both kept: no refill, no flush
     expect(s.flushes).toBe(flushes);
-    expect(vm.vcpu.shadow.keptSpaces).toBe(2); // A, and the bare space of boot
+    expect(vm.trapEmulation.shadow.keptSpaces).toBe(2); // A, and the bare space of boot
     // A valid entry of A changes with no flush: A's kept shadow may be stale, so the next
     // switch flushes everything, as the guest was promised.
     writeUpdates(vm, LIST, [[ROOT + 0x200 * 4, pte(RAM_BASE, V | R | X | A)]]);
@@ -278,27 +280,27 @@ describe('pinning and MMU_UPDATE (Xen\'s direct paging)', () => {
     step(ROOT_B);
     expect(s.fills).toBe(before + 2); // both refilled
     // Unpinning (or pinning) a root forgets whatever was kept of it.
-    expect(vm.vcpu.shadow.keptSpaces).toBe(1);
+    expect(vm.trapEmulation.shadow.keptSpaces).toBe(1);
     expect(call(vm, HC.UNPIN_TABLE, ROOT)).toEqual(OK());
-    expect(vm.vcpu.shadow.keptSpaces).toBe(0);
+    expect(vm.trapEmulation.shadow.keptSpaces).toBe(0);
   });
 
   it('MMU_UPDATE flushes the page named by flush_va, and conservatively everything when a table pointer changes', () => {
     const vm = spinningVm();
     call(vm, HC.PIN_TABLE, ROOT);
     call(vm, HC.PIN_TABLE, L2);
-    const before = vm.vcpu.shadow.stats.flushes;
+    const before = vm.trapEmulation.shadow.stats.flushes;
     writeUpdates(vm, LIST, [[ROOT, pte(L2, V)], [L2 + 4, pte(DATA, V | R | W), 0x1000], [ROOT, pte(L2, V)]]);
     expect(call(vm, HC.MMU_UPDATE, LIST, 3)).toEqual(OK(3));
-    expect(vm.vcpu.shadow.stats.flushes).toBe(before + 1); // flush_va only; same pointer rewritten
+    expect(vm.trapEmulation.shadow.stats.flushes).toBe(before + 1); // flush_va only; same pointer rewritten
     writeUpdates(vm, LIST, [[ROOT, 0]]);
     expect(call(vm, HC.MMU_UPDATE, LIST, 1)).toEqual(OK(1));
-    expect(vm.vcpu.shadow.stats.flushes).toBe(before + 2); // a pointer removed: flush all
+    expect(vm.trapEmulation.shadow.stats.flushes).toBe(before + 2); // a pointer removed: flush all
   });
 
   it('TLB_FLUSH drops one page or everything', () => {
     const vm = spinningVm();
-    const s = vm.vcpu.shadow.stats;
+    const s = vm.trapEmulation.shadow.stats;
     const f = s.flushes;
     expect(call(vm, HC.TLB_FLUSH, 0x1234_5000)).toEqual(OK());
     expect(call(vm, HC.TLB_FLUSH, PV_ARG.FLUSH_ALL)).toEqual(OK());
@@ -391,17 +393,17 @@ describe('the block ring', () => {
     expect(vm.mem.ram.u8[BUF + 0x2000 - RAM_BASE]).toBe(0x5a);
     expect(vm.accounting.cycles.devices - dev).toBe(PRESET.deviceEmulation + 3 * 2 * PRESET.pteRead);
     // The block event: an events bit and SEIP, visible in the shared page at the next entry.
-    expect(vm.vcpu.pv.pendingEvents & PV_EVENT.BLOCK).toBe(PV_EVENT.BLOCK);
-    expect(vm.vcpu.vcsr.sip & MIP.SEIP).toBe(MIP.SEIP);
+    expect(vm.trapEmulation.pv.pendingEvents & PV_EVENT.BLOCK).toBe(PV_EVENT.BLOCK);
+    expect(vm.trapEmulation.vcsr.sip & MIP.SEIP).toBe(MIP.SEIP);
     vm.runFor(1000);
     expect(r32(vm, RAM_BASE + 0x70_0000 + PV_SHARED.EVENTS)).toBe(PV_EVENT.BLOCK);
     expect(r32(vm, RAM_BASE + 0x70_0000 + PV_SHARED.SIP) & MIP.SEIP).toBe(MIP.SEIP);
     // The guest clears the bit (a store while it runs): SEIP drops at the next exit.
     w32(vm, RAM_BASE + 0x70_0000 + PV_SHARED.EVENTS, 0);
-    vm.vcpu.pv.load();
-    vm.vcpu.updateSip();
-    expect(vm.vcpu.pv.pendingEvents).toBe(0);
-    expect(vm.vcpu.vcsr.sip & MIP.SEIP).toBe(0);
+    vm.trapEmulation.pv.load();
+    vm.trapEmulation.updateSip();
+    expect(vm.trapEmulation.pv.pendingEvents).toBe(0);
+    expect(vm.trapEmulation.vcsr.sip & MIP.SEIP).toBe(0);
   });
 
   it('raises the event only when rsp_prod passes rsp_event (Xen\'s check), indices wrapping', () => {
@@ -416,11 +418,11 @@ describe('the block ring', () => {
     w32(vm, RING + PV_RING.REQ_PROD, (start + 2) >>> 0);
     w32(vm, RING + PV_RING.RSP_EVENT, (start + 10) >>> 0); // not yet
     expect(call(vm, HC.BLK_NOTIFY)).toEqual(OK(2));
-    expect(vm.vcpu.pv.pendingEvents).toBe(0);
+    expect(vm.trapEmulation.pv.pendingEvents).toBe(0);
     w32(vm, RING + PV_RING.REQ_PROD, (start + 4) >>> 0);
     w32(vm, RING + PV_RING.RSP_EVENT, (start + 3) >>> 0); // inside (old, new]
     expect(call(vm, HC.BLK_NOTIFY)).toEqual(OK(2));
-    expect(vm.vcpu.pv.pendingEvents).toBe(PV_EVENT.BLOCK);
+    expect(vm.trapEmulation.pv.pendingEvents).toBe(PV_EVENT.BLOCK);
     expect(r32(vm, RING + PV_RING.RSP_PROD)).toBe(2);
     expect(response(vm, (start + 3) >>> 0)).toEqual([3, PV_BLK.STATUS_OK]);
     expect(call(vm, HC.BLK_NOTIFY)).toEqual(OK(0)); // nothing new
@@ -452,7 +454,7 @@ describe('the block ring', () => {
     expect(response(vm, 0)).toEqual([1000, PV_BLK.STATUS_OK]);
     bad.forEach((_b, i) => expect(response(vm, i + 1)).toEqual([i, PV_BLK.STATUS_ERROR]));
     expect(response(vm, bad.length + 1)).toEqual([1001, PV_BLK.STATUS_OK]);
-    expect(vm.vcpu.pv.blk.errors).toBe(bad.length);
+    expect(vm.trapEmulation.pv.blk.errors).toBe(bad.length);
     expect(vm.mem.ram.u8.subarray(table - RAM_BASE, table - RAM_BASE + 4096).every((b) => b === 0)).toBe(true);
   });
 
@@ -511,9 +513,9 @@ describe('MULTICALL', () => {
       [HC.CONSOLE_WRITE, TEXT + 1, 1],
     ]);
     const hcCycles = vm.accounting.cycles.hypercalls;
-    const pc = vm.vcpu.hart.pc;
+    const pc = vm.trapEmulation.hart.pc;
     expect(call(vm, HC.MULTICALL, LIST, 7)).toEqual(OK(7));
-    expect(vm.vcpu.hart.pc).toBe(pc);
+    expect(vm.trapEmulation.hart.pc).toBe(pc);
     expect(results(vm, 7)).toEqual([
       [0, 2], [SBI_ERR.INVALID_PARAM, 0], [SBI_ERR.INVALID_PARAM, 0], [SBI_ERR.NOT_SUPPORTED, 0],
       [SBI_ERR.INVALID_PARAM, 0], [0, 0], [0, 1],
@@ -548,34 +550,34 @@ describe('SET_TIMER, BLOCK, YIELD, SHUTDOWN', () => {
     const vm = spinningVm();
     call(vm, HC.SET_SHARED_INFO, RAM_BASE + 0x70_0000);
     expect(call(vm, HC.SET_TIMER, 0, 0)).toEqual(OK());
-    expect(vm.vcpu.pv.pendingEvents).toBe(PV_EVENT.TIMER);
-    expect(vm.vcpu.vcsr.sip).toBe(MIP.STIP);
-    const later = vm.vcpu.hart.mtime() + 100;
+    expect(vm.trapEmulation.pv.pendingEvents).toBe(PV_EVENT.TIMER);
+    expect(vm.trapEmulation.vcsr.sip).toBe(MIP.STIP);
+    const later = vm.trapEmulation.hart.mtime() + 100;
     expect(call(vm, HC.SET_TIMER, later, 0)).toEqual(OK());
-    expect(vm.vcpu.pv.pendingEvents).toBe(0);
-    expect(vm.vcpu.vcsr.sip).toBe(0);
+    expect(vm.trapEmulation.pv.pendingEvents).toBe(0);
+    expect(vm.trapEmulation.vcsr.sip).toBe(0);
     vm.runFor(100 * 100 + 1000); // 100 cycles per tick
-    expect(vm.vcpu.pv.pendingEvents).toBe(PV_EVENT.TIMER);
-    expect(vm.vcpu.vcsr.sip).toBe(MIP.STIP);
+    expect(vm.trapEmulation.pv.pendingEvents).toBe(PV_EVENT.TIMER);
+    expect(vm.trapEmulation.vcsr.sip).toBe(MIP.STIP);
   });
 
   it('BLOCK returns at once when an event is pending and enabled, else waits for one', () => {
     const vm = spinningVm();
     call(vm, HC.SET_SHARED_INFO, RAM_BASE + 0x70_0000);
-    vm.vcpu.vcsr.sie = MIP.STIP;
+    vm.trapEmulation.vcsr.sie = MIP.STIP;
     call(vm, HC.SET_TIMER, 0, 0);
     call(vm, HC.BLOCK);
-    expect(vm.vcpu.waiting).toBe(false);
-    const wake = vm.vcpu.hart.mtime() + 5000;
+    expect(vm.trapEmulation.waiting).toBe(false);
+    const wake = vm.trapEmulation.hart.mtime() + 5000;
     call(vm, HC.SET_TIMER, wake, 0);
     call(vm, HC.BLOCK);
-    expect(vm.vcpu.waiting).toBe(true);
+    expect(vm.trapEmulation.waiting).toBe(true);
     vm.runFor(10_000_000);
-    expect(vm.vcpu.waiting).toBe(false);
+    expect(vm.trapEmulation.waiting).toBe(false);
     expect(vm.accounting.cycles.idle).toBeGreaterThan(40_000);
     // Nothing can ever wake it: the VM stops, saying so.
     call(vm, HC.SET_TIMER, 0xffff_ffff, 0xffff_ffff);
-    vm.vcpu.vcsr.sie = 0;
+    vm.trapEmulation.vcsr.sie = 0;
     call(vm, HC.BLOCK);
     vm.runFor(10_000_000);
     expect(vm.stopReason?.kind).toBe('waiting-forever');
@@ -653,10 +655,10 @@ kstack: .space 4096
 kstack_top:
 `;
 
-function runKernel(body: string, extra: Partial<VmConfig> = {}, maxInsns = 2_000_000): Vm {
+function runKernel(body: string, extra: Partial<VmConfig<GuestImage>> = {}, maxInsns = 2_000_000): Vm<GuestImage> {
   const hv = new Hypervisor();
   const vm = hv.createVm({
-    name: 'pvk', build: 'unmodified', workload: 'null-syscall', preset: PRESET, ramBytes: RAM,
+    name: 'pvk', build: 'unmodified', preset: PRESET, ramBytes: RAM,
     technique: 'paravirt', image: kernelImage(`${EQUS}\n${MACROS}\n    .text\n    .globl _start\n${body}\n${DATA}`), ...extra,
   });
   vm.powerOn();
@@ -664,18 +666,18 @@ function runKernel(body: string, extra: Partial<VmConfig> = {}, maxInsns = 2_000
   return vm;
 }
 
-function sym(vm: Vm, name: string): number {
+function sym(vm: Vm<GuestImage>, name: string): number {
   const s = vm.image.parts[0]?.asm.symbols.find((x) => x.name === name);
   if (!s) throw new Error(`no symbol ${name}`);
   return s.value;
 }
 
-function records(vm: Vm, n: number): [number, number][] {
+function records(vm: Vm<GuestImage>, n: number): [number, number][] {
   const at = sym(vm, 'results');
   return Array.from({ length: n }, (_x, i) => [r32(vm, at + 8 * i) | 0, r32(vm, at + 8 * i + 4)]);
 }
 
-function words(vm: Vm, name: string, n: number, offset = 0): number[] {
+function words(vm: Vm<GuestImage>, name: string, n: number, offset = 0): number[] {
   const at = sym(vm, name) + offset;
   return Array.from({ length: n }, (_x, i) => r32(vm, at + 4 * i));
 }
@@ -710,7 +712,7 @@ callback:
     j dispatch
 `;
 
-function traps(vm: Vm, n: number): { sp: number; sscratch: number; scause: number; sepc: number; stval: number; sstatus: number }[] {
+function traps(vm: Vm<GuestImage>, n: number): { sp: number; sscratch: number; scause: number; sepc: number; stval: number; sstatus: number }[] {
   return Array.from({ length: n }, (_x, i) => {
     const [sp, sscratch, scause, sepc, stval, sstatus] = words(vm, 'trap_log', 6, 24 * i) as [number, number, number, number, number, number];
     return { sp, sscratch, scause, sepc, stval, sstatus };
@@ -793,9 +795,9 @@ syscalls: .word 0
     expect(t2?.sepc).toBe(sym(vm, 'user_ecall2'));
     expect(t2?.sp).toBe(kstackTop);
     expect(t2?.sscratch).toBe(0x7ff0);
-    expect(vm.vcpu.hart.x[8]).toBe(105); // s0: the system call's result came back to U
-    expect(vm.vcpu.hart.x[9]).toBe(0x1111); // s1: untouched across both traps
-    expect([vm.vcpu.hart.x[20], vm.vcpu.hart.x[21]]).toEqual([0x6666, 64]); // a6, a7 restored
+    expect(vm.trapEmulation.hart.x[8]).toBe(105); // s0: the system call's result came back to U
+    expect(vm.trapEmulation.hart.x[9]).toBe(0x1111); // s1: untouched across both traps
+    expect([vm.trapEmulation.hart.x[20], vm.trapEmulation.hart.x[21]]).toEqual([0x6666, 64]); // a6, a7 restored
     expect(vm.accounting.exits['reflect-syscall']).toBe(2);
     expect(vm.accounting.guestTraps[causeName(Cause.EnvironmentCallFromU)]).toBe(2);
   });
@@ -933,7 +935,7 @@ _start:
     HC SHUTDOWN
 `);
     expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
-    expect([vm.vcpu.hart.x[8], vm.vcpu.hart.x[9]]).toEqual([0x42, 0x1234]);
+    expect([vm.trapEmulation.hart.x[8], vm.trapEmulation.hart.x[9]]).toEqual([0x42, 0x1234]);
     expect(vm.accounting.exits.csr).toBe(2);
   });
 });
@@ -1066,7 +1068,7 @@ dispatch:
     expect(records(vm, 10)).toEqual([
       [0, 0], [0, 0], [0, 5], [0, 0], [0, 1], [0, 1], [SBI_ERR.INVALID_PARAM, 1], [SBI_ERR.DENIED, 0], [0, 0], [0, 0],
     ]);
-    const x = vm.vcpu.hart.x;
+    const x = vm.trapEmulation.hart.x;
     expect([x[8], x[9], x[19], x[20], x[21], x[22], x[23]]).toEqual([0x1111, pte(L2, V), 0x2222, 0x1111, 0x2222, 0x1111, 0x99]);
     const t = traps(vm, 3);
     expect(t.map((e) => [e.scause, e.stval])).toEqual([
@@ -1076,7 +1078,7 @@ dispatch:
     expect(r32(vm, L2 + 16)).toBe(0);
     expect(r32(vm, ROOT)).toBe(pte(L2, V)); // the stray stores never landed
     // The shadow never mapped a pinned page writable, nor anything outside RAM.
-    for (const m of vm.vcpu.shadow.mappings()) {
+    for (const m of vm.trapEmulation.shadow.mappings()) {
       expect(m.pa >= RAM_BASE && m.pa < RAM_END).toBe(true);
     }
   });

@@ -11,7 +11,7 @@ import { EventQueue } from '../../src/machine/events.js';
 import { Hart, type HartStop } from '../../src/machine/hart.js';
 import { Access } from '../../src/machine/mmu.js';
 import { GuestMemory, SHADOW_POOL_BASE } from '../../src/hypervisor/guest-memory.js';
-import { ShadowMmu, type ShadowResult } from '../../src/hypervisor/shadow-mmu.js';
+import { ShadowMmu, type ShadowResult } from '../../src/hypervisor/shadow/shadow-mmu.js';
 
 const { V, R, W, X, U, A, D } = PTE;
 

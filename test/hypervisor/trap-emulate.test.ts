@@ -5,6 +5,7 @@ import { CYCLE_CATEGORIES } from '../../src/hypervisor/accounting.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
 import type { Technique } from '../../src/hypervisor/techniques.js';
 import { PRESET, RAM, run } from './helpers.js';
+import { createGuestVm } from '../../src/harness/run-guest.js';
 
 const SMALL: Record<string, Record<string, number>> = {
   'null-syscall': { iterations: 30 }, 'context-switch': { iterations: 10 }, 'page-fault': { iterations: 10 },
@@ -66,7 +67,7 @@ describe('several VMs on one hypervisor core', () => {
   it('two VMs running at once each finish exactly as they do alone', () => {
     const alone = (workload: string, params: Record<string, number>) => {
       const hv = new Hypervisor({ quantumCycles: 50_000 });
-      const vm = hv.createVm({ name: workload, build: 'unmodified', workload, params, preset: PRESET, ramBytes: RAM });
+      const vm = createGuestVm(hv, { name: workload, build: 'unmodified', workload, params, preset: PRESET, ramBytes: RAM });
       vm.powerOn();
       hv.run();
       return { console: vm.console, cycles: vm.cycles, exits: { ...vm.accounting.exits }, stop: vm.stopReason };
@@ -75,8 +76,8 @@ describe('several VMs on one hypervisor core', () => {
     const b = alone('block-io', { iterations: 3 });
 
     const hv = new Hypervisor({ quantumCycles: 50_000 });
-    const va = hv.createVm({ name: 'a', build: 'unmodified', workload: 'fork', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
-    const vb = hv.createVm({ name: 'b', build: 'unmodified', workload: 'block-io', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
+    const va = createGuestVm(hv, { name: 'a', build: 'unmodified', workload: 'fork', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
+    const vb = createGuestVm(hv, { name: 'b', build: 'unmodified', workload: 'block-io', params: { iterations: 3 }, preset: PRESET, ramBytes: RAM });
     va.powerOn();
     vb.powerOn();
     let interleaved = false;
@@ -99,7 +100,7 @@ describe('several VMs on one hypervisor core', () => {
 
   it('pause, resume, reset and power off', () => {
     const hv = new Hypervisor();
-    const vm = hv.createVm({ name: 'c', build: 'unmodified', workload: 'compute', params: { iterations: 100 }, preset: PRESET, ramBytes: RAM });
+    const vm = createGuestVm(hv, { name: 'c', build: 'unmodified', workload: 'compute', params: { iterations: 100 }, preset: PRESET, ramBytes: RAM });
     expect(vm.state).toBe('created');
     vm.powerOn();
     vm.runFor(200_000);
@@ -119,6 +120,6 @@ describe('several VMs on one hypervisor core', () => {
     vm.reset();
     vm.powerOff();
     expect(vm.stopReason).toEqual({ kind: 'powered-off' });
-    expect(() => hv.createVm({ name: 'c', build: 'unmodified', workload: 'compute', preset: PRESET })).toThrow(/already exists/);
+    expect(() => createGuestVm(hv, { name: 'c', build: 'unmodified', workload: 'compute', preset: PRESET })).toThrow(/already exists/);
   });
 });

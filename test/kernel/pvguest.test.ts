@@ -12,7 +12,8 @@ import { WORKLOADS } from '../../src/guest/workloads.js';
 import { measurePerOperation } from '../../src/harness/per-op.js';
 import { presetByName } from '../../src/hypervisor/cost-presets.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
-import { runGuest, type GuestRunResult, type Technique } from '../../src/hypervisor/techniques.js';
+import type { Technique } from '../../src/hypervisor/techniques.js';
+import { createGuestVm, runGuest, type GuestRunResult } from '../../src/harness/run-guest.js';
 import type { GuestBuild } from '../../src/guest/image.js';
 
 const preset = presetByName('modern-kvm');
@@ -90,7 +91,7 @@ describe('memory comes back', () => {
    *  and page tables pinned (the hypervisor's) once it is done. */
   function leak(rounds: number): { pages: number; pinned: number } {
     const hv = new Hypervisor();
-    const vm = hv.createVm({ name: 'leak', build: 'paravirt', workload: 'ktest_leak', preset, technique: 'paravirt', params: { rounds }, ramBytes: 32 << 20 });
+    const vm = createGuestVm(hv, { name: 'leak', build: 'paravirt', workload: 'ktest_leak', preset, technique: 'paravirt', params: { rounds }, ramBytes: 32 << 20 });
     let pinned = -1;
     let pages = -1;
     const kernel = vm.image.parts.find((p) => p.name === 'kernel')!;
@@ -98,7 +99,7 @@ describe('memory comes back', () => {
     vm.powerOn();
     // Stop at the shutdown hypercall, while the kernel's state is still there to read.
     const sample = () => {
-      pinned = vm.vcpu.pv.mmu.pinnedPages;
+      pinned = vm.trapEmulation.pv.mmu.pinnedPages;
       pages = vm.mem.read32(inUse) as number;
     };
     const origin = vm.systemReset.bind(vm);
@@ -276,8 +277,8 @@ describe('batch sizes amortize exits', () => {
 describe('two VMs on one hypervisor core', () => {
   it('an unmodified VM under trap-and-emulate and a paravirtual one run side by side', () => {
     const hv = new Hypervisor();
-    const a = hv.createVm({ name: 'unmodified', build: 'unmodified', workload: 'fork', preset, technique: 'trap-emulate', params: { iterations: 10 } });
-    const b = hv.createVm({ name: 'paravirt', build: 'paravirt', workload: 'fork', preset, technique: 'paravirt', params: { iterations: 10 } });
+    const a = createGuestVm(hv, { name: 'unmodified', build: 'unmodified', workload: 'fork', preset, technique: 'trap-emulate', params: { iterations: 10 } });
+    const b = createGuestVm(hv, { name: 'paravirt', build: 'paravirt', workload: 'fork', preset, technique: 'paravirt', params: { iterations: 10 } });
     a.powerOn();
     b.powerOn();
     hv.run({ maxInsnsPerVm: MAX_INSNS });

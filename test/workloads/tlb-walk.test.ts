@@ -10,7 +10,8 @@ import { findFailure, findResultLine, workloadByName } from '../../src/guest/wor
 import { measurePerOperation } from '../../src/harness/per-op.js';
 import { TLB_ENTRIES } from '../../src/machine/tlb.js';
 import { presetByName } from '../../src/hypervisor/cost-presets.js';
-import { runGuest, type Technique } from '../../src/hypervisor/techniques.js';
+import type { Technique } from '../../src/hypervisor/techniques.js';
+import { runGuest } from '../../src/harness/run-guest.js';
 import { SMALL } from './params.js';
 
 const PRESET = presetByName('modern-kvm');

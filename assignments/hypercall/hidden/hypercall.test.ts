@@ -8,6 +8,7 @@ import { SBI_ERR } from '../../../src/abi/sbi.js';
 import { Hypervisor } from '../../../src/hypervisor/hypervisor.js';
 import { presetByName } from '../../../src/hypervisor/cost-presets.js';
 import { COURSE_PRESET, COURSE_RAM, perOperation, runToResult } from '../../../src/course/testing.js';
+import { createGuestVm } from '../../../src/harness/run-guest.js';
 
 describe('hypercall (hidden): the gain', () => {
   it('exits per console write do not grow with its length (16 vs 256 bytes)', () => {
@@ -36,7 +37,7 @@ describe('hypercall (hidden): the handler checks what the guest passes', () => {
 
   function vmWithPv() {
     const hv = new Hypervisor();
-    const vm = hv.createVm({
+    const vm = createGuestVm(hv, {
       name: 'pv', build: 'paravirt', workload: 'console', technique: 'paravirt', preset: presetByName(COURSE_PRESET),
       ramBytes: COURSE_RAM, params: { iterations: 0 },
     });
@@ -47,7 +48,7 @@ describe('hypercall (hidden): the handler checks what the guest passes', () => {
 
   /** Serve one CONSOLE_WRITE as if the guest kernel had made it. */
   function call(vm: ReturnType<typeof vmWithPv>, buf: number, len: number): { error: number; value: number; printed: string } {
-    const v = vm.vcpu;
+    const v = vm.trapEmulation;
     const x = v.hart.x;
     const before = vm.console.length;
     x[17] = 0x0950_5600; // a7 = PV_EXT
@@ -62,7 +63,7 @@ describe('hypercall (hidden): the handler checks what the guest passes', () => {
     const ram = 0x8000_0000;
     const buf = ram + 0x10_0000;
     const text = 'hello, hypercall\n';
-    vm.vcpu.mem.load(buf, new TextEncoder().encode(text));
+    vm.trapEmulation.mem.load(buf, new TextEncoder().encode(text));
     const okCall = call(vm, buf, text.length);
     expect(okCall.error, 'CONSOLE_WRITE of a buffer in RAM: error').toBe(SBI_ERR.SUCCESS);
     expect(okCall.value, 'CONSOLE_WRITE answers the bytes written').toBe(text.length);

@@ -8,20 +8,20 @@ import { close, compareFigures, perOperation } from '../../../src/course/testing
 import { PAGE_SIZE, PTE } from '../../../src/isa/csr.js';
 import { presetByName } from '../../../src/hypervisor/cost-presets.js';
 import { Hypervisor } from '../../../src/hypervisor/hypervisor.js';
-import { HvVcpu } from '../../../src/hypervisor/hw/hv-vcpu.js';
 import { SHADOW_POOL_BASE } from '../../../src/hypervisor/guest-memory.js';
 import { ANSWERS } from '../../paging/answers.js';
+import { createGuestVm } from '../../../src/harness/run-guest.js';
 
 const LEAF = PTE.V | PTE.R | PTE.W | PTE.X | PTE.U | PTE.A | PTE.D;
 
 describe('paging (hidden): the G-stage itself', () => {
   it('every G-stage entry is a pointer (V only) or a 4 KiB leaf mapping a guest RAM page to itself with V R W X U A D', () => {
     const hv = new Hypervisor();
-    const vm = hv.createVm({ name: 'g', build: 'unmodified', workload: 'fork', params: { iterations: 3 }, technique: 'hw-assist', preset: presetByName('modern-kvm'), ramBytes: 32 << 20 });
+    const vm = createGuestVm(hv, { name: 'g', build: 'unmodified', workload: 'fork', params: { iterations: 3 }, technique: 'hw-assist', preset: presetByName('modern-kvm'), ramBytes: 32 << 20 });
     vm.powerOn();
     hv.run({ maxInsnsPerVm: 50_000_000 });
     expect(vm.stopReason, 'the VM must finish fork').toEqual({ kind: 'shutdown', code: 0 });
-    const cpu = vm.cpu as HvVcpu;
+    const cpu = vm.hardwareAssist;
     const pool = vm.mem.shadowPool.i32;
     let leaves = 0;
     for (let i = 0; i < 2048; i++) {

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { close, compareFigures, largest, perOperation, runToResult, type CompareRow } from '../../../src/course/testing.js';
-import type { GuestRunResult } from '../../../src/hypervisor/techniques.js';
+import type { GuestRunResult } from '../../../src/harness/run-guest.js';
 import { ANSWERS } from '../../paging/answers.js';
 
 /** What a failed hw-assist run most likely means for this assignment. */

@@ -7,12 +7,13 @@ import { presetByName } from '../../../src/hypervisor/cost-presets.js';
 import { Hypervisor } from '../../../src/hypervisor/hypervisor.js';
 import { workloadByName } from '../../../src/guest/workloads.js';
 import { COURSE_PRESET, COURSE_RAM } from '../../../src/course/testing.js';
+import { createGuestVm } from '../../../src/harness/run-guest.js';
 
 function setup(spec: { name: string; workload: string; params: Record<string, number> }[], quantumCycles?: number) {
   const hv = new Hypervisor(quantumCycles === undefined ? {} : { quantumCycles });
   const calls: string[] = [];
   const vms = spec.map((s) => {
-    const vm = hv.createVm({
+    const vm = createGuestVm(hv, {
       name: s.name, build: 'unmodified', workload: s.workload, technique: 'trap-emulate', preset: presetByName(COURSE_PRESET),
       ramBytes: COURSE_RAM, params: s.params,
     });
@@ -55,7 +56,7 @@ describe('scheduler (hidden)', () => {
     hv.run({ maxInsnsPerVm: 3_000_000 });
     for (const vm of vms) {
       expect(vm.stopReason?.kind, `VM ${vm.name}'s stop`).toBe('insn-limit');
-      expect(vm.vcpu.hart.retired, `VM ${vm.name} retired more than the limit`).toBeLessThanOrEqual(3_000_000 + 64);
+      expect(vm.trapEmulation.hart.retired, `VM ${vm.name} retired more than the limit`).toBeLessThanOrEqual(3_000_000 + 64);
     }
     expect(calls.indexOf('b') < calls.lastIndexOf('a'), 'VM b got no turn before VM a was stopped').toBe(true);
   });

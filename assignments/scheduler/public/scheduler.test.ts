@@ -8,6 +8,7 @@ import { workloadByName } from '../../../src/guest/workloads.js';
 import { presetByName } from '../../../src/hypervisor/cost-presets.js';
 import { Hypervisor } from '../../../src/hypervisor/hypervisor.js';
 import { COURSE_PRESET, COURSE_RAM } from '../../../src/course/testing.js';
+import { createGuestVm } from '../../../src/harness/run-guest.js';
 
 /** A hypervisor with VMs running null-syscall; every runFor call and every console byte is
  *  recorded, in order. */
@@ -16,7 +17,7 @@ export function setup(names: string[], iterations: number[], quantumCycles?: num
   const calls: { vm: string; cycles: number }[] = [];
   const bytes: { vm: string; byte: number }[] = [];
   const vms = names.map((name, i) => {
-    const vm = hv.createVm({
+    const vm = createGuestVm(hv, {
       name, build: 'unmodified', workload: 'null-syscall', technique: 'trap-emulate', preset: presetByName(COURSE_PRESET),
       ramBytes: COURSE_RAM, params: { iterations: iterations[i] ?? 100 }, consoleOut: (byte) => bytes.push({ vm: name, byte }),
     });

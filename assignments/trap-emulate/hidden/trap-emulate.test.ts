@@ -3,7 +3,7 @@
  * console identical to the bare machine's, and the emulation's semantics seen through it.
  */
 import { describe, expect, it } from 'vitest';
-import type { GuestRunResult } from '../../../src/hypervisor/techniques.js';
+import type { GuestRunResult } from '../../../src/harness/run-guest.js';
 import { run, runToResult } from '../../../src/course/testing.js';
 
 function hint(r: GuestRunResult): string | undefined {

@@ -3,7 +3,7 @@
  * workload under trap-and-emulate. Run: npx vitest run assignments/trap-emulate/public
  */
 import { describe, expect, it } from 'vitest';
-import type { GuestRunResult } from '../../../src/hypervisor/techniques.js';
+import type { GuestRunResult } from '../../../src/harness/run-guest.js';
 import { exitSummary, run, runToResult } from '../../../src/course/testing.js';
 
 /** What the symptoms say is missing. */

@@ -10,7 +10,8 @@ import { relative } from 'node:path';
 import { guestPath } from '../../guest/paths.js';
 import { measurePerOperation } from '../../harness/per-op.js';
 import { presetByName, DEFAULT_PRESET_NAME } from '../../hypervisor/cost-presets.js';
-import { runGuest, type Technique } from '../../hypervisor/techniques.js';
+import type { Technique } from '../../hypervisor/techniques.js';
+import { runGuest } from '../../harness/run-guest.js';
 import { UserError } from '../errors.js';
 import { runExec } from './exec.js';
 

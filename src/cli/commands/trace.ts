@@ -8,16 +8,15 @@ import { disassemble } from '../../isa/disasm.js';
 import { Access } from '../../machine/mmu.js';
 import { COST_PRESETS, DEFAULT_PRESET_NAME, presetByName } from '../../hypervisor/cost-presets.js';
 import { Hypervisor } from '../../hypervisor/hypervisor.js';
-import type { Exit } from '../../hypervisor/exits.js';
-import type { ExitKind } from '../../hypervisor/accounting.js';
-import type { Vcpu } from '../../hypervisor/vcpu.js';
-import type { HvExit, HvVcpu } from '../../hypervisor/hw/hv-vcpu.js';
+import type { Exit, ExitKind } from '../../hypervisor/exits.js';
+import type { VcpuView } from '../../hypervisor/vm-host.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
 import { parseCount, parseSize } from '../sizes.js';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
-import { VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/vm.js';
+import { VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/techniques.js';
+import { createGuestVm } from '../../harness/run-guest.js';
 import { GUEST_BUILDS } from '../../guest/image.js';
-import { HYPERCALLS } from '../../abi/hypercalls.js';
+import { HYPERCALL_BY_NUMBER } from '../../abi/hypercalls.js';
 import { defaultBuild } from './boot.js';
 import type { PrivLevel } from '../../isa/csr.js';
 
@@ -47,7 +46,7 @@ interface TraceRecord {
   cycle: number;
   pc: number;
   priv: 'U' | 'S';
-  reason: Exit['reason'] | HvExit['reason'];
+  reason: Exit['reason'];
   detail: string;
   instruction: string;
   result: ExitKind;
@@ -58,28 +57,19 @@ const ACCESS_NAME = { [Access.Fetch]: 'fetch', [Access.Load]: 'load', [Access.St
 const hex = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
 const privName = (p: PrivLevel): 'U' | 'S' => (p === Priv.U ? 'U' : 'S');
 
-function instructionAt(v: Vcpu, pc: number): number | undefined {
-  const at = v.shadow.translate(Access.Fetch, pc);
-  return 'gpa' in at ? v.mem.read32(at.gpa) : undefined;
-}
-
-/** The hypercall an ecall exit made (its number as the PV interface saw it in a6). */
-function hypercallName(v: Vcpu): string {
-  const fn = v.pv.lastCall >>> 0;
-  return HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}`;
-}
-
-function hvDetailOf(exit: HvExit, kind: ExitKind, v: HvVcpu): string {
+/** What the exit was about, beyond its reason. */
+function detailOf(exit: Exit, kind: ExitKind, v: VcpuView): string {
   switch (exit.reason) {
-    case 'guest-page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)} gpa=${hex(exit.gpa)}`;
     case 'page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)}`;
+    case 'guest-page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)} gpa=${hex(exit.gpa)}`;
     case 'exception': return `cause ${exit.cause} tval=${hex(exit.tval)}`;
-    // A PV I/O hypercall (the pvio build): its name, as the back-end saw it in a6.
-    case 'sbi': {
-      const fn = v.pvio.lastCall >>> 0;
-      return kind === 'hypercall' ? HYPERCALLS.find((h) => h.number === fn)?.name ?? `#${fn}` : '';
+    // A hypercall: its name, as the back-end saw it in a6 (TRAP_RETURN changes a6 itself).
+    case 'ecall': {
+      if (kind !== 'hypercall') return '';
+      const fn = v.lastHypercall() >>> 0;
+      return HYPERCALL_BY_NUMBER.get(fn)?.name ?? `#${fn}`;
     }
-    case 'virtual-instruction': return '';
+    case 'illegal-instruction': case 'virtual-instruction': case 'interrupt': return '';
     default: {
       const never: never = exit;
       throw new Error(`unhandled exit ${JSON.stringify(never)}`);
@@ -87,16 +77,12 @@ function hvDetailOf(exit: HvExit, kind: ExitKind, v: HvVcpu): string {
   }
 }
 
-function detailOf(exit: Exit, kind: ExitKind, v: Vcpu): string {
+/** The trapping instruction's word: carried by the exit, or read through the guest's view. */
+function wordOf(exit: Exit, v: VcpuView): number | undefined {
   switch (exit.reason) {
-    case 'page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)}`;
-    case 'exception': return `cause ${exit.cause} tval=${hex(exit.tval)}`;
-    case 'ecall': return kind === 'hypercall' ? hypercallName(v) : '';
-    case 'illegal-instruction': case 'interrupt': return '';
-    default: {
-      const never: never = exit;
-      throw new Error(`unhandled exit ${JSON.stringify(never)}`);
-    }
+    case 'illegal-instruction': case 'virtual-instruction': return exit.insn;
+    case 'interrupt': return undefined;
+    default: return v.instructionAt(exit.pc);
   }
 }
 
@@ -106,27 +92,17 @@ export function runTrace(args: TraceArgs): number {
   const ramBytes = parseSize('ram', args.ram);
   const records: TraceRecord[] = [];
   const hv = new Hypervisor();
-  const vm = hv.createVm({
+  const vm = createGuestVm(hv, {
     name: guest.workload.name, build: guest.build, workload: guest.workload.name, params: guest.params,
     preset: presetByName(args.preset), ramBytes, technique: args.technique as VmTechnique,
     onExit: (exit, kind, vcpu, from) => {
       if (records.length >= limit) return;
       const pc = 'pc' in exit ? exit.pc : vcpu.hart.pc;
-      const word = exit.reason === 'illegal-instruction' ? exit.insn : exit.reason === 'interrupt' ? undefined : instructionAt(vcpu, pc);
+      const word = wordOf(exit, vcpu);
       records.push({
         n: records.length + 1, cycle: vcpu.hart.cycle, pc: pc >>> 0, priv: privName(from), reason: exit.reason,
         detail: detailOf(exit, kind, vcpu), instruction: word === undefined ? '' : disassemble(word, pc).replace('\t', ' '),
-        result: kind, next: `${privName(vcpu.vpriv)} @ ${hex(vcpu.hart.pc)}`,
-      });
-      if (records.length >= limit) vm.powerOff();
-    },
-    onHvExit: (exit, kind, vcpu, from) => {
-      if (records.length >= limit) return;
-      const word = exit.reason === 'virtual-instruction' ? exit.insn : vcpu.instructionAt(exit.pc);
-      records.push({
-        n: records.length + 1, cycle: vcpu.hart.cycle, pc: exit.pc >>> 0, priv: privName(from), reason: exit.reason,
-        detail: hvDetailOf(exit, kind, vcpu), instruction: word === undefined ? '' : disassemble(word, exit.pc).replace('\t', ' '),
-        result: kind, next: `${privName(vcpu.hart.priv)} @ ${hex(vcpu.hart.pc)}`,
+        result: kind, next: `${privName(vcpu.guestLevel())} @ ${hex(vcpu.hart.pc)}`,
       });
       if (records.length >= limit) vm.powerOff();
     },

@@ -12,20 +12,18 @@
  * sector range or buffer is bad gets an error response; it never touches anything outside the
  * guest's RAM and the disk.
  */
-import { SBI_ERR } from '../abi/sbi.js';
-import { PV_BLK, PV_RING } from '../abi/hypercalls.js';
-import { PAGE_SIZE } from '../isa/csr.js';
-import type { DiskBackend } from '../machine/devices/disk.js';
-import type { GuestMemory } from './guest-memory.js';
-import { fail, ok, type HcResult } from './pv-mmu.js';
+import { SBI_ERR } from '../../abi/sbi.js';
+import { PV_BLK, PV_RING } from '../../abi/hypercalls.js';
+import { PAGE_SIZE } from '../../isa/csr.js';
+import type { DiskBackend } from '../../machine/devices/disk.js';
+import { Access } from '../../machine/mmu.js';
+import type { GuestMemory } from '../guest-memory.js';
+import type { PvAddressSpace } from './address-space.js';
+import { fail, ok, type HcResult } from './hypercall-result.js';
 
 export const PV_SECTOR_SIZE = 512;
 /** Most sectors one request may move. */
 export const PV_BLK_MAX_SECTORS = 8;
-
-/** Modeled back-end work per request beyond the notify's device-emulation cost, as memory
- *  references (each the preset's pteRead): read the request, write the response. */
-export const PV_BLK_REFS_PER_REQUEST = 2;
 
 export interface BlockNotifyOutcome {
   result: HcResult;
@@ -33,24 +31,6 @@ export interface BlockNotifyOutcome {
   consumed: number;
   /** The guest asked to be told (rsp_prod passed rsp_event). */
   notify: boolean;
-}
-
-/**
- * What the back-end needs of guest memory besides reading and writing it: which guest-physical
- * ranges are RAM and which pages are page tables (PvMmu under the paravirt technique; under
- * hw-assist there are no pinned tables), and where a request's buffer is. The paravirt guest
- * puts guest-physical addresses in its requests; the pvio guest under hw-assist puts kernel
- * virtual addresses, which `bufferAddress` translates through the guest's page tables and the
- * G-stage (hv-pvio.ts).
- */
-export interface PvBlockSpace {
-  inRam(gpa: number, len: number): boolean;
-  isPinned(gpa: number): boolean;
-  overlapsPinned(gpa: number, len: number): boolean;
-  /** The guest-physical address of a request's buffer of `len` bytes at `addr`, contiguous,
-   *  written by the back-end if `write`; -1 when it is not all mapped. Absent: `addr` is
-   *  guest-physical already. */
-  bufferAddress?(addr: number, len: number, write: boolean): number;
 }
 
 export class PvBlockRing {
@@ -62,7 +42,7 @@ export class PvBlockRing {
   /** Requests completed with an error status (tests, traces). */
   errors = 0;
 
-  constructor(private readonly mem: GuestMemory, private readonly pinned: PvBlockSpace, private readonly disk: DiskBackend | undefined) {}
+  constructor(private readonly mem: GuestMemory, private readonly space: PvAddressSpace, private readonly disk: DiskBackend | undefined) {}
 
   get capacity(): number {
     return this.disk ? Math.floor(this.disk.size / PV_SECTOR_SIZE) : 0;
@@ -76,8 +56,8 @@ export class PvBlockRing {
   /** BLK_SETUP(ring): the ring page as the guest initialized it (indices taken as found). */
   setup(gpa: number): HcResult {
     if (!this.disk) return fail(SBI_ERR.NOT_SUPPORTED);
-    if (gpa % PAGE_SIZE !== 0 || !this.pinned.inRam(gpa, PAGE_SIZE)) return fail(SBI_ERR.INVALID_ADDRESS);
-    if (this.pinned.isPinned(gpa)) return fail(SBI_ERR.DENIED);
+    if (gpa % PAGE_SIZE !== 0 || !this.space.inRam(gpa, PAGE_SIZE)) return fail(SBI_ERR.INVALID_ADDRESS);
+    if (this.space.isPinned(gpa)) return fail(SBI_ERR.DENIED);
     this.ring = gpa;
     this.reqCons = this.read(PV_RING.REQ_PROD);
     this.rspProd = this.read(PV_RING.RSP_PROD);
@@ -126,12 +106,13 @@ export class PvBlockRing {
     if (count < 1 || count > PV_BLK_MAX_SECTORS) return PV_BLK.STATUS_ERROR;
     if (sector + count > this.capacity) return PV_BLK.STATUS_ERROR;
     const len = count * PV_SECTOR_SIZE;
-    if (this.pinned.bufferAddress) buf = this.pinned.bufferAddress(buf, len, op === PV_BLK.OP_READ);
-    if (buf < 0 || !this.pinned.inRam(buf, len)) return PV_BLK.STATUS_ERROR;
+    // A disk read writes the guest's buffer; a write reads it.
+    buf = this.space.resolve(buf, len, op === PV_BLK.OP_READ ? Access.Store : Access.Load);
+    if (buf < 0 || !this.space.inRam(buf, len)) return PV_BLK.STATUS_ERROR;
     try {
       if (op === PV_BLK.OP_READ) {
         // Reading into a page table would write entries nobody validated.
-        if (this.pinned.overlapsPinned(buf, len)) return PV_BLK.STATUS_ERROR;
+        if (this.space.overlapsPinned(buf, len)) return PV_BLK.STATUS_ERROR;
         const data = new Uint8Array(len);
         disk.read(sector * PV_SECTOR_SIZE, data);
         this.mem.bus.writeBytes(buf, data);

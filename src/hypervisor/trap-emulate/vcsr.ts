@@ -6,7 +6,7 @@
  * Side effects are reported, not performed: a write returns which of the hypervisor's caches it
  * invalidated (shadow page tables) or whether interrupt state changed, and the vCPU acts on that.
  */
-import { CSR, COUNTEREN, MIP, SATP, SSTATUS, S_INTERRUPTS, TVEC } from '../isa/csr.js';
+import { CSR, COUNTEREN, MIP, SATP, SSTATUS, S_INTERRUPTS, TVEC } from '../../isa/csr.js';
 
 /** sstatus bits a guest kernel can change: no F/V/X state, little-endian only. */
 export const VSSTATUS_WRITABLE = SSTATUS.SIE | SSTATUS.SPIE | SSTATUS.SPP | SSTATUS.SUM | SSTATUS.MXR;

@@ -1,5 +1,6 @@
 /**
- * File output that never leaves a half-written file: write beside the target, then rename.
+ * File output that never leaves a half-written file: write beside the target, then rename. Used
+ * by the report writer and the CLI alike, so it lives below both.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';

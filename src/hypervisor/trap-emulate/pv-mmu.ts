@@ -12,37 +12,25 @@
  * contract — a guest whose tables are all pinned cannot even *express* a mapping outside its
  * memory, and every change to them is a hypercall the hypervisor sees.
  */
-import { SBI_ERR } from '../abi/sbi.js';
-import { PV_ARG, PV_MMU_UPDATE } from '../abi/hypercalls.js';
-import { CSR, PAGE_SHIFT, PAGE_SIZE, PTE, SATP, MEGAPAGE_SHIFT } from '../isa/csr.js';
-import { SHADOW_POOL_BASE, type GuestMemory } from './guest-memory.js';
-import type { Vcpu } from './vcpu.js';
-
-/** What a hypercall handler answers: a0 = error, a1 = value. */
-export interface HcResult {
-  error: number;
-  value: number;
-}
-
-export const ok = (value = 0): HcResult => ({ error: SBI_ERR.SUCCESS, value: value >>> 0 });
-export const fail = (error: number, value = 0): HcResult => ({ error, value: value >>> 0 });
+import { SBI_ERR } from '../../abi/sbi.js';
+import { PV_ARG, PV_MMU_UPDATE } from '../../abi/hypercalls.js';
+import { CSR, PAGE_SHIFT, PAGE_SIZE, PTE, SATP, MEGAPAGE_SHIFT } from '../../isa/csr.js';
+import type { ExitContext } from '../exit-context.js';
+import { SHADOW_POOL_BASE, type GuestMemory } from '../guest-memory.js';
+import type { ShadowMmu } from '../shadow/shadow-mmu.js';
+import type { VirtualCsrs } from './vcsr.js';
+import { fail, ok, type HcResult } from '../pv/hypercall-result.js';
 
 /** Most MMU_UPDATE entries in one call. */
 export const PV_MMU_UPDATE_MAX = 1024;
 
-/**
- * Modeled hypervisor work beyond a hypercall's dispatch, as memory references (each charged
- * the preset's `pteRead`, one L2-hit reference): see docs/pv-abi.md, "Costs".
- */
-export const PV_MMU_REFS = {
-  /** One MMU_UPDATE entry: read the entry, read the old PTE, look up the target frame's pin
-   *  state, write the new PTE. */
-  UPDATE_ENTRY: 4,
-  /** Pinning: a sequential scan of the 4 KiB page (64 cache lines)… */
-  PIN_SCAN: PAGE_SIZE / 64,
-  /** …plus one lookup of the target frame per valid entry. */
-  PIN_VALID_ENTRY: 1,
-} as const;
+/** What the PV MMU needs of the vCPU: the shadow tables it keeps in step, the virtual satp,
+ *  and somewhere to charge its work (cost-table.ts: pv-mmu-entry, pv-pin-*, shadow-flush). */
+export interface PvMmuCpu {
+  readonly shadow: ShadowMmu;
+  readonly vcsr: VirtualCsrs;
+  charge: ExitContext['charge'];
+}
 
 const ENTRIES = PAGE_SIZE / 4;
 const MEGAPAGE_SIZE = 1 << MEGAPAGE_SHIFT;
@@ -57,7 +45,7 @@ export class PvMmu {
    *  flush it promises would). */
   private unflushed = false;
 
-  constructor(private readonly mem: GuestMemory, private readonly vcpu: Vcpu) {
+  constructor(private readonly mem: GuestMemory, private readonly vcpu: PvMmuCpu) {
     this.pinned = new Uint8Array(mem.ramBytes / PAGE_SIZE);
   }
 
@@ -82,7 +70,7 @@ export class PvMmu {
   private flushAll(): void {
     const v = this.vcpu;
     v.shadow.flushAll();
-    v.charge('shadowPaging', v.host.preset.shadowFlush);
+    v.charge('shadow-flush');
     this.unflushed = false;
   }
 
@@ -155,7 +143,8 @@ export class PvMmu {
       if (!this.checkEntry(e, false)) { bad = i; break; }
     }
     const v = this.vcpu;
-    v.charge('hypercalls', (PV_MMU_REFS.PIN_SCAN + PV_MMU_REFS.PIN_VALID_ENTRY * valid) * v.host.preset.pteRead);
+    v.charge('pv-pin-scan');
+    v.charge('pv-pin-entry', valid);
     if (bad >= 0) return fail(SBI_ERR.INVALID_PARAM, bad);
     this.pinned[(gpa - this.mem.ramBase) / PAGE_SIZE] = 1;
     this.pinnedCount++;
@@ -185,13 +174,12 @@ export class PvMmu {
     if (list % 4 !== 0 || !this.inRam(list, count * PV_MMU_UPDATE.SIZE)) return fail(SBI_ERR.INVALID_ADDRESS);
     const v = this.vcpu;
     const mem = this.mem;
-    const refCost = PV_MMU_REFS.UPDATE_ENTRY * v.host.preset.pteRead;
     for (let i = 0; i < count; i++) {
       const at = list + i * PV_MMU_UPDATE.SIZE;
       const pteGpa = mem.read32(at + PV_MMU_UPDATE.PTE_GPA) as number;
       const value = mem.read32(at + PV_MMU_UPDATE.VALUE) as number;
       const flushVa = mem.read32(at + PV_MMU_UPDATE.FLUSH_VA) as number;
-      v.charge('hypercalls', refCost);
+      v.charge('pv-mmu-entry');
       if (pteGpa % 4 !== 0 || !this.isPinned(pteGpa)) return fail(SBI_ERR.INVALID_PARAM, i);
       if (!this.checkEntry(value, true)) return fail(SBI_ERR.INVALID_PARAM, i);
       const old = mem.read32(pteGpa) as number;
@@ -203,7 +191,7 @@ export class PvMmu {
         this.flushAll();
       } else if (flushVa !== PV_ARG.NO_FLUSH) {
         v.shadow.flushPage(flushVa);
-        v.charge('shadowPaging', v.host.preset.shadowFlush);
+        v.charge('shadow-flush');
       } else if (changed) {
         this.unflushed = true;
       }
@@ -233,7 +221,7 @@ export class PvMmu {
       this.flushAll();
     } else {
       v.shadow.flushPage(va);
-      v.charge('shadowPaging', v.host.preset.shadowFlush);
+      v.charge('shadow-flush');
     }
     return ok();
   }

@@ -4,19 +4,37 @@
  * exit (the hart puts it in tval, as QEMU does); decoding uses the same instruction table as
  * everything else. An instruction that is illegal for the guest too is reflected to it.
  */
-import { Cause } from '../isa/causes.js';
-import { Priv } from '../isa/csr.js';
-import { Op } from '../isa/instructions.js';
-import type { ExitKind } from './accounting.js';
-import type { Vcpu } from './vcpu.js';
+import { Cause } from '../../isa/causes.js';
+import { Priv, type PrivLevel } from '../../isa/csr.js';
+import { Op } from '../../isa/instructions.js';
+import type { Hart } from '../../machine/hart.js';
+import type { ExitContext } from '../exit-context.js';
+import type { ExitKind } from '../exits.js';
+import type { ShadowMmu } from '../shadow/shadow-mmu.js';
+import type { VirtualCsrs } from './vcsr.js';
 // ASSIGNMENT trap-emulate BEGIN imports the emulation needs
-import { decode, rdOf, rs1Of, csrOf } from '../isa/decode.js';
+import { decode, rdOf, rs1Of, csrOf } from '../../isa/decode.js';
+import { csrSource, csrWriteValue, csrWrites } from '../../isa/zicsr.js';
 import { CsrEffect } from './vcsr.js';
 // ASSIGNMENT trap-emulate STUB
-// import { decode, rs1Of } from '../isa/decode.js';
+// import { decode, rs1Of } from '../../isa/decode.js';
 // ASSIGNMENT trap-emulate END
 
-export function emulatePrivileged(v: Vcpu, insn: number, pc: number): ExitKind {
+/** What the emulation needs of the trap-and-emulate vCPU (trap-emulate.ts). */
+export interface EmulationTarget {
+  readonly hart: Hart;
+  readonly vcsr: VirtualCsrs;
+  readonly shadow: ShadowMmu;
+  /** The guest's virtual privilege. */
+  readonly vpriv: PrivLevel;
+  waiting: boolean;
+  charge: ExitContext['charge'];
+  deliver: ExitContext['deliver'];
+  /** sret on the virtual state. */
+  returnFromTrap(): void;
+}
+
+export function emulatePrivileged(v: EmulationTarget, insn: number, pc: number): ExitKind {
   const op = decode(insn);
   if (v.vpriv !== Priv.S) return illegal(v, insn, pc);
   switch (op) {
@@ -33,32 +51,28 @@ export function emulatePrivileged(v: Vcpu, insn: number, pc: number): ExitKind {
   }
 }
 
-function illegal(v: Vcpu, insn: number, pc: number): ExitKind {
-  v.reflect(Cause.IllegalInstruction, insn, pc);
+function illegal(v: EmulationTarget, insn: number, pc: number): ExitKind {
+  v.deliver(Cause.IllegalInstruction, insn, pc);
   return 'reflect-exception';
 }
 
-function csr(v: Vcpu, op: Op, insn: number, pc: number): ExitKind {
+function csr(v: EmulationTarget, op: Op, insn: number, pc: number): ExitKind {
   // ASSIGNMENT trap-emulate BEGIN step 1: csrrw/csrrs/csrrc and their immediate forms
   const num = csrOf(insn);
   const rd = rdOf(insn);
   const rs1 = rs1Of(insn);
   if (!v.vcsr.exists(num)) return illegal(v, insn, pc);
-  const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
-  const src = immediate ? rs1 : (v.hart.x[rs1] as number);
-  const isWrite = op === Op.CSRRW || op === Op.CSRRWI || rs1 !== 0;
   const old = v.vcsr.read(num);
-  if (isWrite) {
-    const value = op === Op.CSRRW || op === Op.CSRRWI ? src : op === Op.CSRRS || op === Op.CSRRSI ? old | src : old & ~src;
-    const effect = v.vcsr.write(num, value);
+  if (csrWrites(op, rs1)) {
+    const effect = v.vcsr.write(num, csrWriteValue(op, old, csrSource(op, rs1, v.hart.x)));
     if (effect & CsrEffect.FlushShadow) {
       v.shadow.flushAll();
-      v.charge('shadowPaging', v.host.preset.shadowFlush);
+      v.charge('shadow-flush');
     }
   }
   if (rd !== 0) v.hart.x[rd] = old | 0;
   v.hart.pc = (pc + 4) | 0;
-  v.charge('emulation', v.host.preset.emulateInstruction);
+  v.charge('emulate');
   return 'csr';
   // ASSIGNMENT trap-emulate STUB
   // // TODO(assignment trap-emulate, step 1): emulate the Zicsr instruction `insn` (operation `op`)
@@ -70,30 +84,30 @@ function csr(v: Vcpu, op: Op, insn: number, pc: number): ExitKind {
   // ASSIGNMENT trap-emulate END
 }
 
-function sret(v: Vcpu, insn: number, pc: number): ExitKind {
+function sret(v: EmulationTarget, insn: number, pc: number): ExitKind {
   // ASSIGNMENT trap-emulate BEGIN step 2: sret
   v.returnFromTrap();
-  v.charge('emulation', v.host.preset.emulateInstruction);
+  v.charge('emulate');
   return 'sret';
   // ASSIGNMENT trap-emulate STUB
   // // TODO(assignment trap-emulate, step 2): emulate sret — return from the guest's trap into
-  // // its virtual U or S mode (see Vcpu.returnFromTrap), charge the emulation, return 'sret'.
+  // // its virtual U or S mode (see TrapEmulation.returnFromTrap, v.returnFromTrap here), charge the emulation, return 'sret'.
   // return illegal(v, insn, pc);
   // ASSIGNMENT trap-emulate END
 }
 
-function sfence(v: Vcpu, insn: number, pc: number): ExitKind {
+function sfence(v: EmulationTarget, insn: number, pc: number): ExitKind {
   const rs1 = rs1Of(insn);
   if (rs1 === 0) v.shadow.flushAll();
   else v.shadow.flushPage(v.hart.x[rs1] as number);
   v.hart.pc = (pc + 4) | 0;
-  v.charge('shadowPaging', v.host.preset.shadowFlush);
+  v.charge('shadow-flush');
   return 'sfence';
 }
 
-function wfi(v: Vcpu, pc: number): ExitKind {
+function wfi(v: EmulationTarget, pc: number): ExitKind {
   v.hart.pc = (pc + 4) | 0;
   if ((v.vcsr.sip & v.vcsr.sie) === 0) v.waiting = true;
-  v.charge('emulation', v.host.preset.emulateInstruction);
+  v.charge('emulate');
   return 'wfi';
 }

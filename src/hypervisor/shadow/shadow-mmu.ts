@@ -33,11 +33,11 @@
  * and the guest's satp and sfence.vma reach the hypervisor through hstatus.VTVM. With guest
  * paging off the identity shadow is for VS-mode only (leaves without U).
  */
-import { Cause } from '../isa/causes.js';
-import { PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, SSTATUS, type PrivLevel } from '../isa/csr.js';
-import type { Hart } from '../machine/hart.js';
-import { Access } from '../machine/mmu.js';
-import { SHADOW_POOL_BASE, type GuestMemory } from './guest-memory.js';
+import { Cause } from '../../isa/causes.js';
+import { PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, SSTATUS, type PrivLevel } from '../../isa/csr.js';
+import type { Hart } from '../../machine/hart.js';
+import { Access, accessFaultCause, pageFaultCause } from '../../machine/mmu.js';
+import { SHADOW_POOL_BASE, type GuestMemory } from '../guest-memory.js';
 
 export type ShadowView = 'kernel' | 'user' | 'bare';
 
@@ -108,16 +108,6 @@ const WALK_WRITE_PROTECTED = -3;
 const LEAF_BASE = PTE.V | PTE.U | PTE.A | PTE.D;
 
 const FILLED: ShadowResult = Object.freeze({ kind: 'filled' }) as ShadowResult;
-
-function pageFaultCause(access: Access): number {
-  return access === Access.Fetch ? Cause.InstructionPageFault
-    : access === Access.Load ? Cause.LoadPageFault : Cause.StorePageFault;
-}
-
-function accessFaultCause(access: Access): number {
-  return access === Access.Fetch ? Cause.InstructionAccessFault
-    : access === Access.Load ? Cause.LoadAccessFault : Cause.StoreAccessFault;
-}
 
 function viewOf(ctx: number): ShadowView {
   return ctx === CTX_BARE ? 'bare' : ctx < CTX_KERNEL ? 'user' : 'kernel';

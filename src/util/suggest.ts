@@ -1,4 +1,4 @@
-/** "Did you mean …?" suggestions for misspelt mnemonics, directives, registers and CSRs. */
+/** "Did you mean …?" suggestions for misspelt names: mnemonics, directives, registers, CSRs, suites, presets, workloads. */
 
 /** Levenshtein distance, bounded: returns `limit + 1` as soon as it is exceeded. */
 function editDistance(a: string, b: string, limit: number): number {

@@ -1,0 +1,105 @@
+/**
+ * What the hypervisor charges, in one table: every cycle a handler adds to a VM's clock is one
+ * of these items, charged through the vCPU core's `charge(item, count)` — nowhere else writes
+ * the clock or the cycle breakdown. Each item names the cycle category it lands in (the
+ * breakdown chart's bars) and the preset fields it costs (cost-presets.ts says where each figure
+ * comes from, docs/cost-model.md explains them).
+ *
+ * Costs per exit kind (ExitKind), as the handlers charge them — every exit also pays `exit`:
+ *
+ *   exit kind            items charged                         category
+ *   ---------------------------------------------------------------------------------
+ *   (every exit)         exit            vmExitEntry           worldSwitch
+ *   csr, sret, wfi       emulate         emulateInstruction    emulation
+ *     csr writing satp   + shadow-flush  shadowFlush           shadowPaging
+ *   sfence               shadow-flush    shadowFlush           shadowPaging
+ *   sbi                  sbi             sbiCall               sbi
+ *   hypercall            hypercall       hypercall             hypercalls   (per call: a
+ *                        + per-call work below                              MULTICALL's inner
+ *                                                                           calls each pay it)
+ *   shadow-fill          shadow-fill     shadowFill            shadowPaging
+ *   gstage-fill          gstage-fill     gstageFill            nestedPaging
+ *   mmio                 device          deviceEmulation (+ hostedDeviceExtra on a type-2
+ *                                        hypervisor)           devices
+ *   reflect-*, and a     reflect         reflect + trapEntry   emulation    (trap-and-emulate:
+ *   delivered interrupt                                                      the hart charges no
+ *                                                                            trap entry, so the
+ *                                                                            hypervisor does)
+ *                        inject          reflect               emulation    (hardware assist:
+ *                                                                            the hart's VS entry
+ *                                                                            charges trapEntry)
+ *   interrupt            (the exit only)
+ *
+ * Work per item, as memory references at the preset's `pteRead` (one L2-hit reference each):
+ *   pv-mmu-entry    per MMU_UPDATE entry: read the entry, read the old PTE, look up the target
+ *                   frame's pin state, write the new PTE (4)
+ *   pv-pin-scan     per PIN_TABLE: a sequential scan of the 4 KiB page, 64 cache lines (64)
+ *   pv-pin-entry    per valid entry of a pinned page: one lookup of its target frame (1)
+ *   pv-blk-request  per block-ring request: read the request, write the response (2)
+ *   pv-translate    per page-table entry read walking a guest-virtual hypercall pointer (1)
+ */
+import { PAGE_SIZE } from '../isa/csr.js';
+import type { CycleCategory } from './accounting.js';
+import type { CostPreset } from './cost-model.js';
+
+/** A preset field that holds a cycle count. */
+type CycleField = { [K in keyof CostPreset]: CostPreset[K] extends number ? K : never }[keyof CostPreset];
+
+export interface CostEntry {
+  /** The breakdown category the cycles land in. */
+  readonly category: CycleCategory;
+  /** Preset fields summed, each times its multiplicity. */
+  readonly fields: Readonly<Partial<Record<CycleField, number>>>;
+  /** Added only on a hosted (type-2) hypervisor (`preset.hosted`). */
+  readonly hostedFields?: Readonly<Partial<Record<CycleField, number>>>;
+  /** What one charge stands for. */
+  readonly per: string;
+}
+
+/** Memory references of modeled hypervisor work (see the table above). */
+export const WORK_REFS = {
+  MMU_UPDATE_ENTRY: 4,
+  PIN_SCAN: PAGE_SIZE / 64,
+  PIN_VALID_ENTRY: 1,
+  BLK_REQUEST: 2,
+  TRANSLATE_PTE: 1,
+} as const;
+
+export const COST_TABLE = {
+  'exit': { category: 'worldSwitch', fields: { vmExitEntry: 1 }, per: 'VM exit and re-entry' },
+  'emulate': { category: 'emulation', fields: { emulateInstruction: 1 }, per: 'trapped privileged instruction emulated' },
+  'reflect': { category: 'emulation', fields: { reflect: 1, trapEntry: 1 }, per: 'trap delivered to the guest kernel in software' },
+  'inject': { category: 'emulation', fields: { reflect: 1 }, per: 'exception injected into VS-mode' },
+  'shadow-fill': { category: 'shadowPaging', fields: { shadowFill: 1 }, per: 'shadow page-table entry filled' },
+  'shadow-flush': { category: 'shadowPaging', fields: { shadowFlush: 1 }, per: 'shadow state flushed (satp change, sfence.vma, PV flush)' },
+  'gstage-fill': { category: 'nestedPaging', fields: { gstageFill: 1 }, per: 'G-stage entry filled' },
+  'device': { category: 'devices', fields: { deviceEmulation: 1 }, hostedFields: { hostedDeviceExtra: 1 }, per: 'device access emulated, or PV device request served' },
+  'sbi': { category: 'sbi', fields: { sbiCall: 1 }, per: 'SBI call served' },
+  'hypercall': { category: 'hypercalls', fields: { hypercall: 1 }, per: 'hypercall dispatched' },
+  'pv-mmu-entry': { category: 'hypercalls', fields: { pteRead: WORK_REFS.MMU_UPDATE_ENTRY }, per: 'MMU_UPDATE entry validated and applied' },
+  'pv-pin-scan': { category: 'hypercalls', fields: { pteRead: WORK_REFS.PIN_SCAN }, per: 'page scanned by PIN_TABLE' },
+  'pv-pin-entry': { category: 'hypercalls', fields: { pteRead: WORK_REFS.PIN_VALID_ENTRY }, per: 'valid entry of a page being pinned' },
+  'pv-blk-request': { category: 'devices', fields: { pteRead: WORK_REFS.BLK_REQUEST }, per: 'block-ring request served' },
+  'pv-translate': { category: 'devices', fields: { pteRead: WORK_REFS.TRANSLATE_PTE }, per: 'PTE read translating a guest-virtual hypercall pointer' },
+} as const satisfies Record<string, CostEntry>;
+
+export type CostItem = keyof typeof COST_TABLE;
+export const COST_ITEMS = Object.keys(COST_TABLE) as CostItem[];
+
+/** Cycles of one charge of `item` under `preset`. */
+export function itemCycles(item: CostItem, preset: CostPreset): number {
+  const e: CostEntry = COST_TABLE[item];
+  let cycles = 0;
+  for (const [field, times] of Object.entries(e.fields) as [CycleField, number][]) cycles += times * preset[field];
+  if (preset.hosted && e.hostedFields) {
+    for (const [field, times] of Object.entries(e.hostedFields) as [CycleField, number][]) cycles += times * preset[field];
+  }
+  return cycles;
+}
+
+/** Every item's cycles under `preset`, resolved once per vCPU. */
+export function resolveCosts(preset: CostPreset): Readonly<Record<CostItem, number>> {
+  const out = {} as Record<CostItem, number>;
+  for (const item of COST_ITEMS) out[item] = itemCycles(item, preset);
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * The one hypercall dispatcher (docs/pv-abi.md): an `ecall` from the guest kernel with
+ * a7 = PV_EXT, a6 = function, a0..a5 = arguments becomes a call of the handler registered for
+ * that function in the ABI table (src/abi/hypercalls.ts); a0 = error, a1 = value, pc += 4.
+ * Each back-end registers a table of handlers by ABI name — the paravirt technique all of them
+ * (trap-emulate/paravirt.ts), PV I/O under hardware assist the events and io parts (hw/pvio.ts) — and
+ * `handlerCoverage` checks at load that a table covers exactly the parts it serves.
+ */
+import { HYPERCALL_BY_NAME, HYPERCALL_BY_NUMBER, HYPERCALLS, type HypercallPart, type HypercallSpec } from '../../abi/hypercalls.js';
+import { SBI_ERR } from '../../abi/sbi.js';
+import { Cause, causeName } from '../../isa/causes.js';
+import { XREG } from '../../isa/registers.js';
+import type { ExitContext } from '../exit-context.js';
+import type { ExitKind } from '../exits.js';
+import { fail, NO_RETURN, type HcOutcome } from './hypercall-result.js';
+
+/** One hypercall's handler on a back-end `T`; args are a0..a5 (unsigned). */
+export type HypercallHandler<T> = (backend: T, args: readonly number[]) => HcOutcome;
+/** Handlers by ABI name. */
+export type HandlerTable<T> = Readonly<Record<string, HypercallHandler<T>>>;
+
+const ARG_REGS = [XREG.a0, XREG.a1, XREG.a2, XREG.a3, XREG.a4, XREG.a5] as const;
+
+export class HypercallDispatcher<T> {
+  /** Function number of the last hypercall an exit made (traces: TRAP_RETURN changes a6 and
+   *  a7, so they cannot tell afterwards). */
+  lastCall = -1;
+  private readonly handlers = new Map<number, HypercallHandler<T>>();
+
+  /** `afterCall` runs after every call (pvio: the event line follows the events word). */
+  constructor(private readonly ctx: ExitContext, private readonly backend: T, table: HandlerTable<T>, private readonly afterCall?: () => void) {
+    for (const [name, handler] of Object.entries(table)) {
+      const spec = HYPERCALL_BY_NAME.get(name);
+      if (!spec) throw new Error(`hypercall handler for ${name}, which src/abi/hypercalls.ts does not define`);
+      this.handlers.set(spec.number, handler);
+    }
+  }
+
+  /** The ecall exit: one hypercall, its result in a0/a1, pc past the ecall unless it does not
+   *  return. */
+  serve(): ExitKind {
+    const ctx = this.ctx;
+    const x = ctx.hart.x;
+    const fn = (x[XREG.a6] as number) >>> 0;
+    this.lastCall = fn;
+    const args = ARG_REGS.map((r) => (x[r] as number) >>> 0);
+    // Natively an ecall from S is a trap into the firmware; count it the same way.
+    ctx.host.accounting.countGuestTrap(causeName(Cause.EnvironmentCallFromS));
+    const r = this.call(fn, args, false);
+    if (r !== NO_RETURN) {
+      x[XREG.a0] = r.error | 0;
+      x[XREG.a1] = r.value | 0;
+      ctx.hart.pc = (ctx.hart.pc + 4) | 0;
+    }
+    return 'hypercall';
+  }
+
+  /** One call — by an exit, or one of a MULTICALL's (`inner`): dispatch cost, count, handler. */
+  call(fn: number, args: readonly number[], inner: boolean): HcOutcome {
+    this.ctx.charge('hypercall');
+    const spec = HYPERCALL_BY_NUMBER.get(fn);
+    this.ctx.host.accounting.countHypercall(spec ? spec.name : 'unknown');
+    const r = this.invoke(fn, spec, args, inner);
+    this.afterCall?.();
+    return r;
+  }
+
+  private invoke(fn: number, spec: HypercallSpec | undefined, args: readonly number[], inner: boolean): HcOutcome {
+    const handler = this.handlers.get(fn);
+    if (handler === undefined || spec === undefined) return fail(SBI_ERR.NOT_SUPPORTED);
+    if (inner && !spec.inMulticall) return fail(SBI_ERR.INVALID_PARAM);
+    return handler(this.backend, args);
+  }
+}
+
+/** Which hypercalls of `parts` a table lacks, and which names it has beyond them. */
+export function handlerCoverage(table: Readonly<Record<string, unknown>>, parts: readonly HypercallPart[]): { missing: string[]; extra: string[] } {
+  const wanted = HYPERCALLS.filter((h) => parts.includes(h.part)).map((h) => h.name);
+  return {
+    missing: wanted.filter((name) => table[name] === undefined),
+    extra: Object.keys(table).filter((name) => !wanted.includes(name)),
+  };
+}
+
+/** At load: a back-end's table covers exactly the parts it serves. */
+export function assertCoverage(backend: string, table: Readonly<Record<string, unknown>>, parts: readonly HypercallPart[]): void {
+  const { missing, extra } = handlerCoverage(table, parts);
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`${backend} hypercall handlers out of step with src/abi/hypercalls.ts: missing ${missing.join(', ') || '-'}, extra ${extra.join(', ') || '-'}`);
+  }
+}
