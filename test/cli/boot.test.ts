@@ -72,7 +72,7 @@ describe('pvlab boot --technique trap-emulate and pvlab trace', () => {
   });
 
   it('trace shows the first exits with the instruction, the virtual privilege and the result', async () => {
-    const r = await pvlab('trace', '--workload', 'null-syscall', '--param', 'iterations=2', '--exits', '500');
+    const r = await pvlab('trace', '--workload', 'null-syscall', '--param', 'iterations=2', '--exits', '500', '--from', 'boot');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBe(501);
@@ -80,7 +80,7 @@ describe('pvlab boot --technique trap-emulate and pvlab trace', () => {
     expect(r.stdout).toMatch(/\bS\s+illegal-instruction\s+csrw\s+stvec,\S+\s+csr\s+S @ /);
     expect(r.stdout).toMatch(/\bU\s+ecall\s+ecall\s+reflect-syscall\s+S @ /);
     expect(r.stdout).toMatch(/\bS\s+illegal-instruction\s+sret\s+sret\s+U @ 000/);
-    const json = await pvlab('trace', '--workload', 'compute', '--exits', '3', '--json');
+    const json = await pvlab('trace', '--workload', 'compute', '--exits', '3', '--json', '--from', 'boot');
     expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).n)).toEqual([1, 2, 3]);
   });
 });

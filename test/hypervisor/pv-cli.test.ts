@@ -36,7 +36,7 @@ describe('pvlab boot and trace with --technique paravirt', () => {
   });
 
   it('trace --technique paravirt names each hypercall', async () => {
-    const r = await pvlab('trace', '--workload', 'null-syscall', '--param', 'iterations=2', '--technique', 'paravirt', '--exits', '400');
+    const r = await pvlab('trace', '--workload', 'null-syscall', '--param', 'iterations=2', '--technique', 'paravirt', '--exits', '400', '--from', 'boot');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\bS\s+ecall SET_SHARED_INFO\s+ecall\s+hypercall\s+S @ /);
     expect(r.stdout).toMatch(/\bS\s+ecall TRAP_RETURN\s+ecall\s+hypercall\s+U @ /);

@@ -1,32 +1,30 @@
 /**
- * `pvlab trace`: the first N VM exits of a run — where the guest was (pc, virtual privilege),
- * the instruction that trapped (disassembled), why it exited, and what the handler made of it.
+ * `pvlab trace`: VM exits of a run — from where the workload's measured loop starts (default)
+ * or from boot, optionally only some kinds — with where the guest was (pc, privilege), the
+ * instruction that trapped (disassembled), why it exited, and what the handler made of it.
+ * The recording is the harness's (src/harness/exit-trace.ts); this is the command line.
  */
 import type { Argv } from 'yargs';
-import { Priv } from '../../isa/csr.js';
-import { disassemble } from '../../isa/disasm.js';
-import { Access } from '../../machine/mmu.js';
 import { COST_PRESETS, DEFAULT_PRESET_NAME, presetByName } from '../../hypervisor/cost-presets.js';
-import { Hypervisor } from '../../hypervisor/hypervisor.js';
-import type { Exit, ExitKind } from '../../hypervisor/exits.js';
-import type { VcpuView } from '../../hypervisor/vm-host.js';
+import { IMPLIED_BUILD, VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/techniques.js';
+import { TRACE_FILTERS, TraceError, traceExits, type ExitRecord } from '../../harness/exit-trace.js';
+import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
+import { GUEST_BUILDS } from '../../guest/image.js';
+import { suggest } from '../../harness/suite.js';
+import { UserError, EXIT } from '../errors.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
 import { parseCount, parseSize } from '../sizes.js';
-import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
-import { VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/techniques.js';
-import { createGuestVm } from '../../harness/run-guest.js';
-import { GUEST_BUILDS } from '../../guest/image.js';
-import { HYPERCALL_BY_NUMBER } from '../../abi/hypercalls.js';
-import { defaultBuild } from './boot.js';
-import type { PrivLevel } from '../../isa/csr.js';
 
 export const TRACE_TECHNIQUES = VM_TECHNIQUES;
+const TRACE_FROM = ['loop', 'boot'] as const;
 
 export interface TraceArgs extends Omit<GuestArgs, 'guest'> {
   guest?: string | undefined;
   technique: string;
   preset: string;
   exits: string;
+  from: string;
+  only?: string[] | undefined;
   ram: string;
   json: boolean;
 }
@@ -37,87 +35,55 @@ export function traceBuilder(y: Argv): Argv<TraceArgs> {
     .option('technique', { type: 'string', default: 'trap-emulate', choices: TRACE_TECHNIQUES as unknown as string[], describe: 'a technique with VM exits' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
     .option('exits', { type: 'string', default: '40', describe: 'how many exits to show' })
+    .option('from', { type: 'string', default: 'loop', choices: TRACE_FROM as unknown as string[], describe: 'start where the measured loop starts (the first exit a run with 0 operations does not take), or at boot' })
+    .option('only', { type: 'string', array: true, describe: `show only these exit reasons or kinds (comma-separated or repeated): ${TRACE_FILTERS.join(', ')}` })
     .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })
-    .option('json', { type: 'boolean', default: false, describe: 'one JSON object per exit, one per line' }) as unknown as Argv<TraceArgs>;
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON object per exit, one per line' })
+    .example('$0 trace --workload null-syscall --exits 12', 'the exits of the first system calls under trap-and-emulate')
+    .example('$0 trace --workload fork --only shadow-fill,sfence', 'where fork fills and flushes shadow page tables')
+    .example('$0 trace --workload console --technique paravirt --from boot', 'boot, with every hypercall named') as unknown as Argv<TraceArgs>;
 }
 
-interface TraceRecord {
-  n: number;
-  cycle: number;
-  pc: number;
-  priv: 'U' | 'S';
-  reason: Exit['reason'];
-  detail: string;
-  instruction: string;
-  result: ExitKind;
-  next: string;
+/** The --only names, split on commas and checked. */
+function filters(only: readonly string[] | undefined): Set<string> {
+  const names = (only ?? []).flatMap((o) => o.split(',')).map((o) => o.trim()).filter((o) => o !== '');
+  for (const name of names) {
+    if (!TRACE_FILTERS.includes(name)) throw new UserError(`--only ${name}: not an exit reason or kind${suggest(name, TRACE_FILTERS)}; known: ${TRACE_FILTERS.join(', ')}`, EXIT.USAGE);
+  }
+  return new Set(names);
 }
 
-const ACCESS_NAME = { [Access.Fetch]: 'fetch', [Access.Load]: 'load', [Access.Store]: 'store' } as const;
 const hex = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
-const privName = (p: PrivLevel): 'U' | 'S' => (p === Priv.U ? 'U' : 'S');
 
-/** What the exit was about, beyond its reason. */
-function detailOf(exit: Exit, kind: ExitKind, v: VcpuView): string {
-  switch (exit.reason) {
-    case 'page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)}`;
-    case 'guest-page-fault': return `${ACCESS_NAME[exit.access]} va=${hex(exit.va)} gpa=${hex(exit.gpa)}`;
-    case 'exception': return `cause ${exit.cause} tval=${hex(exit.tval)}`;
-    // A hypercall: its name, as the back-end saw it in a6 (TRAP_RETURN changes a6 itself).
-    case 'ecall': {
-      if (kind !== 'hypercall') return '';
-      const fn = v.lastHypercall() >>> 0;
-      return HYPERCALL_BY_NUMBER.get(fn)?.name ?? `#${fn}`;
-    }
-    case 'illegal-instruction': case 'virtual-instruction': case 'interrupt': return '';
-    default: {
-      const never: never = exit;
-      throw new Error(`unhandled exit ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-/** The trapping instruction's word: carried by the exit, or read through the guest's view. */
-function wordOf(exit: Exit, v: VcpuView): number | undefined {
-  switch (exit.reason) {
-    case 'illegal-instruction': case 'virtual-instruction': return exit.insn;
-    case 'interrupt': return undefined;
-    default: return v.instructionAt(exit.pc);
-  }
+function printTable(records: readonly ExitRecord[]): void {
+  const exits = records.map((r) => `${r.reason}${r.detail ? ` ${r.detail}` : ''}`);
+  const width = Math.max(28, ...exits.map((e) => e.length));
+  process.stdout.write(`${'#'.padStart(5)}  ${'vm cycle'.padStart(12)}  pc        priv  ${'exit'.padEnd(width)} ${'instruction'.padEnd(32)} handled as          → next\n`);
+  records.forEach((r, i) => {
+    process.stdout.write(`${String(r.n).padStart(5)}  ${String(r.cycle).padStart(12)}  ${hex(r.pc)}  ${r.priv}     ${(exits[i] as string).padEnd(width)} ${r.instruction.padEnd(32)} ${r.result.padEnd(19)} ${r.next}\n`);
+  });
 }
 
 export function runTrace(args: TraceArgs): number {
-  const guest = resolveGuest({ ...args, guest: args.guest ?? defaultBuild(args.technique) });
+  const guest = resolveGuest({ ...args, guest: args.guest ?? IMPLIED_BUILD[args.technique as VmTechnique] });
   const limit = parseCount('exits', args.exits);
-  const ramBytes = parseSize('ram', args.ram);
-  const records: TraceRecord[] = [];
-  const hv = new Hypervisor();
-  const vm = createGuestVm(hv, {
-    name: guest.workload.name, build: guest.build, workload: guest.workload.name, params: guest.params,
-    preset: presetByName(args.preset), ramBytes, technique: args.technique as VmTechnique,
-    onExit: (exit, kind, vcpu, from) => {
-      if (records.length >= limit) return;
-      const pc = 'pc' in exit ? exit.pc : vcpu.hart.pc;
-      const word = wordOf(exit, vcpu);
-      records.push({
-        n: records.length + 1, cycle: vcpu.hart.cycle, pc: pc >>> 0, priv: privName(from), reason: exit.reason,
-        detail: detailOf(exit, kind, vcpu), instruction: word === undefined ? '' : disassemble(word, pc).replace('\t', ' '),
-        result: kind, next: `${privName(vcpu.guestLevel())} @ ${hex(vcpu.hart.pc)}`,
-      });
-      if (records.length >= limit) vm.powerOff();
-    },
-  });
-  vm.powerOn();
-  hv.run();
+  let trace;
+  try {
+    trace = traceExits({
+      technique: args.technique as VmTechnique, build: guest.build, workload: guest.workload.name, params: guest.params,
+      preset: presetByName(args.preset), ramBytes: parseSize('ram', args.ram), limit,
+      from: args.from as (typeof TRACE_FROM)[number], only: filters(args.only),
+    });
+  } catch (e) {
+    if (e instanceof TraceError) throw new UserError(e.message, EXIT.USAGE);
+    throw e;
+  }
   if (args.json) {
-    for (const r of records) process.stdout.write(JSON.stringify(r) + '\n');
+    for (const r of trace.records) process.stdout.write(JSON.stringify(r) + '\n');
     return 0;
   }
-  process.stdout.write(`${'#'.padStart(4)}  ${'vm cycle'.padStart(12)}  pc        priv  exit                         instruction                      handled as          → next\n`);
-  for (const r of records) {
-    const exit = `${r.reason}${r.detail ? ` ${r.detail}` : ''}`;
-    process.stdout.write(`${String(r.n).padStart(4)}  ${String(r.cycle).padStart(12)}  ${hex(r.pc)}  ${r.priv}     ${exit.padEnd(28)} ${r.instruction.padEnd(32)} ${r.result.padEnd(19)} ${r.next}\n`);
-  }
-  if (records.length < limit) process.stdout.write(`(the VM stopped after ${records.length} exits: ${JSON.stringify(vm.stopReason)})\n`);
+  if (args.from === 'loop') process.stdout.write(`(${trace.skipped} exits of boot and setup before the measured loop not shown; --from boot shows them)\n`);
+  printTable(trace.records);
+  if (trace.records.length < limit) process.stdout.write(`(the VM stopped after ${trace.records.length} exits shown: ${JSON.stringify(trace.stop)})\n`);
   return 0;
 }
