@@ -57,6 +57,7 @@ export class PvDevices {
   //   // once), find the buffer's guest RAM (this.space.prefix: null when it is not RAM), put
   //   // its bytes on the console (this.ctx.host.consolePut), charge one device emulation
   //   // (this.ctx.charge('device')), answer ok(bytes written).
+  //   void ok;
   //   return fail(SBI_ERR.NOT_SUPPORTED);
   // }
   // ASSIGNMENT hypercall END
