@@ -125,7 +125,7 @@ function vmRunner(p: Program, words: Record<string, number>, paravirt: boolean):
   mem.load(p.base, patched(p, words));
   let done = false;
   const host: VmHost & { accounting: VmAccounting } = {
-    preset: presetByName(DEFAULT_PRESET_NAME), accounting: new VmAccounting(),
+    preset: presetByName(DEFAULT_PRESET_NAME), accounting: new VmAccounting(), shadowPaging: 'fence',
     mmioRead: () => undefined, mmioWrite: () => false, isDevice: () => false,
     consolePut: () => {}, consoleGet: () => -1, setTimer: () => {},
     systemReset: () => { done = true; vcpu.stopped = true; },

@@ -13,7 +13,7 @@ import type { HartStop } from '../machine/hart.js';
 import type { CycleCategory, ExitKind } from '../hypervisor/accounting.js';
 import type { CostPreset } from '../hypervisor/cost-model.js';
 import { Hypervisor } from '../hypervisor/hypervisor.js';
-import { buildRefusal, type Technique, type VmTechnique } from '../hypervisor/techniques.js';
+import { buildRefusal, type ShadowPagingMode, type Technique, type VmTechnique } from '../hypervisor/techniques.js';
 import { VmConfigError, type Vm, type VmConfig, type VmStopReason } from '../hypervisor/vm.js';
 import type { ExitObserver } from '../hypervisor/vm-host.js';
 
@@ -47,6 +47,8 @@ export interface GuestRunOptions {
   /** Kernel parameters by symbol (the paravirt build's pv_mmu_batch, pv_blk_batch). */
   kernelParams?: Readonly<Record<string, number>>;
   preset: CostPreset;
+  /** Shadow paging's mode (default: the preset's); ignored where there are no shadow tables. */
+  shadowPaging?: ShadowPagingMode;
   ramBytes?: number;
   disk?: DiskBackend | Uint8Array | false;
   consoleOut?: (byte: number) => void;
@@ -118,6 +120,7 @@ function runInVm(opts: GuestRunOptions, technique: VmTechnique, maxInsns: number
     name: opts.workload, build: opts.build, workload: opts.workload, preset: opts.preset, technique,
     ...guestParts(opts),
     ...(opts.onExit ? { onExit: opts.onExit } : {}),
+    ...(opts.shadowPaging ? { shadowPaging: opts.shadowPaging } : {}),
   });
   vm.powerOn();
   hv.run({ maxInsnsPerVm: maxInsns });

@@ -6,6 +6,7 @@
  * Every run records the fully resolved preset beside its results, so a figure can be
  * reproduced even after presets are recalibrated.
  */
+import type { ShadowPagingMode } from './techniques.js';
 
 export interface CostPreset {
   /** Name used on the command line and in suites ("p4-vtx", "core2-vtx", "modern-kvm"…). */
@@ -28,6 +29,9 @@ export interface CostPreset {
   readonly vmExitEntry: number;
   /** Hypervisor work to decode and emulate one trapped privileged instruction. */
   readonly emulateInstruction: number;
+  /** Hypervisor work to decode a trapped store to a write-protected guest page table and
+   *  perform it (shadow paging in trace mode; the shadow update is `shadowFill`). */
+  readonly emulateStore: number;
   /** Hypervisor work to fill one shadow page-table entry on a hidden page fault. */
   readonly shadowFill: number;
   /** Hypervisor work to fill one G-stage (stage-2) entry on a guest-page fault on guest RAM
@@ -48,4 +52,8 @@ export interface CostPreset {
   readonly hypercall: number;
   /** Type-2 (hosted, e.g. KVM + QEMU, VMware Workstation) rather than type-1 (Xen, ESX). */
   readonly hosted: boolean;
+  /** How the era's shadow paging learnt of guest page-table changes, the default of a run
+   *  (techniques.ts): `trace` on x86, whose guests may change a PTE without a fence;
+   *  `fence` on RISC-V, whose guests must execute sfence.vma. */
+  readonly shadowPaging: ShadowPagingMode;
 }

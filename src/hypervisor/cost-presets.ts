@@ -30,6 +30,7 @@ export class CostPresetError extends Error {}
 export const EXIT_COST_FIELDS = [
   'vmExitEntry',
   'emulateInstruction',
+  'emulateStore',
   'shadowFill',
   'gstageFill',
   'shadowFlush',
@@ -137,6 +138,7 @@ const P4_VTX: CostPreset = {
   pteRead: L2_PRESCOTT_2M, // 27, published [AT05]
   vmExitEntry: P4_ROUND_TRIP, // 4340, published [AA06]
   emulateInstruction: P4_EMULATE, // 4584, derived [AA06] ptemod
+  emulateStore: P4_EMULATE, // as emulateInstruction (see there): decode a trapped store and perform it
   shadowFill: P4_WALK, // 3809, derived [AA06] pgfault
   gstageFill: P4_WALK, // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: P4_WALK, // 3809, estimate: no per-flush figure; one walk's worth of work
@@ -146,6 +148,7 @@ const P4_VTX: CostPreset = {
   reflect: AA06_SYSCALL_EXTRA, // 2000, published (approximate) [AA06] syscall
   hypercall: P4_EMULATE, // 4584, estimate: dispatched like one emulated instruction
   hosted: false,
+  shadowPaging: 'trace', // x86: guests may change a PTE without telling the VMM, so shadows were kept by tracing writes
 };
 
 // ---- Core 2 ---------------------------------------------------------------------------------
@@ -174,6 +177,7 @@ const CORE2_VTX: CostPreset = {
   pteRead: L2_CORE2, // 14, published [XBL07]
   vmExitEntry: CORE2_ROUND_TRIP, // 2123, published [AA06]
   emulateInstruction: core2(P4_EMULATE), // 2242, estimate: p4-vtx x 0.489
+  emulateStore: core2(P4_EMULATE), // as emulateInstruction (see there): decode a trapped store and perform it
   shadowFill: core2(P4_WALK), // 1863, estimate: p4-vtx x 0.489
   gstageFill: core2(P4_WALK), // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: core2(P4_WALK), // 1863, estimate: p4-vtx x 0.489
@@ -183,6 +187,7 @@ const CORE2_VTX: CostPreset = {
   reflect: core2(AA06_SYSCALL_EXTRA), // 978, estimate: p4-vtx x 0.489
   hypercall: core2(P4_EMULATE), // 2242, estimate: p4-vtx x 0.489
   hosted: false,
+  shadowPaging: 'trace', // x86: guests may change a PTE without telling the VMM, so shadows were kept by tracing writes
 };
 
 // ---- modern KVM -----------------------------------------------------------------------------
@@ -209,6 +214,7 @@ const MODERN_KVM: CostPreset = {
   pteRead: L2_HASWELL, // 12, published [7CPU]
   vmExitEntry: DLL16_KVM_HYPERCALL, // 1300, published [DLL16] Hypercall
   emulateInstruction: modern(P4_EMULATE), // 433, estimate: p4-vtx x 0.094
+  emulateStore: modern(P4_EMULATE), // as emulateInstruction (see there): decode a trapped store and perform it
   shadowFill: modern(P4_WALK), // 359, estimate: p4-vtx x 0.094
   gstageFill: modern(P4_WALK), // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: modern(P4_WALK), // 359, estimate: p4-vtx x 0.094
@@ -218,6 +224,7 @@ const MODERN_KVM: CostPreset = {
   reflect: modern(AA06_SYSCALL_EXTRA), // 189, estimate: p4-vtx x 0.094
   hypercall: modern(P4_EMULATE), // 433, estimate: p4-vtx x 0.094
   hosted: false,
+  shadowPaging: 'trace', // x86: guests may change a PTE without telling the VMM, so shadows were kept by tracing writes
 };
 
 /** estimate: the two user/kernel crossings, QEMU's address-space dispatch and the device
@@ -272,6 +279,7 @@ const XEN_PV: CostPreset = {
   pteRead: L2_NORTHWOOD, // 16, published [AT05]
   vmExitEntry: XEN_RING_ROUND_TRIP, // 549, estimate
   emulateInstruction: XEN_HYPERCALL, // 1779, estimate: one hypercall's handling
+  emulateStore: XEN_HYPERCALL, // as emulateInstruction (see there): decode a trapped store and perform it
   shadowFill: XEN_HYPERCALL, // 1779, estimate: Xen used direct paging; validating and installing a PTE is the analogue
   gstageFill: XEN_HYPERCALL, // estimate: a G-stage (stage-2) fault's handling taken as one shadow fill's — a software walk and one leaf installed; not yet measured separately
   shadowFlush: XEN_HYPERCALL, // 1779, estimate: as shadowFill
@@ -281,6 +289,7 @@ const XEN_PV: CostPreset = {
   reflect: XEN_PROT_FAULT_EXTRA - XEN_RING_ROUND_TRIP, // 267, derived [BDF03]: 816 − 549
   hypercall: XEN_HYPERCALL, // 1779, derived [BDF03]
   hosted: false,
+  shadowPaging: 'trace', // x86: guests may change a PTE without telling the VMM, so shadows were kept by tracing writes
 };
 
 // ---- ideal ----------------------------------------------------------------------------------
@@ -295,6 +304,7 @@ const IDEAL: CostPreset = {
   pteRead: 0,
   vmExitEntry: 0,
   emulateInstruction: 0,
+  emulateStore: 0,
   shadowFill: 0,
   gstageFill: 0,
   shadowFlush: 0,
@@ -304,6 +314,7 @@ const IDEAL: CostPreset = {
   reflect: 0,
   hypercall: 0,
   hosted: false,
+  shadowPaging: 'fence', // no era: RISC-V's rule, the guest's sfence.vma says when its tables changed
 };
 
 /** Every preset, oldest hardware first; names are unique. */

@@ -12,12 +12,16 @@
  *   (every exit)         exit            vmExitEntry           worldSwitch
  *   csr, sret, wfi       emulate         emulateInstruction    emulation
  *     csr writing satp   + shadow-flush  shadowFlush           shadowPaging
- *   sfence               shadow-flush    shadowFlush           shadowPaging
+ *   sfence               shadow-flush    shadowFlush           shadowPaging (fence mode; in
+ *                                                                           trace mode the
+ *                                                                           fence is TLB-only)
  *   sbi                  sbi             sbiCall               sbi
  *   hypercall            hypercall       hypercall             hypercalls   (per call: a
  *                        + per-call work below                              MULTICALL's inner
  *                                                                           calls each pay it)
  *   shadow-fill          shadow-fill     shadowFill            shadowPaging
+ *   pte-write            emulate-store   emulateStore          emulation    (trace mode: a
+ *                        + shadow-update shadowFill            shadowPaging  guest PTE write)
  *   gstage-fill          gstage-fill     gstageFill            nestedPaging
  *   mmio                 device          deviceEmulation (+ hostedDeviceExtra on a type-2
  *                                        hypervisor)           devices
@@ -72,6 +76,8 @@ export const COST_TABLE = {
   'inject': { category: 'emulation', fields: { reflect: 1 }, per: 'exception injected into VS-mode' },
   'shadow-fill': { category: 'shadowPaging', fields: { shadowFill: 1 }, per: 'shadow page-table entry filled' },
   'shadow-flush': { category: 'shadowPaging', fields: { shadowFlush: 1 }, per: 'shadow state flushed (satp change, sfence.vma, PV flush)' },
+  'emulate-store': { category: 'emulation', fields: { emulateStore: 1 }, per: 'trapped store to a traced page table decoded and performed' },
+  'shadow-update': { category: 'shadowPaging', fields: { shadowFill: 1 }, per: 'shadow entries brought in step with one traced page-table write' },
   'gstage-fill': { category: 'nestedPaging', fields: { gstageFill: 1 }, per: 'G-stage entry filled' },
   'device': { category: 'devices', fields: { deviceEmulation: 1 }, hostedFields: { hostedDeviceExtra: 1 }, per: 'device access emulated, or PV device request served' },
   'sbi': { category: 'sbi', fields: { sbiCall: 1 }, per: 'SBI call served' },

@@ -53,6 +53,9 @@ export const EXIT_KINDS = [
   'shadow-fill',
   /** A guest-page fault on guest RAM (hw-assist): a G-stage entry filled, re-executed. */
   'gstage-fill',
+  /** Shadow paging in trace mode: a guest store to one of its page tables, performed by the
+   *  hypervisor, the stale shadow entries dropped. */
+  'pte-write',
   /** A device register access decoded and emulated. */
   'mmio',
   /** A system call from guest user mode, reflected to the guest kernel. */

@@ -36,6 +36,19 @@ export const IMPLIED_BUILD: Readonly<Record<Technique, GuestBuild>> = Object.fre
   'hw-assist-shadow': 'unmodified',
 });
 
+/**
+ * How shadow paging learns that the guest changed its page tables (docs/shadow-paging.md), for
+ * the techniques that keep shadow tables (trap-emulate, hw-assist-shadow):
+ *   fence  the guest's sfence.vma says so (RISC-V requires the fence): shadows are dropped then,
+ *          and a satp change drops everything
+ *   trace  the pages its shadows were built from are write-protected; each guest write to one
+ *          exits, is performed by the hypervisor and drops the stale shadow entries (what x86
+ *          VMMs had to do); shadows then stay valid across satp changes and fences
+ * The paravirt technique needs neither: its page tables change only by validated hypercall.
+ */
+export const SHADOW_PAGING_MODES = ['fence', 'trace'] as const;
+export type ShadowPagingMode = (typeof SHADOW_PAGING_MODES)[number];
+
 /** Why `technique` cannot run `build` (one line for the user), or null when it can. */
 export function buildRefusal(technique: Technique, build: GuestBuild): string | null {
   const can = BUILD_TECHNIQUES[build];

@@ -10,10 +10,14 @@ import type { DiskBackend } from '../machine/devices/disk.js';
 import type { VmAccounting } from './accounting.js';
 import type { CostPreset } from './cost-model.js';
 import type { Exit, ExitKind } from './exits.js';
+import type { ShadowPagingMode } from './techniques.js';
 
 export interface VmHost {
   readonly preset: CostPreset;
   readonly accounting: VmAccounting;
+  /** How shadow paging follows guest page-table changes in this VM (the preset's era unless
+   *  the run says otherwise). */
+  readonly shadowPaging: ShadowPagingMode;
   /** The VM's disk (behind virtio, and the paravirtual block back-end), if any. */
   readonly disk?: DiskBackend | undefined;
   /** Device register access at a guest-physical address (undefined/false: nothing there). */

@@ -23,7 +23,7 @@ import type { CostPreset } from './cost-model.js';
 import { GuestMemory } from './guest-memory.js';
 import { HardwareAssist, HW_ASSIST, HW_ASSIST_SHADOW } from './hw/hw-assist.js';
 import type { PolicyFactory } from './technique-policy.js';
-import { buildRefusal, isVmTechnique, VM_TECHNIQUES, type VmTechnique } from './techniques.js';
+import { buildRefusal, isVmTechnique, VM_TECHNIQUES, type ShadowPagingMode, type VmTechnique } from './techniques.js';
 import { PARAVIRT, TRAP_EMULATE, TrapEmulation } from './trap-emulate/trap-emulate.js';
 import { Vcpu } from './vcpu.js';
 import type { ExitObserver, VmHost } from './vm-host.js';
@@ -47,6 +47,8 @@ export interface VmConfig<I extends VmImage = VmImage> {
   image: I;
   /** How the hypervisor runs the guest (default trap-emulate). */
   technique?: VmTechnique;
+  /** How shadow paging follows guest page-table changes (default: the preset's). */
+  shadowPaging?: ShadowPagingMode;
   preset: CostPreset;
   /** Receives the guest's console output as it is written. */
   consoleOut?: (byte: number) => void;
@@ -89,6 +91,7 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
   readonly ramBytes: number;
   readonly onExit: ExitObserver | undefined;
   readonly technique: VmTechnique;
+  readonly shadowPaging: ShadowPagingMode;
   /** The VM's disk (behind virtio slot 0, and the paravirtual block back-end), if any. */
   readonly disk: DiskBackend | undefined;
   state: VmState = 'created';
@@ -114,6 +117,7 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     const refusal = buildRefusal(technique, config.build);
     if (refusal !== null) throw new VmConfigError(`VM ${config.name}: ${refusal}`);
     this.image = config.image;
+    this.shadowPaging = config.shadowPaging ?? config.preset.shadowPaging;
     this.disk = config.disk === false ? undefined
       : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
       : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);

@@ -29,6 +29,7 @@ import {
   Access, WALK_ACCESS_FAULT, WALK_GUEST_PAGE_FAULT, WALK_PAGE_FAULT, accessFaultCause, newWalkStats, pageFaultCause, sv32Walk, twoStageWalk,
   type WalkStats,
 } from './mmu.js';
+import { amoValue } from '../isa/amo.js';
 import { csrReads, csrSource, csrWriteValue, csrWrites } from '../isa/zicsr.js';
 import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './htinst.js';
 import type { Probe } from './probe.js';
@@ -714,22 +715,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     if (isLoad) {
       this.reservation = pa;
     } else {
-      const src = x[rs2] as number;
-      let v: number;
-      switch (op) {
-        case Op.AMOSWAP_W: v = src; break;
-        case Op.AMOADD_W: v = (old + src) | 0; break;
-        case Op.AMOXOR_W: v = old ^ src; break;
-        case Op.AMOAND_W: v = old & src; break;
-        case Op.AMOOR_W: v = old | src; break;
-        case Op.AMOMIN_W: v = old < src ? old : src; break;
-        case Op.AMOMAX_W: v = old > src ? old : src; break;
-        case Op.AMOMINU_W: v = (old >>> 0) < (src >>> 0) ? old : src; break;
-        case Op.AMOMAXU_W: v = (old >>> 0) > (src >>> 0) ? old : src; break;
-        default: throw new Error(`not an AMO: ${op}`);
-      }
       this.bus.ram.noteWrite(off, 4);
-      mem[off >>> 2] = v;
+      mem[off >>> 2] = amoValue(op, old, x[rs2] as number);
     }
     if (rd !== 0) x[rd] = old;
     this.pc = (this.pc + 4) | 0;

@@ -29,6 +29,7 @@ export const TOL_MUTED = {
   rose: '#CC6677',
   wine: '#882255',
   olive: '#999933',
+  teal: '#44AA99',
 } as const;
 
 /** A hardware-assist technique running the pvio build (the unmodified kernel with paravirtual
@@ -139,6 +140,7 @@ export const EXIT_KIND_COLORS: Readonly<Record<ExitKind, string>> = {
   'hypercall': OKABE_ITO.blue,
   'shadow-fill': OKABE_ITO.reddishPurple,
   'gstage-fill': OKABE_ITO.yellow,
+  'pte-write': TOL_MUTED.teal,
   'mmio': OKABE_ITO.bluishGreen,
   'reflect-syscall': TOL_MUTED.indigo,
   'reflect-page-fault': TOL_MUTED.wine,
@@ -155,6 +157,7 @@ export const EXIT_KIND_LABELS: Readonly<Record<ExitKind, string>> = {
   'hypercall': 'hypercall',
   'shadow-fill': 'shadow fill',
   'gstage-fill': 'G-stage fill',
+  'pte-write': 'traced PTE write',
   'mmio': 'MMIO',
   'reflect-syscall': 'reflected syscall',
   'reflect-page-fault': 'reflected page fault',

@@ -14,7 +14,7 @@ import {
 } from '../../src/hypervisor/cost-presets.js';
 
 /** Every key a CostPreset has, so that a field added to the interface fails here until placed. */
-const ALL_KEYS: readonly (keyof CostPreset)[] = ['name', 'description', 'source', ...COST_FIELDS, 'hosted'];
+const ALL_KEYS: readonly (keyof CostPreset)[] = ['name', 'description', 'source', ...COST_FIELDS, 'hosted', 'shadowPaging'];
 
 describe('the presets', () => {
   it('include the required ones, and the default is one of them', () => {
@@ -46,7 +46,7 @@ describe('the presets', () => {
 
   it('split the numeric fields into bare-machine and exit costs, with no overlap', () => {
     expect(new Set([...BARE_MACHINE_FIELDS, ...EXIT_COST_FIELDS]).size).toBe(COST_FIELDS.length);
-    expect(COST_FIELDS.length).toBe(ALL_KEYS.length - 4);
+    expect(COST_FIELDS.length).toBe(ALL_KEYS.length - 5); // name, description, source, hosted, shadowPaging
   });
 
   it('charge hostedDeviceExtra exactly when hosted (type 2), and have at least one of each', () => {

@@ -68,7 +68,7 @@ function stubVcpu(technique: PolicyFactory, preset = presetByName('p4-vtx')) {
   const mem = new GuestMemory(1 << 20, GuestMemory.defaultPoolBytes(1 << 20));
   const told: string[] = [];
   const host: VmHost = {
-    preset, accounting: new VmAccounting(),
+    preset, accounting: new VmAccounting(), shadowPaging: preset.shadowPaging,
     mmioRead: () => undefined, mmioWrite: () => false, isDevice: () => false,
     consolePut: () => {}, consoleGet: () => -1, setTimer: () => {},
     systemReset: (kind) => { told.push(kind); },

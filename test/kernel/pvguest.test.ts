@@ -27,8 +27,10 @@ interface RunSpec {
   kernelParams?: Record<string, number>;
 }
 
+/** Trap-and-emulate with RISC-V's fence-mode shadow paging: the baseline the paravirtual
+ *  build's page-table hypercalls are compared with (trace mode is tested in shadow-mmu tests). */
 function run(spec: RunSpec): GuestRunResult {
-  return runGuest({ ...spec, preset, maxInsns: MAX_INSNS });
+  return runGuest({ ...spec, preset, maxInsns: MAX_INSNS, shadowPaging: 'fence' });
 }
 const native = (workload: string, params?: Record<string, number>) =>
   run({ technique: 'native', build: 'unmodified', workload, ...(params ? { params } : {}) });

@@ -83,7 +83,7 @@ export class HardwareAssist implements TechniquePolicy, PvioCpu {
     // Every trap the hardware delivers to the guest is one the guest sees, as natively.
     hart.probe = { trap: (cause) => ctx.host.accounting.countGuestTrap(causeName(cause)) };
     this.gstage = paging === 'nested' ? new GStage(ctx.mem, hart) : null;
-    this.shadow = paging === 'shadow' ? new ShadowMmu(ctx.mem, hart, (gpa) => ctx.host.isDevice(gpa), true) : null;
+    this.shadow = paging === 'shadow' ? new ShadowMmu(ctx.mem, hart, (gpa) => ctx.host.isDevice(gpa), true, ctx.host.shadowPaging) : null;
     this.pvio = new PvioInterface(ctx, this);
   }
 
@@ -226,10 +226,9 @@ export class HardwareAssist implements TechniquePolicy, PvioCpu {
       if (isCsrOp(op) && csrOf(insn) === CSR.satp) return this.emulateSatp(shadow, op, insn, pc);
       if (op === Op.SFENCE_VMA) {
         const rs1 = rs1Of(insn);
-        if (rs1 === 0) shadow.flushAll();
-        else shadow.flushPage(hart.x[rs1] as number);
+        const flushed = shadow.sfence(rs1 === 0 ? null : (hart.x[rs1] as number));
         hart.pc = (pc + 4) | 0;
-        this.ctx.charge('shadow-flush');
+        this.ctx.charge(flushed ? 'shadow-flush' : 'emulate');
         return 'sfence';
       }
     }
@@ -248,8 +247,11 @@ export class HardwareAssist implements TechniquePolicy, PvioCpu {
     if (csrWrites(op, rs1)) {
       // satp's WARL rule on this hart: every value is legal (MODE is one bit on RV32).
       this.guestShadowSatp = csrWriteValue(op, old, csrSource(op, rs1, hart.x)) >>> 0;
+      // Fence mode: a new satp drops every shadow (enter() does it). Trace mode: it keeps the
+      // old space's shadow and takes up the new one's.
+      const changed = ((old ^ this.guestShadowSatp) >>> 0) !== 0;
       shadow.enter(hart.priv, this.guestShadowSatp, hart.csr.vsstatus);
-      if (((old ^ this.guestShadowSatp) >>> 0) !== 0) this.ctx.charge('shadow-flush');
+      if (changed && shadow.mode === 'fence') this.ctx.charge('shadow-flush');
     }
     if (rd !== 0) hart.x[rd] = old | 0;
     hart.pc = (pc + 4) | 0;

@@ -38,8 +38,12 @@ import { PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, SSTATUS, type PrivLevel } from 
 import type { Hart } from '../../machine/hart.js';
 import { Access, accessFaultCause, pageFaultCause } from '../../machine/mmu.js';
 import { SHADOW_POOL_BASE, type GuestMemory } from '../guest-memory.js';
+import { PageTableTracer, type Invalidation } from './pt-tracer.js';
+import type { ShadowPagingMode } from '../techniques.js';
 
 export type ShadowView = 'kernel' | 'user' | 'bare';
+
+export type { ShadowPagingMode } from '../techniques.js';
 
 export type ShadowResult =
   /** A shadow entry was installed: re-execute the instruction. */
@@ -51,7 +55,10 @@ export type ShadowResult =
   | { kind: 'access-fault'; cause: number; tval: number }
   /** The guest maps a device at `gpa` (full address, page offset included) for a load or
    *  store: the caller emulates the access. Never mapped, so every access traps. */
-  | { kind: 'mmio'; gpa: number };
+  | { kind: 'mmio'; gpa: number }
+  /** Trace mode: a store the guest's tables allow to a page some shadow was built from, at
+   *  `gpa` (offset included): the caller performs it, then calls tracedWrite(). */
+  | { kind: 'pte-write'; gpa: number };
 
 export interface ShadowStats {
   /** Shadow leaves installed (each one a hidden page fault resolved). */
@@ -63,8 +70,13 @@ export interface ShadowStats {
   /** Times the shadow pool ran out and every shadow table was discarded. */
   poolResets: number;
   /** Guest satp changes that kept the old address space's shadow and took up the new one's
-   *  (retainSpace), instead of dropping everything. */
+   *  (retainSpace, or trace mode), instead of dropping everything. */
   spaceSwitches: number;
+  /** Trace mode: guest page-table writes the hypervisor performed (each a pte-write exit). */
+  tracedWrites: number;
+  /** Trace mode: traced writes to a table no shadow in use depended on, which dropped the
+   *  shadows of the address spaces built from it instead (Xen's "early unshadow"). */
+  earlyUnshadows: number;
 }
 
 /** One valid shadow leaf, as listed by ShadowMmu.mappings() (tests, traces). */
@@ -120,7 +132,12 @@ interface ShadowSpace {
 }
 
 export class ShadowMmu {
-  readonly stats: ShadowStats = { fills: 0, flushes: 0, guestPteReads: 0, poolResets: 0, spaceSwitches: 0 };
+  readonly stats: ShadowStats = { fills: 0, flushes: 0, guestPteReads: 0, poolResets: 0, spaceSwitches: 0, tracedWrites: 0, earlyUnshadows: 0 };
+  /** Trace mode: which guest pages the shadows were built from (null in fence mode). */
+  private readonly tracer: PageTableTracer | null;
+  /** Trace mode: pool word indices of the shadow leaves that map each guest page, so a page
+   *  that becomes traced can be write-protected without scanning the pool. */
+  private readonly leafRefs = new Map<number, number[]>();
 
   private readonly pool: Int32Array;
   private readonly poolPages: number;
@@ -163,6 +180,12 @@ export class ShadowMmu {
   // Outputs of guestWalk besides the address.
   private leafPte = 0;
   private leafLevel = 0;
+  /** The guest page numbers of the tables the walk read: the root, and the second-level
+   *  table (-1 for a megapage leaf in the root). */
+  private walkRoot = -1;
+  private walkL2 = -1;
+  /** The walk ended at a store to a traced page (trace mode). */
+  private walkTraced = false;
 
   constructor(
     private readonly mem: GuestMemory,
@@ -170,7 +193,9 @@ export class ShadowMmu {
     private readonly isDevice: (gpa: number) => boolean,
     /** The guest runs in VS/VU-mode and the hart checks privilege itself (see above). */
     private readonly hardwarePrivilege = false,
+    readonly mode: ShadowPagingMode = 'fence',
   ) {
+    this.tracer = mode === 'trace' ? new PageTableTracer() : null;
     this.pool = mem.shadowPool.i32;
     this.poolPages = mem.shadowPool.size / PAGE_SIZE;
     if (this.poolPages < 2) throw new Error('the shadow pool needs at least 2 pages (a root and one table)');
@@ -218,7 +243,7 @@ export class ShadowMmu {
     this.priv = vpriv;
     this.sum = sum;
     this.mxr = mxr;
-    if (satpChanged && this.retainSpace !== null && this.retainSpace(this.vsatp) && this.retainSpace(satp)) {
+    if (satpChanged && this.retains(this.vsatp) && this.retains(satp)) {
       this.kept.set(this.vsatp, { roots: this.roots, megaSlots: this.megaSlots });
       const next = this.kept.get(satp);
       this.kept.delete(satp);
@@ -263,11 +288,15 @@ export class ShadowMmu {
       gpa = this.guestWalk(v, access, true);
       if (gpa === WALK_PAGE_FAULT || gpa === WALK_WRITE_PROTECTED) return { kind: 'guest-fault', cause: pageFaultCause(access), tval: v };
       if (gpa === WALK_ACCESS_FAULT) return { kind: 'access-fault', cause: accessFaultCause(access), tval: v };
+      if (this.walkTraced) return { kind: 'pte-write', gpa };
       flags = this.shadowFlags(this.leafPte);
       mega = this.leafLevel > 0;
+      // Trace the tables this shadow entry is built from (before its own W is decided: the
+      // walk may have just started tracing the very page it maps).
+      if (this.isRamPage(gpa)) this.trace(v);
     }
     if (!this.isRamPage(gpa)) return this.outsideRam(access, v, gpa);
-    if ((flags & PTE.W) !== 0 && this.writeProtected(gpa)) flags &= ~PTE.W;
+    if ((flags & PTE.W) !== 0 && this.readOnly(gpa)) flags &= ~PTE.W;
     this.install(ctx, v, gpa, flags, mega);
     this.stats.fills++;
     return FILLED;
@@ -340,11 +369,115 @@ export class ShadowMmu {
     return everything;
   }
 
+  /**
+   * The guest's satp changed (a trapped satp write). Fence mode: every shadow was built from
+   * the old tables, drop them all (true). Trace mode: nothing to do — the next enter() keeps
+   * the old space's shadow aside and takes up the new one's (false).
+   */
+  addressSpaceChanged(): boolean {
+    if (this.tracer !== null) return false;
+    this.flushAll();
+    return true;
+  }
+
+  /**
+   * The guest's sfence.vma (va, or null for all). Fence mode: drop the shadow state it names
+   * (true). Trace mode: shadows are kept exact by tracing, so only the hart's TLB is flushed,
+   * as the fence asks of hardware (false).
+   */
+  sfence(va: number | null): boolean {
+    if (this.tracer === null) {
+      if (va === null) this.flushAll();
+      else this.flushPage(va);
+      return true;
+    }
+    if (va === null) this.hart.translationChanged();
+    else this.hart.tlb.flushPage(((va >>> 0) >>> PAGE_SHIFT) | 0);
+    return false;
+  }
+
+  // ---- tracing (trace mode) ------------------------------------------------------------------
+
+  /** A fill is about to install a shadow entry for `va` built from the tables the walk just
+   *  read: trace them, write-protecting every page that becomes traced now. */
+  private trace(va: number): void {
+    if (this.tracer === null) return;
+    const fresh = this.tracer.noteWalk(this.vsatp, this.walkRoot, va >>> MEGA_SHIFT, this.walkL2);
+    for (const page of fresh) this.revokeWriteOf(page);
+  }
+
+  /** Drop W from every shadow leaf that maps guest page `page` (trace mode's reverse map). */
+  private revokeWriteOf(page: number): void {
+    const refs = this.leafRefs.get(page);
+    if (refs === undefined) return;
+    let n = 0;
+    for (const i of refs) {
+      const leaf = this.pool[i] as number;
+      if ((leaf & PTE.V) !== 0 && (leaf >>> PTE.PPN_SHIFT) === page && (leaf & PTE.W) !== 0) {
+        this.pool[i] = leaf & ~PTE.W;
+        n++;
+      }
+    }
+    if (n > 0) this.hart.translationChanged();
+  }
+
+  /**
+   * The hypervisor performed a guest store of `width` bytes at `gpa` to a traced page (after a
+   * 'pte-write' answer): drop every shadow entry built from the entries it changed.
+   */
+  tracedWrite(gpa: number, width: number): void {
+    if (this.tracer === null) throw new Error('tracedWrite outside trace mode');
+    this.stats.tracedWrites++;
+    const page = Math.floor(gpa / PAGE_SIZE);
+    const users = this.tracer.spacesUsing(page);
+    if (!users.includes(this.vsatp)) {
+      // A table only kept address spaces were built from — typically a dead process's, being
+      // zeroed for reuse: writes to it would trace forever. Drop those spaces' shadows (they are
+      // rebuilt on a switch back) and stop tracing the page, as Xen's early unshadow does.
+      for (const space of users) {
+        this.kept.delete(space);
+        this.tracer.dropSpace(space);
+      }
+      this.stats.earlyUnshadows++;
+      return;
+    }
+    const first = (gpa & PAGE_MASK) >>> 2;
+    const last = (Math.min((gpa & PAGE_MASK) + width, PAGE_SIZE) - 1) >>> 2;
+    for (let index = first; index <= last; index++) {
+      for (const inv of this.tracer.invalidations(page, index)) this.invalidate(inv);
+    }
+  }
+
+  private invalidate(inv: Invalidation): void {
+    const current = inv.space === this.vsatp;
+    const space = current ? { roots: this.roots, megaSlots: this.megaSlots } : this.kept.get(inv.space);
+    if (space === undefined) return;
+    if (inv.kind === 'page') {
+      const everything = this.flushPageIn(space.roots, space.megaSlots, inv.va);
+      if (current) {
+        if (everything) this.hart.translationChanged();
+        else this.hart.tlb.flushPage((inv.va >>> PAGE_SHIFT) | 0);
+      }
+      return;
+    }
+    // A root entry changed: the shadow's whole slot goes (its table page is leaked until the
+    // next pool reset, as every freed shadow page is).
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const root = space.roots[ctx] as number;
+      if (root !== NO_PAGE) this.pool[(root >>> 2) + inv.slot] = 0;
+      space.megaSlots[ctx * ENTRIES + inv.slot] = 0;
+    }
+    if (current) this.hart.translationChanged();
+  }
+
   /** Drop the kept shadow of every address space whose root is the page at `rootGpa` (its
    *  page stopped, or started, being a page table). The current one is never kept. */
   forgetSpace(rootGpa: number): void {
     for (const satp of [...this.kept.keys()]) {
-      if ((satp >>> 31) === SATP.MODE_SV32 && (satp & SATP.PPN) * PAGE_SIZE === rootGpa) this.kept.delete(satp);
+      if ((satp >>> 31) === SATP.MODE_SV32 && (satp & SATP.PPN) * PAGE_SIZE === rootGpa) {
+        this.kept.delete(satp);
+        this.tracer?.dropSpace(satp);
+      }
     }
   }
 
@@ -428,6 +561,9 @@ export class ShadowMmu {
    */
   private guestWalk(va: number, access: Access, update: boolean): number {
     let table = (this.vsatp & SATP.PPN) * PAGE_SIZE;
+    this.walkRoot = table / PAGE_SIZE;
+    this.walkL2 = -1;
+    this.walkTraced = false;
     for (let level = 1; level >= 0; level--) {
       const vpn = (va >>> (PAGE_SHIFT + level * LEVEL_SHIFT)) & VPN_MASK;
       const pteAddr = table + vpn * 4;
@@ -443,6 +579,7 @@ export class ShadowMmu {
       if ((pte & (PTE.R | PTE.X)) === 0) {
         if (level === 0) return WALK_PAGE_FAULT; // a pointer where only leaves may be
         table = ppn * PAGE_SIZE;
+        this.walkL2 = ppn;
         continue;
       }
       if (!this.permitted(pte, access)) return WALK_PAGE_FAULT;
@@ -450,8 +587,10 @@ export class ShadowMmu {
       const gpa = level > 0
         ? (ppn >>> LEVEL_SHIFT) * 2 ** MEGA_SHIFT + (va & MEGA_OFFSET_MASK)
         : ppn * PAGE_SIZE + (va & PAGE_MASK);
-      // A store to a write-protected page faults before it can mark the guest's PTE dirty.
+      // A store to a write-protected page faults before it can mark the guest's PTE dirty; a
+      // store to a traced page is the guest's to make, performed by the hypervisor.
       if (update && access === Access.Store && this.writeProtected(gpa)) return WALK_WRITE_PROTECTED;
+      if (update && access === Access.Store && this.isTraced(gpa)) this.walkTraced = true;
       if (update) {
         const want = PTE.A | (access === Access.Store ? PTE.D : 0);
         if ((pte & want) !== want) {
@@ -505,6 +644,25 @@ export class ShadowMmu {
     return this.isWriteProtected !== null && this.isWriteProtected(gpa);
   }
 
+  /** No shadow leaf may map this page writable: protected, or traced. */
+  private readOnly(gpa: number): boolean {
+    return this.writeProtected(gpa) || this.isTraced(gpa);
+  }
+
+  private isTraced(gpa: number): boolean {
+    return this.tracer !== null && this.tracer.isTraced(Math.floor(gpa / PAGE_SIZE));
+  }
+
+  /** Trace mode: writes to the page holding `gpa` are traced (some shadow was built from it). */
+  isTracedPage(gpa: number): boolean {
+    return this.isTraced(gpa);
+  }
+
+  /** Whether a guest satp's shadow may be kept across a switch to another address space. */
+  private retains(satp: number): boolean {
+    return this.tracer !== null || (this.retainSpace !== null && this.retainSpace(satp));
+  }
+
   /** Whether the 4 KiB page holding `gpa` (< 2^34) is guest RAM. */
   private isRamPage(gpa: number): boolean {
     return gpa >= this.mem.ramBase && gpa < this.mem.ramBase + this.mem.ramBytes;
@@ -546,7 +704,13 @@ export class ShadowMmu {
     }
     const table = this.tableOffset(l1);
     const ppn = Math.floor(gpa / PAGE_SIZE);
-    this.pool[(table >>> 2) + ((va >>> PAGE_SHIFT) & VPN_MASK)] = (ppn << PTE.PPN_SHIFT) | flags;
+    const index = (table >>> 2) + ((va >>> PAGE_SHIFT) & VPN_MASK);
+    this.pool[index] = (ppn << PTE.PPN_SHIFT) | flags;
+    if (this.tracer !== null) {
+      const refs = this.leafRefs.get(ppn);
+      if (refs === undefined) this.leafRefs.set(ppn, [index]);
+      else refs.push(index);
+    }
     if (mega) this.megaSlots[ctx * ENTRIES + slot] = 1;
     this.clean = false;
     // An upgrade (W after the guest's first write) leaves nothing stale, but be exact anyway.
@@ -597,6 +761,8 @@ export class ShadowMmu {
   private resetPool(): void {
     this.pool.fill(0, 0, (this.used * PAGE_SIZE) >>> 2);
     this.used = 0;
+    this.tracer?.reset();
+    this.leafRefs.clear();
     this.roots.fill(NO_PAGE);
     this.megaSlots.fill(0);
     this.kept.clear();

@@ -65,10 +65,7 @@ function csr(v: EmulationTarget, op: Op, insn: number, pc: number): ExitKind {
   const old = v.vcsr.read(num);
   if (csrWrites(op, rs1)) {
     const effect = v.vcsr.write(num, csrWriteValue(op, old, csrSource(op, rs1, v.hart.x)));
-    if (effect & CsrEffect.FlushShadow) {
-      v.shadow.flushAll();
-      v.charge('shadow-flush');
-    }
+    if ((effect & CsrEffect.FlushShadow) !== 0 && v.shadow.addressSpaceChanged()) v.charge('shadow-flush');
   }
   if (rd !== 0) v.hart.x[rd] = old | 0;
   v.hart.pc = (pc + 4) | 0;
@@ -98,10 +95,11 @@ function sret(v: EmulationTarget, insn: number, pc: number): ExitKind {
 
 function sfence(v: EmulationTarget, insn: number, pc: number): ExitKind {
   const rs1 = rs1Of(insn);
-  if (rs1 === 0) v.shadow.flushAll();
-  else v.shadow.flushPage(v.hart.x[rs1] as number);
+  const flushed = v.shadow.sfence(rs1 === 0 ? null : (v.hart.x[rs1] as number));
   v.hart.pc = (pc + 4) | 0;
-  v.charge('shadow-flush');
+  // Fence mode: the shadow state it names was dropped. Trace mode: the shadows are exact, so
+  // only the hart's TLB was flushed; the exit is one emulated instruction.
+  v.charge(flushed ? 'shadow-flush' : 'emulate');
   return 'sfence';
 }
 

@@ -48,7 +48,8 @@ export class TrapEmulation implements TechniquePolicy {
   private lines = 0;
 
   constructor(readonly ctx: ExitContext, offerParavirt: boolean) {
-    this.shadow = new ShadowMmu(ctx.mem, ctx.hart, (gpa) => ctx.host.isDevice(gpa));
+    // A paravirtual guest's tables change only by validated hypercall: nothing to trace.
+    this.shadow = new ShadowMmu(ctx.mem, ctx.hart, (gpa) => ctx.host.isDevice(gpa), false, offerParavirt ? 'fence' : ctx.host.shadowPaging);
     this.paravirt = offerParavirt ? new PvInterface(ctx, this) : null;
     const pv = this.paravirt;
     // Pinned page tables of a paravirtual guest are never writable through the shadow, and
