@@ -94,7 +94,6 @@ kmain:
         lw      a1, ram_size
         call    kvm_init
         call    trap_init
-        call    timer_arm                       # preemption from now on
         call    user_init
         tail    scheduler
 

@@ -159,6 +159,8 @@ scheduler:
         sw      s0, current_proc, t0
         lw      a0, P_SATP(s0)
         call    vm_switch
+        mv      a0, s0                          # the tick runs only if it has work now
+        call    tick_update
         la      a0, sched_context
         addi    a1, s0, P_CONTEXT
         call    swtch                           # ...until it calls sched()
@@ -218,21 +220,26 @@ sleep:
         addi    sp, sp, 16
         ret
 
-# wakeup(a0 = channel): make every process sleeping on channel runnable.
+# wakeup(a0 = channel): make every process sleeping on channel runnable. If one woke while a
+# process runs, the running one may now be preempted: the tick starts (tick_woken).
         .globl wakeup
 wakeup:
         la      t0, procs
         la      t1, procs + NPROC * P_SIZE
         li      t2, PROC_SLEEPING
         li      t3, PROC_RUNNABLE
+        li      t5, 0                           # t5 = someone woke
 1:      lw      t4, P_STATE(t0)
         bne     t4, t2, 2f
         lw      t4, P_CHAN(t0)
         bne     t4, a0, 2f
         sw      t3, P_STATE(t0)
+        li      t5, 1
 2:      addi    t0, t0, P_SIZE
         bltu    t0, t1, 1b
-        ret
+        beqz    t5, 3f
+        tail    tick_woken
+3:      ret
 
 # ---------------------------------------------------------------------------------------------
 # exit, fork, wait, and the kill path
@@ -320,6 +327,7 @@ sys_fork:
         sw      s0, P_PARENT(s1)
         li      t0, PROC_RUNNABLE
         sw      t0, P_STATE(s1)
+        call    tick_woken                      # the parent goes on: it may now be preempted
         lw      a0, P_PID(s1)
         j       3f
 1:      mv      a0, s1                          # out of memory: undo

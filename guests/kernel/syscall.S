@@ -35,6 +35,7 @@ syscall_table:
         SYSCALL SYS_BLKWRITE, sys_blkwrite
         SYSCALL SYS_TIME, sys_time
         SYSCALL SYS_SHUTDOWN, sys_shutdown
+        SYSCALL SYS_TICK, sys_tick
 .if . - syscall_table != SYS_COUNT * WORD_SIZE
   .error "syscall_table does not cover every number below SYS_COUNT"
 .endif
@@ -96,6 +97,16 @@ sys_time:
         PV_READ_TIME a0, a1, t0
         lw      t0, current_proc
         sw      a1, TF_A1(t0)
+        ret
+
+# tick(periodic): whether the scheduler tick keeps running while the caller runs alone.
+sys_tick:
+        addi    sp, sp, -16
+        sw      ra, 12(sp)
+        call    tick_request
+        li      a0, 0
+        lw      ra, 12(sp)
+        addi    sp, sp, 16
         ret
 
 # shutdown(status): power off now, with status (0 = success).

@@ -163,7 +163,7 @@ kernel_trap:
         srli    t0, t0, 1
         li      t1, INTR_SUPERVISORTIMER
         bne     t0, t1, 1f
-        call    timer_intr                      # idle: nobody to preempt, just re-arm
+        call    timer_idle_intr                 # idle: nobody to preempt until a dispatch
         j       2f
 1:      li      t1, INTR_SUPERVISOREXTERNAL
         bne     t0, t1, 2f

@@ -13,6 +13,10 @@
 #               which is its own fold of its N yield results, masked to EXIT_STATUS_MASK
 #   self-checks fork succeeds, every yield returns 0, wait returns the child fork created
 #
+# Warm-up: before its loop each process yields once, uncounted, in the run with 0 operations too,
+# so both runs enter the loop with both processes' pages and translations warm and the first
+# measured switch costs what every other one does.
+#
 # Why each process makes N yields: two processes that start and end in the parent can only
 # switch an even number of times, and whichever order the kernel runs them after fork, the
 # N-iteration run switches exactly 2N more times than the 0-iteration run (the final wait/exit
@@ -32,6 +36,7 @@ _start:
     check_ok a0, "fork failed"
     beqz    a0, child
     mv      s3, a0                      # s3 = the child's pid
+    sys_yield                           # warm-up switch, not counted (see below)
 
 # parent: N yields, then collect the child.
     li      s1, 0
@@ -60,6 +65,7 @@ parent_done:
 
 # child: N yields, then exit with (a fold of) what they returned.
 child:
+    sys_yield                           # warm-up switch, not counted
     li      s1, 0
 child_loop:
     beq     s1, s0, child_done

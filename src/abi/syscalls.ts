@@ -30,6 +30,7 @@ export const SYSCALLS: readonly SyscallSpec[] = [
   { name: 'blkwrite', number: 12, args: ['sector', 'buf', 'count'], returns: 'sectors written', doc: 'write count 512-byte sectors from buf to the disk' },
   { name: 'time', number: 13, args: [], returns: 'a0 = mtime low, a1 = mtime high', doc: 'the time counter (10 MHz timebase)' },
   { name: 'shutdown', number: 14, args: ['status'], returns: 'does not return', doc: 'power the machine off with an exit status (through SBI SRST)' },
+  { name: 'tick', number: 15, args: ['periodic'], returns: '0', doc: 'periodic = 1: keep the scheduler tick running while the caller runs, even alone; 0: on demand (only while another process is waiting to run)' },
 ];
 
 export const SYS_ERR = {

@@ -34,6 +34,8 @@ export interface NativeOptions extends ImageOptions {
   bootargs?: string;
   /** Modeled costs of the bare machine (trap entry/return, page-walk references). */
   timing?: MachineTiming;
+  /** Sees every trap the hart takes: its cause and the pc it was taken at. */
+  onTrap?: (cause: number, epc: number) => void;
 }
 
 export interface NativeResult {
@@ -47,9 +49,11 @@ export interface NativeResult {
 /** Counts traps by cause name. */
 class TrapCounter implements Probe {
   readonly counts: Record<string, number> = {};
-  trap(cause: number, _tval: number, _epc: number, _from: PrivLevel, _to: PrivLevel): void {
+  constructor(private readonly observe?: (cause: number, epc: number) => void) {}
+  trap(cause: number, _tval: number, epc: number, _from: PrivLevel, _to: PrivLevel): void {
     const name = causeName(cause);
     this.counts[name] = (this.counts[name] ?? 0) + 1;
+    this.observe?.(cause, epc);
   }
 }
 
@@ -81,7 +85,7 @@ export function runNative(opts: NativeOptions): NativeResult {
   board.loadPhysical(fdtAddr, fdt);
 
   const hart = board.hart;
-  const traps = new TrapCounter();
+  const traps = new TrapCounter(opts.onTrap);
   hart.probe = traps;
   hart.x[XREG.a0] = 0; // the hart id
   hart.x[XREG.a1] = fdtAddr | 0; // the device tree

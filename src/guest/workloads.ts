@@ -137,6 +137,11 @@ const TLB_WALK_MAX_PAGES = 4096;
 
 const n = (p: WorkloadParams, name: string): number => p[name] as number;
 
+/** Digits of a parameter in a result line: always 10, zero-padded (the runtime's put_dec), so
+ *  the line's length does not depend on N (docs/workloads.md, "Measuring by difference"). */
+const RESULT_DIGITS = 10;
+export const resultNumber = (v: number): string => String(v >>> 0).padStart(RESULT_DIGITS, '0');
+
 const DEFINITIONS: Definition[] = [
   {
     name: 'null-syscall',
@@ -244,7 +249,8 @@ const DEFINITIONS: Definition[] = [
     preamble: (p) => {
       let payload = '';
       for (let k = 0; k < n(p, 'bytes'); k++) payload += CONSOLE_ALPHABET[k % CONSOLE_ALPHABET.length];
-      return `${payload.repeat(n(p, 'iterations'))}\n`;
+      // One warm-up write before the measured ones (console.S), then one per operation.
+      return `${payload.repeat(n(p, 'iterations') + 1)}\n`;
     },
   },
   {
@@ -359,7 +365,7 @@ function makeWorkload(d: Definition): Workload {
     mirrors: d.mirrors,
     expected(params = {}) {
       const p = resolveParams(w, params);
-      const shown = d.params.map((q) => ` ${q.name}=${n(p, q.name)}`).join('');
+      const shown = d.params.map((q) => ` ${q.name}=${resultNumber(n(p, q.name))}`).join('');
       return `result ${d.name}${shown} checksum=${d.checksum(p).hex()}`;
     },
     expectedOutput(params = {}) {

@@ -53,7 +53,10 @@ export interface GuestRunOptions {
   disk?: DiskBackend | Uint8Array | false;
   consoleOut?: (byte: number) => void;
   maxInsns?: number;
+  /** Sees every VM exit (hypervisor techniques). */
   onExit?: ExitObserver;
+  /** Sees every trap the bare machine takes (native). */
+  onTrap?: (cause: number, epc: number) => void;
 }
 
 export interface GuestRunResult {
@@ -109,6 +112,7 @@ function runBare(opts: GuestRunOptions, maxInsns: number): GuestRunResult {
     build: opts.build, workload: opts.workload, maxInsns,
     timing: { trapEntry: p.trapEntry, trapReturn: p.trapReturn, pteRead: p.pteRead },
     ...guestParts(opts),
+    ...(opts.onTrap ? { onTrap: opts.onTrap } : {}),
   });
   const stop = nativeStop(r.stop);
   return { technique: 'native', stop, exitCode: exitCodeOf(stop), console: r.console, counters: r.counters };

@@ -17,6 +17,8 @@ import type { Vm, VmStopReason } from '../hypervisor/vm.js';
 import type { GuestBuild } from '../guest/image.js';
 import { DEFAULT_MAX_INSNS } from '../guest/native.js';
 import { measurePerOperation } from './per-op.js';
+import { consoleOutside, EventLog, loopOnlyDifference } from './loop-check.js';
+import { causeName } from '../isa/causes.js';
 import type { MatrixCell, MixedCell } from './matrix.js';
 
 /** A run that did not finish as the workload should. */
@@ -121,17 +123,23 @@ function measurement(
   };
 }
 
-/** Measure one matrix cell. Throws CellError when a run does not finish as the workload should. */
+/** Measure one matrix cell. Throws CellError when a run does not finish as the workload should,
+ *  or when the two runs differ outside the measured loop (loop-check.ts). */
 export function runCell(cell: MatrixCell, opts: { maxInsns?: number } = {}): CellResult {
   const t0 = performance.now();
+  const logs = new Map<number, { events: EventLog; outside: string }>();
   const m = measurement(cell.workload, cell.technique, cell.build, { ...cell.params }, cell.operations, (k) => {
     const params = { ...cell.params, iterations: k };
+    const events = new EventLog();
     const r: GuestRunResult = runGuest({
       technique: cell.technique, build: cell.build, workload: cell.workload, params,
       kernelParams: cell.kernelParams, preset: cell.preset, ramBytes: cell.ramBytes,
       maxInsns: opts.maxInsns ?? DEFAULT_MAX_INSNS,
+      onExit: (exit, kind) => events.add(kind, 'pc' in exit ? exit.pc : -1),
+      onTrap: (cause, epc) => events.add(causeName(cause), epc),
     });
     checkRun(`cell ${cell.id} (iterations=${k})`, cell.workload, params, r.stop, r.console);
+    logs.set(k, { events, outside: consoleOutside(cell.workload, params, r.console) });
     return {
       counters: r.counters,
       extras: {
@@ -141,7 +149,18 @@ export function runCell(cell: MatrixCell, opts: { maxInsns?: number } = {}): Cel
       },
     };
   });
+  checkLoopOnly(`cell ${cell.id}`, logs.get(cell.operations), logs.get(0));
   return { kind: 'matrix', cellId: cell.id, ...m, hostMs: performance.now() - t0 };
+}
+
+/** The N-run and the 0-run differ only in the measured loop, or the cell fails. */
+function checkLoopOnly(what: string, withN?: { events: EventLog; outside: string }, withZero?: { events: EventLog; outside: string }): void {
+  if (!withN || !withZero) return;
+  if (withN.outside !== withZero.outside) {
+    throw new CellError(`${what}: the runs with N operations and with none print different consoles outside the workload's own output, so their difference is not the operations' alone`);
+  }
+  const why = loopOnlyDifference(withN.events.events, withZero.events.events);
+  if (why !== null) throw new CellError(`${what}: the runs differ outside the measured loop — ${why}`);
 }
 
 /** The counters of a VM, as runGuest reports them for one. */

@@ -63,7 +63,7 @@ export const KERNEL_PARAM_NAMES: readonly string[] = KERNEL_PARAMS.map((k) => k.
  */
 export const DEFAULT_OPERATIONS: Readonly<Record<string, number>> = Object.freeze({
   'null-syscall': 100,
-  'context-switch': 50,
+  'context-switch': 200,
   'page-fault': 50,
   'mmap': 20,
   'fork': 10,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Checksum, FNV_OFFSET_BASIS, findFailure, findResultLine, resolveParams, WORKLOADS, WorkloadError, workloadByName,
 } from '../../src/guest/workloads.js';
+import { resultNumber } from '../../src/guest/workloads.js';
 
 const defaults = (name: string): Record<string, number> =>
   Object.fromEntries(workloadByName(name).params.map((p) => [p.name, p.default]));
@@ -99,7 +100,7 @@ describe('expected result lines', () => {
   it('have the documented shape, parameters in catalog order', () => {
     for (const w of WORKLOADS) {
       const line = w.expected();
-      const shown = w.params.map((p) => ` ${p.name}=${p.default}`).join('');
+      const shown = w.params.map((p) => ` ${p.name}=${resultNumber(p.default)}`).join('');
       expect(line).toMatch(new RegExp(`^result ${w.name}${shown} checksum=0x[0-9a-f]{8}$`));
       expect(w.expectedOutput().endsWith(`${line}\n`)).toBe(true);
     }
@@ -112,23 +113,24 @@ describe('expected result lines', () => {
     }
     // context-switch folds the child's exit status even when nobody yields.
     expect(workloadByName('context-switch').expected({ iterations: 0 }))
-      .toBe(`result context-switch iterations=0 checksum=${new Checksum().fold(FNV_OFFSET_BASIS & 0x7f).hex()}`);
+      .toBe(`result context-switch iterations=0000000000 checksum=${new Checksum().fold(FNV_OFFSET_BASIS & 0x7f).hex()}`);
   });
 
   it('pin the values the guest programs computed when these tests were written', () => {
     // From runs on the user-ABI emulator (see emulator.test.ts), so a change to either side shows.
-    expect(workloadByName('null-syscall').expected({ iterations: 5 })).toBe('result null-syscall iterations=5 checksum=0x01b18ce8');
-    expect(workloadByName('compute').expected({ iterations: 5000 })).toBe('result compute iterations=5000 checksum=0x559d6956');
-    expect(workloadByName('timer').expected({ iterations: 3, chunk: 1000 })).toBe('result timer iterations=3 chunk=1000 checksum=0x0d90145f');
-    expect(workloadByName('block-io').expected({ iterations: 2, sectors: 3 })).toBe('result block-io iterations=2 sectors=3 checksum=0x7311bde1');
-    expect(workloadByName('context-switch').expected({ iterations: 4 })).toBe('result context-switch iterations=4 checksum=0xfd10af00');
-    expect(workloadByName('tlb-walk').expected({ iterations: 2, pages: 520 })).toBe('result tlb-walk iterations=2 pages=520 checksum=0x9c9c0d45');
+    expect(workloadByName('null-syscall').expected({ iterations: 5 })).toBe('result null-syscall iterations=0000000005 checksum=0x01b18ce8');
+    expect(workloadByName('compute').expected({ iterations: 5000 })).toBe('result compute iterations=0000005000 checksum=0x559d6956');
+    expect(workloadByName('timer').expected({ iterations: 3, chunk: 1000 })).toBe('result timer iterations=0000000003 chunk=0000001000 checksum=0x0d90145f');
+    expect(workloadByName('block-io').expected({ iterations: 2, sectors: 3 })).toBe('result block-io iterations=0000000002 sectors=0000000003 checksum=0x7311bde1');
+    expect(workloadByName('context-switch').expected({ iterations: 4 })).toBe('result context-switch iterations=0000000004 checksum=0xfd10af00');
+    expect(workloadByName('tlb-walk').expected({ iterations: 2, pages: 520 })).toBe('result tlb-walk iterations=0000000002 pages=0000000520 checksum=0x9c9c0d45');
   });
 
   it('include the console workload payload in the expected output', () => {
     const out = workloadByName('console').expectedOutput({ iterations: 2, bytes: 3 });
-    expect(out).toBe(`012012\n${workloadByName('console').expected({ iterations: 2, bytes: 3 })}\n`);
-    expect(workloadByName('console').expectedOutput({ iterations: 1, bytes: 66 }).slice(60, 67)).toBe('YZ+/01\n');
+    // One warm-up write, then one per operation.
+    expect(out).toBe(`012012012\n${workloadByName('console').expected({ iterations: 2, bytes: 3 })}\n`);
+    expect(workloadByName('console').expectedOutput({ iterations: 0, bytes: 66 }).slice(60, 67)).toBe('YZ+/01\n');
   });
 });
 

@@ -17,9 +17,10 @@
 .equ SYS_BLKWRITE, 0xc
 .equ SYS_TIME, 0xd
 .equ SYS_SHUTDOWN, 0xe
+.equ SYS_TICK, 0xf
 
 # one past the highest number: the size of the dispatch table
-.equ SYS_COUNT, 0xf
+.equ SYS_COUNT, 0x10
 
 # error results (negative a0)
 .equ EINVAL, -1

@@ -5,13 +5,13 @@
 #
 #   put_char(a0 = byte)           append one byte
 #   put_str(a0 = NUL-terminated)  append a string
-#   put_dec(a0 = unsigned)        append a number in decimal
+#   put_dec(a0 = unsigned)        append a number in decimal, 10 digits zero-padded
 #   put_hex(a0 = word)            append 0x and 8 hex digits
 #   put_flush()                   write the buffer out (a full buffer flushes by itself)
 #   print_line(a0 = string)       put_str, a newline, put_flush
 #
 #   result_begin()                start the result line: "result <workload_name>"
-#   result_param(a0 = name, a1 = value)   " name=value"
+#   result_param(a0 = name, a1 = value)   " name=value" (value in 10 digits)
 #   result_end(a0 = checksum)     " checksum=0x........", newline, flush
 #   fail(a0 = message, a1 = value)        "FAIL <workload_name>: message (got 0x........)",
 #                                 then exit(EXIT_FAILURE); never returns
@@ -69,8 +69,10 @@ put_str:
     addi    sp, sp, 16
     ret
 
-# put_dec(a0 = unsigned number): the digits are produced last-first into a small buffer on the
-# stack (at most 10 for 32 bits), then appended in order.
+# put_dec(a0 = unsigned number): always MAX_DECIMAL_DIGITS digits, zero-padded (%010u), so a
+# result line has the same length whatever N is: a run with N operations and one with none then
+# print exactly as many bytes, and their difference is the operations' alone. The digits are
+# produced last-first into a small buffer on the stack, then appended in order.
 put_dec:
     addi    sp, sp, -32
     sw      ra, 28(sp)
@@ -84,7 +86,7 @@ put_dec:
     addi    t2, t2, '0'
     addi    s0, s0, -1
     sb      t2, 0(s0)
-    bnez    a0, 1b
+    bne     s0, sp, 1b                  # every slot, leading zeros included
 2:  lbu     a0, 0(s0)
     call    put_char
     addi    s0, s0, 1
@@ -109,10 +111,9 @@ put_hex:
     li      s1, (HEX_DIGITS_PER_WORD - 1) * HEX_DIGIT_BITS   # shift of the next digit: 28, 24, ..., 0
 1:  srl     a0, s0, s1
     andi    a0, a0, HEX_DIGIT_MASK
-    li      t0, DECIMAL_RADIX
-    blt     a0, t0, 2f
-    addi    a0, a0, 'a' - '0' - DECIMAL_RADIX   # 10..15 -> 'a'..'f'
-2:  addi    a0, a0, '0'
+    la      t0, hex_digits              # a table, not a branch: every value prints in the same
+    add     t0, t0, a0                  # number of instructions (a checksum must not change
+    lbu     a0, 0(t0)                   # what the run it ends costs)
     call    put_char
     addi    s1, s1, -HEX_DIGIT_BITS
     bgez    s1, 1b
@@ -221,6 +222,7 @@ checksum_words:
 2:  ret
 
     .section .rodata
+hex_digits:     .ascii "0123456789abcdef"
 str_result:     .asciz "result "
 str_checksum:   .asciz " checksum="
 str_fail:       .asciz "FAIL "
@@ -228,7 +230,11 @@ str_colon:      .asciz ": "
 str_got:        .asciz " (got "
 str_close:      .asciz ")"
 
-    .bss
+    # In .data, not .bss: the program image is mapped when it is loaded, while .bss (and the
+    # heap that follows it in the same page) is demand-zero. A workload that touches heap pages
+    # in its loop would otherwise take, in its run with 0 operations only, the fault that maps
+    # this buffer for the result line — and the difference of the two runs would be off by it.
+    .data
     .balign 4
 out_length:     .space 4
 out_buffer:     .space OUT_BUFFER_SIZE

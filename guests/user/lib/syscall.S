@@ -62,3 +62,6 @@
     .macro sys_shutdown         # shutdown(a0 = status): does not return
     syscall SYS_SHUTDOWN
     .endm
+    .macro sys_tick             # tick(a0 = periodic) -> 0
+    syscall SYS_TICK
+    .endm
