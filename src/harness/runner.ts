@@ -14,8 +14,9 @@ import { Worker } from 'node:worker_threads';
 import { expandMatrix, filterCells, findBaseline, shardCells, type Cell } from './matrix.js';
 import { runCell, runMixedCell, type CellResult, type MixedCellResult } from './suite-run.js';
 import { SuiteError, validateSuite, type Suite } from './suite.js';
-import type { HostTimeRow } from '../report/charts/host-time.js';
+import type { HostTimeRow } from './host-time-row.js';
 import { measureHostCosts } from './host-bench.js';
+import { collectProvenance, type Provenance } from './provenance.js';
 
 export const RESULTS_FORMAT = 'pvlab-results/1';
 
@@ -49,6 +50,9 @@ export interface SuiteResults {
   jobs: number;
   /** Host wall time of the whole run, ms (not simulated). */
   hostMs: number;
+  /** Which pvlab, Node, command line and host produced these results (absent in results
+   *  written before pvlab recorded it). */
+  provenance?: Provenance;
   cells: CellRecord[];
   /** Host micro-benchmarks (tinybench), when run: ns per operation of this implementation. */
   hostBench?: HostTimeRow[];
@@ -72,6 +76,8 @@ export interface RunOptions {
   /** Run the host micro-benchmarks (host-bench.ts) when the suite charts 'host-ns'; timeMs is
    *  their budget. Off unless given. */
   hostBench?: { timeMs?: number };
+  /** The command line to record as provenance (default: this process's arguments). */
+  command?: readonly string[];
 }
 
 export interface WorkerRequest {
@@ -221,7 +227,7 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
       ...(opts.shard ? { shards: [`${opts.shard[0]}/${opts.shard[1]}`] } : {}),
       ...(opts.repeat !== undefined ? { repeat: opts.repeat } : {}),
     },
-    jobs: used, hostMs: performance.now() - t0, cells: records,
+    jobs: used, hostMs: performance.now() - t0, provenance: collectProvenance(opts.command), cells: records,
     ...(hostBench ? { hostBench } : {}),
     ...(hostBenchError !== undefined ? { hostBenchError } : {}),
   };

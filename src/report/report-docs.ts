@@ -7,6 +7,7 @@ import type { ChartName } from '../harness/suite.js';
 import type { SuiteResults } from '../harness/runner.js';
 import { tableRows } from './report-data.js';
 import { HOST_COST_LABEL } from '../harness/host-bench.js';
+import { versionLine } from '../harness/provenance.js';
 
 export interface ChartFile {
   chart: ChartName;
@@ -14,7 +15,13 @@ export interface ChartFile {
   file: string | undefined;
   /** Which part of the results, when a chart is drawn once per part (sensitivity per preset). */
   caption?: string;
+  /** Why the chart could not be drawn (bad data); the rest of the report stands. */
+  error?: string;
 }
+
+/** What stands in a report for a chart that has no file. */
+const missingChart = (c: ChartFile): string =>
+  (c.error !== undefined ? `Not drawn: ${c.error}` : 'No data for this chart in these results.');
 
 const chartHeading = (c: ChartFile): string => `${CHART_TITLES[c.chart]}${c.caption ? ` — ${c.caption}` : ''}`;
 
@@ -54,8 +61,9 @@ function perOpTable(results: SuiteResults): Table {
 
 function hostTable(results: SuiteResults): Table {
   return {
-    headers: ['operation', 'kind', 'host ns per operation'],
-    rows: (results.hostBench ?? []).map((r) => [r.operation, r.kind, fmt(r.ns)]),
+    headers: ['operation', 'kind', 'host ns per operation', '± ns (95 %)', 'note'],
+    rows: (results.hostBench ?? []).map((r) => [r.operation, r.kind, fmt(r.ns), fmt(r.spread),
+      r.ns <= 0 ? 'noise: the difference is not a measurement' : r.noisy ? 'noisy: within its spread of 0' : '']),
   };
 }
 
@@ -78,9 +86,22 @@ function summary(results: SuiteResults): string[] {
     `Run ${results.runId} (started ${results.startedAt}); ${results.cells.length} of ${s.totalCells} cells` +
       `${s.filter ? `, filter \`${s.filter}\`` : ''}${s.shards ? `, shard ${s.shards.join(' + ')}` : ''}; ${ok} ok, ${results.cells.length - ok} failed; ` +
       `${results.jobs} thread${results.jobs === 1 ? '' : 's'}, ${(results.hostMs / 1000).toFixed(1)} s host time.`,
+    ...provenanceLines(results),
     'Figures are **simulated** cycles (deterministic: a rerun gives the same numbers) unless labelled **host** time ' +
       '(the wall time of this TypeScript implementation on this machine, which varies run to run).',
   ];
+}
+
+/** A shell word as a user would type it (quoted when it holds anything but plain characters). */
+const shellWord = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
+/** Who produced the figures: pvlab version and commit, Node, the command, the host. */
+function provenanceLines(results: SuiteResults): string[] {
+  const p = results.provenance;
+  if (!p) return ['Provenance: not recorded (results written by an older pvlab).'];
+  const gib = (p.host.memoryBytes / 1024 ** 3).toFixed(0);
+  return [`Produced by ${versionLine(p)} with \`${['pvlab', ...p.command].map(shellWord).join(' ').replace(/`/g, "'")}\` ` +
+    `on ${p.host.cpu} (${p.host.cores} cores, ${gib} GiB, ${p.host.platform} ${p.host.arch}).`];
 }
 
 // ---- Markdown -------------------------------------------------------------------------------
@@ -99,7 +120,7 @@ export function renderMarkdown(results: SuiteResults, charts: readonly ChartFile
   if (f.rows.length) out.push('## Failed cells', '', mdTable(f));
   out.push('## Charts', '');
   for (const c of charts) {
-    out.push(`### ${chartHeading(c)}`, '', c.file ? `![${chartHeading(c)}](${c.file})` : '_No data for this chart in these results._', '');
+    out.push(`### ${chartHeading(c)}`, '', c.file ? `![${chartHeading(c)}](${c.file})` : `_${missingChart(c).replace(/[_*]/g, '\\$&')}_`, '');
   }
   if (results.hostBench?.length) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', `${HOST_COST_LABEL}.`, '', mdTable(hostTable(results)));
   if (results.hostBenchError !== undefined) out.push('## HOST time: micro-benchmarks of this implementation (not simulated)', '', `Not measured: ${results.hostBenchError}`, '');
@@ -140,7 +161,7 @@ export function renderHtml(results: SuiteResults, charts: readonly ChartFile[]):
   parts.push('<h2>Charts</h2>');
   for (const c of charts) {
     parts.push(`<h3>${escapeHtml(chartHeading(c))}</h3>`,
-      c.file ? `<p><img src="${escapeHtml(c.file)}" alt="${escapeHtml(chartHeading(c))}"></p>` : '<p><em>No data for this chart in these results.</em></p>');
+      c.file ? `<p><img src="${escapeHtml(c.file)}" alt="${escapeHtml(chartHeading(c))}"></p>` : `<p><em>${escapeHtml(missingChart(c))}</em></p>`);
   }
   parts.push('<div class="host">');
   if (results.hostBench?.length) parts.push('<h2>HOST time: micro-benchmarks of this implementation (not simulated)</h2>', `<p>${escapeHtml(HOST_COST_LABEL)}.</p>`, htmlTable(hostTable(results)));

@@ -7,7 +7,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../cli/files.js';
+import { writeFileAtomic } from '../fs/write-atomic.js';
+import { makeDirs } from '../fs/make-dirs.js';
 import type { ChartName } from '../harness/suite.js';
 import { RESULTS_FORMAT, type SuiteResults } from '../harness/runner.js';
 import {
@@ -72,6 +73,7 @@ export function configOf(results: SuiteResults): unknown {
   for (const c of results.cells) presets.set(c.config.preset.name, c.config.preset);
   return {
     format: RESULTS_FORMAT, suite: results.suiteConfig, runId: results.runId, startedAt: results.startedAt,
+    ...(results.provenance ? { provenance: results.provenance } : {}),
     selection: results.selection, jobs: results.jobs,
     presets: [...presets.values()], cells: results.cells.map((c) => c.config),
   };
@@ -79,50 +81,84 @@ export function configOf(results: SuiteResults): unknown {
 
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
-/** Write every file of the report into `dir` (built as `<dir>.partial`, then renamed; an
- *  existing `dir` is replaced). Returns `dir`. */
-export function writeReportTo(results: SuiteResults, dir: string): string {
+/** Options of writing a report. */
+export interface WriteReportOptions {
+  /** Told about each chart that could not be drawn (the report says so too; the rest stands). */
+  onWarning?: (message: string) => void;
+}
+
+/** The report was interrupted (SIGINT) before it was complete: nothing was left behind. */
+export class ReportInterrupted extends Error {}
+
+/** Draw one chart (or one per preset) into `dir`. A chart that cannot be drawn never costs the
+ *  run: it is listed with the reason, and the report says it is missing. */
+function* drawCharts(results: SuiteResults, dir: string, charts: ChartFile[], warn: (m: string) => void): Generator<void> {
+  for (const chart of chartsToDraw(results)) {
+    const presets = results.suiteConfig.presets;
+    // Sensitivity: one chart per preset, each preset's exit cost scaled (presets differ in more
+    // than the exit cost, so one line across presets would zigzag).
+    const parts = chart === 'sensitivity' && presets.length > 1
+      ? presets.map((p) => ({ part: { ...results, cells: results.cells.filter((c) => c.config.presetName === p) }, note: `preset ${p}`, file: `sensitivity-${p}.png` }))
+      : [{ part: results, note: undefined, file: CHART_FILES[chart] }];
+    for (const { part, note, file } of parts) {
+      const caption = note !== undefined ? { caption: note } : {};
+      try {
+        const png = renderChart(part, chart, note);
+        if (png) writeChartPng(join(dir, file), png);
+        charts.push({ chart, file: png ? file : undefined, ...caption });
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        warn(`chart ${file} not drawn: ${error}`);
+        charts.push({ chart, file: undefined, error, ...caption });
+      }
+      yield;
+    }
+  }
+}
+
+/** Every file of the report, written one at a time into `dir`; yields after each. The data
+ *  (config, results, CSV) come first, so whatever happens to a chart the measurements are kept. */
+function* reportFiles(results: SuiteResults, dir: string, warn: (m: string) => void): Generator<void> {
+  writeFileAtomic(join(dir, 'config.json'), json(configOf(results)));
+  yield;
+  writeFileAtomic(join(dir, 'results.json'), json(results));
+  yield;
+  writeFileAtomic(join(dir, 'results.csv'), toCsv(results));
+  yield;
+  const charts: ChartFile[] = [];
+  yield* drawCharts(results, dir, charts, warn);
+  writeFileAtomic(join(dir, 'report.md'), renderMarkdown(results, charts));
+  yield;
+  writeFileAtomic(join(dir, 'index.html'), renderHtml(results, charts));
+}
+
+/** Put the finished `<dir>.partial` in place of `dir` (an existing `dir` is replaced). */
+function commit(partial: string, dir: string): void {
+  if (!existsSync(dir)) {
+    renameSync(partial, dir);
+    return;
+  }
+  const old = `${dir}.old`;
+  rmSync(old, { recursive: true, force: true });
+  renameSync(dir, old);
+  renameSync(partial, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+function startPartial(dir: string): string {
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
+  mkdirSync(partial);
+  return partial;
+}
+
+/** Write every file of the report into `dir` (built as `<dir>.partial`, then renamed; an
+ *  existing `dir` is replaced). Returns `dir`. */
+export function writeReportTo(results: SuiteResults, dir: string, opts: WriteReportOptions = {}): string {
+  const partial = startPartial(dir);
   try {
-    writeFileAtomic(join(partial, 'config.json'), json(configOf(results)));
-    writeFileAtomic(join(partial, 'results.json'), json(results));
-    writeFileAtomic(join(partial, 'results.csv'), toCsv(results));
-    const charts: ChartFile[] = [];
-    for (const chart of chartsToDraw(results)) {
-      const presets = results.suiteConfig.presets;
-      if (chart === 'sensitivity' && presets.length > 1) {
-        // One chart per preset: each preset's exit cost scaled (presets differ in more than the
-        // exit cost, so one line across presets would zigzag).
-        for (const preset of presets) {
-          const part = { ...results, cells: results.cells.filter((c) => c.config.presetName === preset) };
-          const png = renderChart(part, chart, `preset ${preset}`);
-          const file = `sensitivity-${preset}.png`;
-          if (png) writeChartPng(join(partial, file), png);
-          charts.push({ chart, file: png ? file : undefined, caption: `preset ${preset}` });
-        }
-        continue;
-      }
-      const png = renderChart(results, chart);
-      if (!png) {
-        charts.push({ chart, file: undefined });
-        continue;
-      }
-      writeChartPng(join(partial, CHART_FILES[chart]), png);
-      charts.push({ chart, file: CHART_FILES[chart] });
-    }
-    writeFileAtomic(join(partial, 'report.md'), renderMarkdown(results, charts));
-    writeFileAtomic(join(partial, 'index.html'), renderHtml(results, charts));
-    if (existsSync(dir)) {
-      const old = `${dir}.old`;
-      rmSync(old, { recursive: true, force: true });
-      renameSync(dir, old);
-      renameSync(partial, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(partial, dir);
-    }
+    for (const _ of reportFiles(results, partial, opts.onWarning ?? (() => {}))) { /* synchronous: no pause between files */ }
+    commit(partial, dir);
   } catch (e) {
     rmSync(partial, { recursive: true, force: true });
     throw e;
@@ -130,14 +166,49 @@ export function writeReportTo(results: SuiteResults, dir: string): string {
   return dir;
 }
 
-/** Write the report under `root`: `<root>/<suite>/<run-id>/` (`<run-id>-2`… when taken). Returns that directory. */
-export function writeReport(results: SuiteResults, root: string): string {
+/**
+ * writeReportTo that gives the event loop a turn between files, so a signal (SIGINT) can stop it:
+ * when `signal` is aborted the half-built `<dir>.partial` is removed and ReportInterrupted thrown.
+ * Each file is written whole (temporary file, then rename) within one turn.
+ */
+export async function writeReportToAsync(results: SuiteResults, dir: string, opts: WriteReportOptions & { signal?: AbortSignal } = {}): Promise<string> {
+  const partial = startPartial(dir);
+  const stop = (): void => {
+    if (opts.signal?.aborted) throw new ReportInterrupted(`interrupted while writing the report; ${dir} was not written`);
+  };
+  try {
+    for (const _ of reportFiles(results, partial, opts.onWarning ?? (() => {}))) {
+      await new Promise((r) => setImmediate(r));
+      stop();
+    }
+    commit(partial, dir);
+  } catch (e) {
+    rmSync(partial, { recursive: true, force: true });
+    throw e;
+  }
+  return dir;
+}
+
+/** Where a run's report goes under `root`: `<root>/<suite>/<run-id>/`, or `<run-id>-2`… when a
+ *  run started in the same second already has the name (the results are renamed to match). */
+export function reportPlace(results: SuiteResults, root: string): { dir: string; results: SuiteResults } {
   const base = join(root, results.suite, results.runId);
-  mkdirSync(dirname(base), { recursive: true });
-  // Two runs started in the same second never share a directory: the later one gets -2, -3…
+  makeDirs(dirname(base));
   let dir = base;
   for (let k = 2; existsSync(dir) || existsSync(`${dir}.partial`); k++) dir = `${base}-${k}`;
-  return writeReportTo(dir === base ? results : { ...results, runId: `${results.runId}-${dir.slice(base.length + 1)}` }, dir);
+  return { dir, results: dir === base ? results : { ...results, runId: `${results.runId}-${dir.slice(base.length + 1)}` } };
+}
+
+/** Write the report under `root` (reportPlace). Returns that directory. */
+export function writeReport(results: SuiteResults, root: string, opts: WriteReportOptions = {}): string {
+  const place = reportPlace(results, root);
+  return writeReportTo(place.results, place.dir, opts);
+}
+
+/** writeReport, stoppable by `signal` (writeReportToAsync). */
+export async function writeReportAsync(results: SuiteResults, root: string, opts: WriteReportOptions & { signal?: AbortSignal } = {}): Promise<string> {
+  const place = reportPlace(results, root);
+  return writeReportToAsync(place.results, place.dir, opts);
 }
 
 /** Read a results.json written by a run (or by merge). */

@@ -11,13 +11,14 @@ import { runSuite } from '../../harness/runner.js';
 import { validateSuite } from '../../harness/suite.js';
 import { EXIT, UserError } from '../errors.js';
 import { asUserError, positiveInt } from './run.js';
+import { countOption } from '../sizes.js';
 
 export interface CompareArgs {
   workload: string;
   technique?: string[] | undefined;
   preset: string;
   param?: string[] | undefined;
-  operations?: string | undefined;
+  operations?: string | number | undefined;
   json: boolean;
 }
 
@@ -27,7 +28,7 @@ export function compareBuilder(y: Argv): Argv<CompareArgs> {
     .option('technique', { type: 'string', array: true, describe: `techniques to compare (default: ${TECHNIQUES.join(', ')})` })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: 'cost preset' })
     .option('param', { type: 'string', array: true, describe: 'a workload or kernel parameter, k=v (repeatable)' })
-    .option('operations', { type: 'string', describe: 'N of the per-operation measurement (default: the suite default for the workload)' })
+    .option('operations', countOption('N of the per-operation measurement (default: the suite default for the workload)'))
     .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
     .example('$0 compare --workload fork', 'fork under native, trap-and-emulate and paravirt')
     .example('$0 compare --workload mmap --param pages=32 --param pv_mmu_batch=1', 'with parameters') as unknown as Argv<CompareArgs>;

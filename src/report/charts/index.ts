@@ -17,5 +17,5 @@ export { buildThroughputChart, renderThroughputChart, type ThroughputRow, type T
 export { PER_MISS_LABEL_PLUGIN_ID, buildWalksChart, readsPerMiss, renderWalksChart, type WalksRow, type WalksChartOptions } from './walks.js';
 export {
   HOST_TIME_AXIS_TITLE, HOST_TIME_KINDS, HOST_TIME_KIND_COLORS, HOST_TIME_KIND_LABELS, buildHostTimeChart, renderHostTimeChart,
-  type HostTimeKind, type HostTimeRow, type HostTimeChartOptions,
+  SPREAD_PLUGIN_ID, spreadLabel, type HostTimeKind, type HostTimeRow, type HostTimeChartOptions,
 } from './host-time.js';

@@ -2,11 +2,9 @@
  * Rendering a chart configuration to PNG bytes, and writing them atomically. One
  * ChartJSNodeCanvas per size, made on first use.
  */
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { ChartConfiguration } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import { writeFileAtomic } from '../../fs/write-atomic.js';
 import { ChartDataError, sizeOf, type CommonChartOptions } from './common.js';
 
 const canvases = new Map<string, ChartJSNodeCanvas>();
@@ -42,14 +40,7 @@ function structuredCloneData(data: ChartConfiguration['data']): ChartConfigurati
  *  so a reader (or an interrupted run) never sees a half-written chart. */
 export function writeChartPng(path: string, png: Buffer): void {
   if (!isPng(png)) throw new ChartDataError(`writeChartPng: the buffer for ${path} is not a PNG`);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, png);
-    renameSync(tmp, path);
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* never created */ }
-    throw e;
-  }
+  writeFileAtomic(path, png);
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
