@@ -25,7 +25,7 @@ import { bindArguments, expandBody, parseMacroHeader, substitute, type MacroDef 
 import { assembleInstruction, isMnemonic, MNEMONICS } from './mnemonics.js';
 import type { OperandParseContext } from './operands.js';
 import { resolve, type Fixup } from './resolve.js';
-import { codePadding, INSN_BYTES, Section, sectionAttributes, UseClock } from './sections.js';
+import { INSN_BYTES, Section, sectionAttributes, UseClock } from './sections.js';
 import { splitSource, type Expansion, type SourceLine } from './source.js';
 import { didYouMean } from './suggest.js';
 import { SymbolTable, type DefLoc } from './symbols.js';
@@ -35,6 +35,10 @@ const DEFAULT_BASE = 0x8000_0000;
 const DEFAULT_FILE_NAME = 'input.S';
 const MAX_INCLUDE_DEPTH = 64;
 const MAX_EXPANSION_DEPTH = 256;
+/** Lines all .rept/.irp expansions of one assembly may produce together (as many as one .rept
+ *  at its largest count, about 10 s of assembling). A per-directive count
+ *  limit alone lets nested .rept multiply (1000 × 1000 × 1000 lines); this bounds the product. */
+export const MAX_REPEATED_LINES = 1_000_000;
 
 /** The first word of a statement after its labels (`name:` / `1:`), to spot directives cheaply. */
 const LEADING_WORD = /^\s*(?:(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!=)\s*)*([A-Za-z_.$][\w.$]*)?/;
@@ -374,14 +378,15 @@ export class Assembler implements DirectiveHost {
 
   align(boundary: number, fill: number | undefined, maxSkip: number | undefined): void {
     const s = this.section;
-    s.align = Math.max(s.align, boundary);
     const pad = (boundary - (s.size % boundary)) % boundary;
-    if (pad === 0 || (maxSkip !== undefined && pad > maxSkip)) return;
-    if (fill !== undefined) s.reserve(pad, fill);
+    const skip = pad === 0 || (maxSkip !== undefined && pad > maxSkip);
+    if (!skip && fill !== undefined) s.reserve(pad, fill);
     // As GNU as without RVC: aligning code to no more than an instruction adds nothing.
-    else if (s.attrs.code) {
-      if (boundary > INSN_BYTES) s.append(codePadding(pad));
-    } else s.reserve(pad);
+    else if (!skip && s.attrs.code) {
+      if (boundary > INSN_BYTES) s.padCode(pad);
+    } else if (!skip) s.reserve(pad);
+    // Raised only once the padding fitted: a refused alignment must not pad the section's end.
+    s.align = Math.max(s.align, boundary);
   }
 
   org(target: Expr, fill: number, col: number): void {
@@ -488,6 +493,7 @@ export class Assembler implements DirectiveHost {
     const outer = this.line.expansion;
     this.startCollecting('repeat', '.rept', col, (body) => {
       const expansion: Expansion = { what: '.rept', at, ...(outer ? { outer } : {}) };
+      if (!this.chargeRepetition(count * body.length, col)) return;
       const lines: SourceLine[] = [];
       for (let i = 0; i < count; i++) lines.push(...expandBody(body, expansion, (t) => t));
       this.pushExpansion(lines, 'repeat', col);
@@ -499,10 +505,23 @@ export class Assembler implements DirectiveHost {
     const outer = this.line.expansion;
     this.startCollecting('repeat', '.irp', col, (body) => {
       const expansion: Expansion = { what: '.irp', at, ...(outer ? { outer } : {}) };
+      if (!this.chargeRepetition(values.length * body.length, col)) return;
       const lines: SourceLine[] = [];
       for (const v of values) lines.push(...expandBody(body, expansion, (t) => substitute(t, new Map([[param, v]]), undefined)));
       this.pushExpansion(lines, 'repeat', col);
     });
+  }
+
+  private repeatedLines = 0;
+
+  /** Counts the lines a repetition is about to produce; false (expand nothing) once past the
+   *  budget. The first overflow is reported; later ones are its consequences and stay quiet. */
+  private chargeRepetition(lines: number, col: number): boolean {
+    const before = this.repeatedLines;
+    this.repeatedLines += lines;
+    if (this.repeatedLines <= MAX_REPEATED_LINES) return true;
+    if (before > MAX_REPEATED_LINES) return false;
+    throw new SourceError(`repetitions (.rept/.irp, nested ones multiplied) would expand to more than ${MAX_REPEATED_LINES.toLocaleString('en-US')} lines`, col);
   }
 
   private startCollecting(kind: 'macro' | 'repeat', what: string, col: number, finish: (body: SourceLine[]) => void): void {

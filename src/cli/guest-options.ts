@@ -56,7 +56,7 @@ export function refuseRamTooSmall(ramBytes: number, guest: ResolvedGuest, text: 
   const end = Math.max(...image.parts.map((p) => p.addr + p.bytes.length)) - VIRT.DRAM_BASE;
   const MIB = 1024 * 1024;
   // The kernel's page allocator, stacks and the device tree live above the image.
-  const need = Math.ceil(end / MIB) * MIB + MIB;
+  const need = Math.ceil(end / MIB) * MIB + 2 * MIB;
   if (ramBytes < need) throw new UserError(`--ram ${text}: the ${guest.build} image of ${guest.workload.name} needs at least ${need / MIB}M`);
 }
 
