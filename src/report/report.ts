@@ -5,10 +5,11 @@
  * Every file is written atomically, and the directory is first built as `<run-id>.partial` and
  * renamed into place at the end, so an interrupted run leaves no half-written report.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 import { makeDirs } from '../fs/make-dirs.js';
+import { OutputError, reasonOf } from '../fs/output-error.js';
 import type { ChartName } from '../harness/suite.js';
 import { RESULTS_FORMAT, type SuiteResults } from '../harness/runner.js';
 import {
@@ -20,8 +21,7 @@ import {
 } from './report-data.js';
 import { renderHtml, renderMarkdown, type ChartFile } from './report-docs.js';
 
-/** A results.json that cannot be read as pvlab results. */
-export class ReportError extends Error {}
+export { ReportError, readResults } from './results-check.js';
 
 export const CHART_FILES: Readonly<Record<ChartName, string>> = {
   slowdown: 'slowdown.png', exits: 'exits.png', breakdown: 'breakdown.png', sensitivity: 'sensitivity.png',
@@ -147,8 +147,13 @@ function commit(partial: string, dir: string): void {
 
 function startPartial(dir: string): string {
   const partial = `${dir}.partial`;
+  makeDirs(dirname(dir));
   rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial);
+  try {
+    mkdirSync(partial);
+  } catch (e) {
+    throw new OutputError(dir, reasonOf(e));
+  }
   return partial;
 }
 
@@ -209,25 +214,4 @@ export function writeReport(results: SuiteResults, root: string, opts: WriteRepo
 export async function writeReportAsync(results: SuiteResults, root: string, opts: WriteReportOptions & { signal?: AbortSignal } = {}): Promise<string> {
   const place = reportPlace(results, root);
   return writeReportToAsync(place.results, place.dir, opts);
-}
-
-/** Read a results.json written by a run (or by merge). */
-export function readResults(path: string): SuiteResults {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ReportError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ReportError(`${path}: not JSON: ${(e as Error).message}`);
-  }
-  const r = v as Partial<SuiteResults>;
-  if (typeof v !== 'object' || v === null || r.format !== RESULTS_FORMAT || !Array.isArray(r.cells) || typeof r.suite !== 'string' || !r.suiteConfig) {
-    throw new ReportError(`${path}: not a pvlab results file (expected "format": "${RESULTS_FORMAT}" with suite, suiteConfig and cells)`);
-  }
-  return r as SuiteResults;
 }

@@ -89,11 +89,21 @@ describe('writeReport', async () => {
     expect(existsSync(`${dir}.partial`) || existsSync(`${dir}.old`)).toBe(false);
   });
 
-  it('leaves no directory when writing fails half-way', () => {
+  it('a chart that cannot be drawn is reported missing; the rest of the report is written', () => {
     const bad = { ...results, suiteConfig: { ...results.suiteConfig, charts: ['slowdown'] as const }, cells: results.cells.map((c) => ({ ...c, slowdown: c.slowdown === undefined ? undefined : -1 })) };
     const target = join(tmp, 'broken');
-    expect(() => writeReportTo(bad as never, target)).toThrow();
-    expect(existsSync(target) || existsSync(`${target}.partial`)).toBe(false);
+    const warnings: string[] = [];
+    writeReportTo(bad as never, target, { onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/^chart slowdown\.png not drawn: slowdown chart: row \d+ .*slowdown is -1/)]);
+    expect(readdirSync(target)).toContain('results.json');
+    expect(readFileSync(join(target, 'report.md'), 'utf8')).toMatch(/_Not drawn: slowdown chart: row/);
+  });
+
+  it('leaves no directory when writing fails', () => {
+    writeFileSync(join(tmp, 'a-file'), '');
+    const target = join(tmp, 'a-file', 'report');
+    expect(() => writeReportTo(results, target)).toThrow(/a-file is a file, not a directory/);
+    expect(existsSync(`${target}.partial`)).toBe(false);
   });
 
   it('readResults refuses files that are not results', () => {

@@ -5,7 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import { SUITES, suiteNames } from '../../../experiments/index.js';
-import { defaultJobs, runSuite, type SuiteResults } from '../../harness/runner.js';
+import { defaultJobs, runSuite, selectCells, type SuiteResults } from '../../harness/runner.js';
 import { parseShard } from '../../harness/matrix.js';
 import { SuiteError, suggest, type Suite } from '../../harness/suite.js';
 import { writeReportAsync } from '../../report/report.js';
@@ -92,7 +92,8 @@ export async function runRun(args: RunArgs): Promise<number> {
   const repeat = positiveInt('repeat', args.repeat);
   const shard = args.shard === undefined ? undefined : await asUserError(() => parseShard(args.shard as string));
   const hostMs = positiveInt('host-bench-ms', args['host-bench-ms']);
-  // Refuse an output root that cannot be written before spending the run on it.
+  // Refuse a bad selection, then an output root that cannot be written, before spending the run.
+  await asUserError(() => selectCells(suite, { ...(args.filter !== undefined ? { filter: args.filter } : {}), ...(shard ? { shard } : {}) }));
   ensureWritableDir(args.out);
   const tty = !args.json && process.stderr.isTTY === true;
   const bar = tty ? progressBar(process.stderr) : undefined;

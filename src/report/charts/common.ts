@@ -56,15 +56,21 @@ export function requireName(chart: string, where: string, field: string, value: 
   return value;
 }
 
-/** A finite number ≥ 0 (or > 0 with `positive`). */
-export function requireValue(chart: string, where: string, field: string, value: unknown, positive = false): number {
+/** A finite number, of any sign. */
+export function requireFinite(chart: string, where: string, field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ChartDataError(`${chart}: ${where}: ${field} is ${describe(value)}; it must be a finite number`);
   }
-  if (positive ? value <= 0 : value < 0) {
-    throw new ChartDataError(`${chart}: ${where}: ${field} is ${value}; it must be ${positive ? 'greater than 0' : '0 or more'}`);
-  }
   return value;
+}
+
+/** A finite number ≥ 0 (or > 0 with `positive`). */
+export function requireValue(chart: string, where: string, field: string, value: unknown, positive = false): number {
+  const v = requireFinite(chart, where, field, value);
+  if (positive ? v <= 0 : v < 0) {
+    throw new ChartDataError(`${chart}: ${where}: ${field} is ${v}; it must be ${positive ? 'greater than 0' : '0 or more'}`);
+  }
+  return v;
 }
 
 function describe(v: unknown): string {

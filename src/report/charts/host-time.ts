@@ -7,7 +7,7 @@ import type { ChartConfiguration, Plugin, Scale } from 'chart.js';
 import { HOST_TIME_KINDS, type HostTimeKind, type HostTimeRow } from '../../harness/host-time-row.js';
 import { NATIVE_COLOR, PARAVIRT_COLOR, TRAP_EMULATE_COLOR } from '../colors.js';
 import {
-  ChartDataError, FONT_FAMILY, MAX_BAR_THICKNESS, baseOptions, categoryScale, chooseLogScale, formatNumber, requireName, requireRows,
+  ChartDataError, FONT_FAMILY, MAX_BAR_THICKNESS, baseOptions, categoryScale, chooseLogScale, formatNumber, requireFinite, requireName, requireRows,
   requireValue, valueScale, whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
 import { renderChartPng } from './render.js';
@@ -42,7 +42,7 @@ export function buildHostTimeChart(rows: readonly HostTimeRow[], opts: HostTimeC
       throw new ChartDataError(`${CHART}: ${at}: unknown kind ${JSON.stringify(r.kind)} (known: ${HOST_TIME_KINDS.join(', ')})`);
     }
     // A difference of two noisy means may be ≤ 0: drawn at 0 and marked, never refused.
-    requireFinite(at, 'ns', r.ns);
+    requireFinite(CHART, at, 'ns', r.ns);
     if (r.spread !== undefined) requireValue(CHART, at, 'spread', r.spread);
     if (seen.has(op)) throw new ChartDataError(`${CHART}: row ${i}: a second row for operation "${op}"`);
     seen.add(op);
@@ -75,12 +75,6 @@ export function buildHostTimeChart(rows: readonly HostTimeRow[], opts: HostTimeC
     options,
     plugins: [whiteBackgroundPlugin, spreadPlugin(rows, kinds)],
   };
-}
-
-function requireFinite(at: string, field: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new ChartDataError(`${CHART}: ${at}: ${field} is ${v === undefined ? 'missing' : JSON.stringify(v)}; it must be a finite number`);
-  }
 }
 
 export const SPREAD_PLUGIN_ID = 'pvlabHostSpread';
