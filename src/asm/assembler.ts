@@ -54,6 +54,9 @@ interface InputFrame {
   kind: 'file' | 'macro' | 'repeat';
   /** Depth of the conditional stack when the frame started (restored by .exitm). */
   condDepth: number;
+  /** How many times this frame's lines are read in all: the product of the counts of the
+   *  repetitions it is inside (1 outside any). */
+  times?: number;
 }
 
 /** A .macro or .rept/.irp body being collected up to its .endm/.endr. */
@@ -493,10 +496,10 @@ export class Assembler implements DirectiveHost {
     const outer = this.line.expansion;
     this.startCollecting('repeat', '.rept', col, (body) => {
       const expansion: Expansion = { what: '.rept', at, ...(outer ? { outer } : {}) };
-      if (!this.chargeRepetition(count * body.length, col)) return;
+      if (!this.chargeRepetition(count, body.length, col)) return;
       const lines: SourceLine[] = [];
       for (let i = 0; i < count; i++) lines.push(...expandBody(body, expansion, (t) => t));
-      this.pushExpansion(lines, 'repeat', col);
+      this.pushExpansion(lines, 'repeat', col, count);
     });
   }
 
@@ -505,22 +508,28 @@ export class Assembler implements DirectiveHost {
     const outer = this.line.expansion;
     this.startCollecting('repeat', '.irp', col, (body) => {
       const expansion: Expansion = { what: '.irp', at, ...(outer ? { outer } : {}) };
-      if (!this.chargeRepetition(values.length * body.length, col)) return;
+      if (!this.chargeRepetition(values.length, body.length, col)) return;
       const lines: SourceLine[] = [];
       for (const v of values) lines.push(...expandBody(body, expansion, (t) => substitute(t, new Map([[param, v]]), undefined)));
-      this.pushExpansion(lines, 'repeat', col);
+      this.pushExpansion(lines, 'repeat', col, values.length);
     });
   }
 
   private repeatedLines = 0;
 
-  /** Counts the lines a repetition is about to produce; false (expand nothing) once past the
-   *  budget. The first overflow is reported; later ones are its consequences and stay quiet. */
-  private chargeRepetition(lines: number, col: number): boolean {
+  /**
+   * Counts the lines a repetition is about to produce; false (expand nothing) once past the
+   * budget. A repetition inside others is refused at its first expansion when all of them
+   * together would pass it (count × body × the enclosing counts), not after hours of work.
+   * The first overflow is reported; later ones are its consequences and stay quiet.
+   */
+  private chargeRepetition(count: number, bodyLines: number, col: number): boolean {
     const before = this.repeatedLines;
-    this.repeatedLines += lines;
-    if (this.repeatedLines <= MAX_REPEATED_LINES) return true;
+    this.repeatedLines += count * bodyLines;
+    const projected = count * bodyLines * this.times;
+    if (this.repeatedLines <= MAX_REPEATED_LINES && projected <= MAX_REPEATED_LINES) return true;
     if (before > MAX_REPEATED_LINES) return false;
+    this.repeatedLines = MAX_REPEATED_LINES + 1;
     throw new SourceError(`repetitions (.rept/.irp, nested ones multiplied) would expand to more than ${MAX_REPEATED_LINES.toLocaleString('en-US')} lines`, col);
   }
 
@@ -540,11 +549,16 @@ export class Assembler implements DirectiveHost {
     c.body.push(line);
   }
 
-  private pushExpansion(lines: SourceLine[], kind: 'macro' | 'repeat', col: number): void {
+  /** How many times the line being read is read in all (the enclosing repetitions' product). */
+  private get times(): number {
+    return this.input[this.input.length - 1]?.times ?? 1;
+  }
+
+  private pushExpansion(lines: SourceLine[], kind: 'macro' | 'repeat', col: number, count = 1): void {
     if (this.input.filter((f) => f.kind !== 'file').length >= MAX_EXPANSION_DEPTH) {
       throw new SourceError(`macro expansion nested more than ${MAX_EXPANSION_DEPTH} deep (a macro that invokes itself?)`, col);
     }
-    this.input.push({ lines, next: 0, kind, condDepth: this.conds.depth });
+    this.input.push({ lines, next: 0, kind, condDepth: this.conds.depth, times: this.times * count });
   }
 
   private invokeMacro(def: MacroDef, rest: string, line: SourceLine, col: number): void {

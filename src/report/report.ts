@@ -85,6 +85,8 @@ const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 export interface WriteReportOptions {
   /** Told about each chart that could not be drawn (the report says so too; the rest stands). */
   onWarning?: (message: string) => void;
+  /** Told after each file is in place in the partial directory (progress; tests). */
+  onFile?: () => void;
 }
 
 /** The report was interrupted (SIGINT) before it was complete: nothing was left behind. */
@@ -183,6 +185,7 @@ export async function writeReportToAsync(results: SuiteResults, dir: string, opt
   };
   try {
     for (const _ of reportFiles(results, partial, opts.onWarning ?? (() => {}))) {
+      opts.onFile?.();
       await new Promise((r) => setImmediate(r));
       stop();
     }
