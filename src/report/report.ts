@@ -10,62 +10,15 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 import { makeDirs } from '../fs/make-dirs.js';
 import { OutputError, reasonOf } from '../fs/output-error.js';
-import type { ChartName } from '../harness/suite.js';
 import { RESULTS_FORMAT, type SuiteResults } from '../harness/runner.js';
-import {
-  renderBatchingChart, renderBreakdownChart, renderExitsChart, renderHostTimeChart, renderSensitivityChart,
-  renderSlowdownChart, renderThroughputChart, renderWalksChart, writeChartPng,
-} from './charts/index.js';
-import {
-  batchingRows, breakdownRows, chartsToDraw, exitsRows, sensitivityRows, slowdownRows, throughputRows, toCsv, walksRows,
-} from './report-data.js';
+import { renderChartPng, renderChartSvg, writeChartPng } from './charts/index.js';
+import { chartsToDraw, toCsv } from './report-data.js';
+import { chartDrawings, type Drawing } from './report-charts.js';
+
+export { CHART_FILES, chartDrawings } from './report-charts.js';
 import { renderHtml, renderMarkdown, type ChartFile } from './report-docs.js';
 
 export { ReportError, readResults } from './results-check.js';
-
-export const CHART_FILES: Readonly<Record<ChartName, string>> = {
-  slowdown: 'slowdown.png', exits: 'exits.png', breakdown: 'breakdown.png', sensitivity: 'sensitivity.png',
-  batching: 'batching.png', mixed: 'mixed.png', 'host-ns': 'host-ns.png', walks: 'walks.png',
-};
-
-/** Render one chart of the results; undefined when the results hold nothing to draw for it. */
-export function renderChart(results: SuiteResults, chart: ChartName, note?: string): Buffer | undefined {
-  const subtitle = (s: string): string => `suite ${results.suite}${note ? ` · ${note}` : ''} · ${s}`;
-  switch (chart) {
-    case 'slowdown': {
-      const rows = slowdownRows(results);
-      return rows.length ? renderSlowdownChart(rows, { subtitle: subtitle('simulated cycles per operation ÷ native; dashed line: native = 1.0; lower is better') }) : undefined;
-    }
-    case 'exits': {
-      const rows = exitsRows(results);
-      return rows.length ? renderExitsChart(rows, { subtitle: subtitle('VM exits per operation by reason (simulated)') }) : undefined;
-    }
-    case 'breakdown': {
-      const rows = breakdownRows(results);
-      return rows.length ? renderBreakdownChart(rows, { subtitle: subtitle('simulated cycles per operation by category') }) : undefined;
-    }
-    case 'sensitivity': {
-      const rows = sensitivityRows(results);
-      return rows.length ? renderSensitivityChart(rows, { subtitle: subtitle('slowdown vs native as the VM exit/entry cost varies (simulated)') }) : undefined;
-    }
-    case 'batching': {
-      const rows = batchingRows(results);
-      return rows.length ? renderBatchingChart(rows, { subtitle: subtitle('simulated cycles per item as the batch size grows') }) : undefined;
-    }
-    case 'mixed': {
-      const rows = throughputRows(results);
-      return rows.length ? renderThroughputChart(rows, { subtitle: subtitle('per-VM throughput from each VM\'s own simulated clock') }) : undefined;
-    }
-    case 'host-ns': {
-      const rows = results.hostBench ?? [];
-      return rows.length ? renderHostTimeChart(rows, { subtitle: subtitle('HOST time of this TypeScript implementation (tinybench), not simulated') }) : undefined;
-    }
-    case 'walks': {
-      const rows = walksRows(results);
-      return rows.length ? renderWalksChart(rows, { subtitle: subtitle('page-table entries read per operation (simulated); above each bar: reads per TLB miss') }) : undefined;
-    }
-  }
-}
 
 /** config.json: the suite fully resolved, every cell's configuration, every cost preset used. */
 export function configOf(results: SuiteResults): unknown {
@@ -92,26 +45,34 @@ export interface WriteReportOptions {
 /** The report was interrupted (SIGINT) before it was complete: nothing was left behind. */
 export class ReportInterrupted extends Error {}
 
-/** Draw one chart (or one per preset) into `dir`. A chart that cannot be drawn never costs the
- *  run: it is listed with the reason, and the report says it is missing. */
+/** Render a drawing as `<name>.png` and `<name>.svg` in `dir`. */
+function writeDrawing(dir: string, d: Drawing): { png: string; svg: string } {
+  const png = `${d.name}.png`;
+  const svg = `${d.name}.svg`;
+  writeChartPng(join(dir, png), renderChartPng(d.config, d.size));
+  writeFileAtomic(join(dir, svg), renderChartSvg(d.config, d.size));
+  return { png, svg };
+}
+
+/** Draw each chart (sensitivity: one per preset) into `dir`. A chart that cannot be drawn never
+ *  costs the run: it is listed with the reason, and the report says it is missing. */
 function* drawCharts(results: SuiteResults, dir: string, charts: ChartFile[], warn: (m: string) => void): Generator<void> {
   for (const chart of chartsToDraw(results)) {
     const presets = results.suiteConfig.presets;
     // Sensitivity: one chart per preset, each preset's exit cost scaled (presets differ in more
     // than the exit cost, so one line across presets would zigzag).
     const parts = chart === 'sensitivity' && presets.length > 1
-      ? presets.map((p) => ({ part: { ...results, cells: results.cells.filter((c) => c.config.presetName === p) }, note: `preset ${p}`, file: `sensitivity-${p}.png` }))
-      : [{ part: results, note: undefined, file: CHART_FILES[chart] }];
-    for (const { part, note, file } of parts) {
+      ? presets.map((p) => ({ part: { ...results, cells: results.cells.filter((c) => c.config.presetName === p) }, note: `preset ${p}`, name: `sensitivity-${p}` }))
+      : [{ part: results, note: undefined, name: undefined }];
+    for (const { part, note, name } of parts) {
       const caption = note !== undefined ? { caption: note } : {};
       try {
-        const png = renderChart(part, chart, note);
-        if (png) writeChartPng(join(dir, file), png);
-        charts.push({ chart, file: png ? file : undefined, ...caption });
+        const images = chartDrawings(part, chart, note, name).map((d) => writeDrawing(dir, d));
+        charts.push({ chart, images, ...caption });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        warn(`chart ${file} not drawn: ${error}`);
-        charts.push({ chart, file: undefined, error, ...caption });
+        warn(`chart ${name ?? chart} not drawn: ${error}`);
+        charts.push({ chart, images: [], error, ...caption });
       }
       yield;
     }

@@ -62,6 +62,6 @@ describe('a run whose host micro-benchmarks came out negative', () => {
     const dir = writeReport(r, tmp);
     expect(isPng(readFileSync(join(dir, 'host-ns.png')))).toBe(true);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toMatch(/\| CSR write \(csrw sscratch\), trapped and emulated \| trapped \| -2470\.1 \| 3000 \| noise: the difference is not a measurement \|/);
+    expect(md).toMatch(/\| CSR write \(csrw sscratch\), trapped and emulated \| trapped \| -2,470\.1 \| 3,000\.0 \| noise: the difference is not a measurement \|/);
   });
 });

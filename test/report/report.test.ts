@@ -30,8 +30,8 @@ describe('writeReport', async () => {
 
   it('writes reports/<suite>/<run-id>/ with every file, and no partial directory', () => {
     expect(dir).toBe(join(tmp, 'report-test', '20260102-030405-report-test'));
-    expect(readdirSync(dir).sort()).toEqual(['batching.png', 'breakdown.png', 'config.json', 'exits.png', 'index.html', 'report.md',
-      'results.csv', 'results.json', 'sensitivity.png', 'slowdown.png']);
+    const charts = ['batching', 'breakdown', 'breakdown-totals', 'exits', 'exits-totals', 'sensitivity', 'slowdown'].flatMap((c) => [`${c}.png`, `${c}.svg`]);
+    expect(readdirSync(dir).sort()).toEqual([...charts, 'config.json', 'index.html', 'report.md', 'results.csv', 'results.json'].sort());
     expect(readdirSync(join(tmp, 'report-test'))).toEqual(['20260102-030405-report-test']);
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.png'))) expect(isPng(readFileSync(join(dir, f)))).toBe(true);
   });
@@ -94,7 +94,7 @@ describe('writeReport', async () => {
     const target = join(tmp, 'broken');
     const warnings: string[] = [];
     writeReportTo(bad as never, target, { onWarning: (m) => warnings.push(m) });
-    expect(warnings).toEqual([expect.stringMatching(/^chart slowdown\.png not drawn: slowdown chart: row \d+ .*slowdown is -1/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^chart slowdown not drawn: slowdown chart: row \d+ .*slowdown is -1/)]);
     expect(readdirSync(target)).toContain('results.json');
     expect(readFileSync(join(target, 'report.md'), 'utf8')).toMatch(/_Not drawn: slowdown chart: row/);
   });
