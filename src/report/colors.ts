@@ -104,7 +104,7 @@ export function techniqueColor(name: string): string {
 /**
  * Categories and exit kinds take their colours from a palette of their own, kept apart from the
  * technique colours (every one at least ΔE 24 in CIELAB from every technique colour, checked by
- * test/report/palette.test.ts), so a colour never means a technique on one chart and a cost
+ * test/report/readability.test.ts), so a colour never means a technique on one chart and a cost
  * category on the next. Drawn from IBM's colour-blind-safe design palette, Paul Tol's schemes
  * and ColorBrewer's BrBG/PRGn; guest work in greens, virtualization overhead in magenta, gold
  * and violets, devices brown, hypercalls black, idle pale grey.

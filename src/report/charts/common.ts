@@ -3,7 +3,7 @@
  * white background, number formatting and the base chart.js options that make output
  * deterministic (no animation, fixed size, device pixel ratio 1).
  */
-import type { ChartOptions, Plugin, ChartType, Scale } from 'chart.js';
+import type { Chart, ChartOptions, Plugin, ChartType, Scale } from 'chart.js';
 import { TECHNIQUE_ORDER, isChartTechnique, type ChartTechnique } from '../colors.js';
 
 export const DEFAULT_WIDTH = 1000;
@@ -188,6 +188,23 @@ export function referenceLinePlugin(value: number): Plugin & { value: number } {
       ctx.moveTo(chart.chartArea.left, py);
       ctx.lineTo(chart.chartArea.right, py);
       ctx.stroke();
+      ctx.restore();
+    },
+  };
+}
+
+/** A plugin that writes over the drawn datasets (labels, whiskers): the canvas state is saved,
+ *  set to `font` and dark text, handed to `draw`, and restored. */
+export function overlayPlugin(id: string, font: string, draw: (ctx: Chart['ctx'], chart: Chart) => void): Plugin {
+  return {
+    id,
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.font = `${font} ${FONT_FAMILY}`;
+      ctx.fillStyle = '#222222';
+      ctx.strokeStyle = '#222222';
+      draw(ctx, chart);
       ctx.restore();
     },
   };

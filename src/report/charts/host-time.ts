@@ -7,7 +7,7 @@ import type { ChartConfiguration, Plugin, Scale } from 'chart.js';
 import { HOST_TIME_KINDS, type HostTimeKind, type HostTimeRow } from '../../harness/host-time-row.js';
 import { NATIVE_COLOR, PARAVIRT_COLOR, TRAP_EMULATE_COLOR } from '../colors.js';
 import {
-  ChartDataError, FONT_FAMILY, MAX_BAR_THICKNESS, baseOptions, categoryScale, chooseLogScale, formatNumber, requireFinite, requireName, requireRows,
+  ChartDataError, MAX_BAR_THICKNESS, baseOptions, overlayPlugin, categoryScale, chooseLogScale, formatNumber, requireFinite, requireName, requireRows,
   requireValue, valueScale, whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
 import { renderChartPng } from './render.js';
@@ -88,40 +88,29 @@ export function spreadLabel(r: HostTimeRow): string {
 
 /** Draws each bar's 95 % interval as a whisker and writes its value ± spread above it. */
 function spreadPlugin(rows: readonly HostTimeRow[], kinds: readonly HostTimeKind[]): Plugin {
-  return {
-    id: SPREAD_PLUGIN_ID,
-    afterDatasetsDraw(chart) {
-      const y = chart.scales['y'] as Scale | undefined;
-      if (!y) return;
-      const ctx = chart.ctx;
-      const area = chart.chartArea;
-      const clamp = (v: number): number => Math.min(area.bottom, Math.max(area.top, v));
-      ctx.save();
-      ctx.font = `12px ${FONT_FAMILY}`;
-      ctx.fillStyle = '#222222';
-      ctx.strokeStyle = '#222222';
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'bottom';
-      rows.forEach((r, j) => {
-        const bar = chart.getDatasetMeta(kinds.indexOf(r.kind)).data[j] as unknown as { x: number } | undefined;
-        if (!bar) return;
-        const top = clamp(y.getPixelForValue(Math.max(r.ns + (r.spread ?? 0), 0)));
-        if (r.spread !== undefined && r.spread > 0) {
-          const low = clamp(y.getPixelForValue(Math.max(r.ns - r.spread, y.min)));
-          ctx.beginPath();
-          ctx.moveTo(bar.x, low);
-          ctx.lineTo(bar.x, top);
-          ctx.moveTo(bar.x - 6, top);
-          ctx.lineTo(bar.x + 6, top);
-          ctx.moveTo(bar.x - 6, low);
-          ctx.lineTo(bar.x + 6, low);
-          ctx.stroke();
+  return overlayPlugin(SPREAD_PLUGIN_ID, '12px', (ctx, chart) => {
+    const y = chart.scales['y'] as Scale | undefined;
+    if (!y) return;
+    const area = chart.chartArea;
+    const clamp = (v: number): number => Math.min(area.bottom, Math.max(area.top, v));
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    rows.forEach((r, j) => {
+      const bar = chart.getDatasetMeta(kinds.indexOf(r.kind)).data[j] as unknown as { x: number } | undefined;
+      if (!bar) return;
+      const top = clamp(y.getPixelForValue(Math.max(r.ns + (r.spread ?? 0), 0)));
+      if (r.spread !== undefined && r.spread > 0) {
+        const low = clamp(y.getPixelForValue(Math.max(r.ns - r.spread, y.min)));
+        ctx.beginPath();
+        for (const [x0, y0, x1, y1] of [[bar.x, low, bar.x, top], [bar.x - 6, top, bar.x + 6, top], [bar.x - 6, low, bar.x + 6, low]] as const) {
+          ctx.moveTo(x0, y0);
+          ctx.lineTo(x1, y1);
         }
-        ctx.fillText(spreadLabel(r), bar.x, Math.max(area.top + 12, top - 3));
-      });
-      ctx.restore();
-    },
-  };
+        ctx.stroke();
+      }
+      ctx.fillText(spreadLabel(r), bar.x, Math.max(area.top + 12, top - 3));
+    });
+  });
 }
 
 export function renderHostTimeChart(rows: readonly HostTimeRow[], opts: HostTimeChartOptions = {}): Buffer {

@@ -8,7 +8,7 @@
 import type { ChartConfiguration, Plugin, Scale } from 'chart.js';
 import { TECHNIQUE_LABELS, TECHNIQUE_SHORT, type ChartTechnique } from '../colors.js';
 import {
-  ChartDataError, MAX_BAR_THICKNESS, FONT_FAMILY, baseOptions, orderTechniques, categoryScale, chooseLogScale, requireName, requireRows, requireTechnique,
+  ChartDataError, MAX_BAR_THICKNESS, FONT_FAMILY, baseOptions, overlayPlugin, orderTechniques, categoryScale, chooseLogScale, requireName, requireRows, requireTechnique,
   requireValue, valueScale, whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
 
@@ -136,20 +136,12 @@ export const NO_PARTS_PLUGIN_ID = 'pvlabNoParts';
 
 /** Writes "none" in a row whose total is 0 (a bar of no width would look like missing data). */
 function noPartsPlugin(empty: readonly boolean[], what: string): Plugin {
-  return {
-    id: NO_PARTS_PLUGIN_ID,
-    afterDatasetsDraw(chart) {
-      const y = chart.scales['y'] as Scale | undefined;
-      if (!y) return;
-      const ctx = chart.ctx;
-      ctx.save();
-      ctx.font = `italic 11px ${FONT_FAMILY}`;
-      ctx.fillStyle = '#555555';
-      ctx.textBaseline = 'middle';
-      empty.forEach((e, i) => { if (e) ctx.fillText(`no ${what}`, chart.chartArea.left + 4, y.getPixelForValue(i)); });
-      ctx.restore();
-    },
-  };
+  return overlayPlugin(NO_PARTS_PLUGIN_ID, 'italic 11px', (ctx, chart) => {
+    const y = chart.scales['y'] as Scale | undefined;
+    if (!y) return;
+    ctx.textBaseline = 'middle';
+    empty.forEach((e, i) => { if (e) ctx.fillText(`no ${what}`, chart.chartArea.left + 4, y.getPixelForValue(i)); });
+  });
 }
 
 function sharesChart<K extends string>(spec: StackedSpec<K>, rows: readonly StackedRow[], opts: StackedChartOptions): ChartConfiguration<'bar', number[], string[]> {

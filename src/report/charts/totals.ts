@@ -6,10 +6,10 @@
  * would take the room the labels need. Logarithmic when the totals span more than 100× (a single bar per row reads true on
  * a log axis, unlike stacked segments).
  */
-import type { ChartConfiguration, Plugin, Scale } from 'chart.js';
+import type { ChartConfiguration, Plugin } from 'chart.js';
 import { TECHNIQUE_COLORS, TECHNIQUE_LABELS, type ChartTechnique } from '../colors.js';
 import {
-  FONT_FAMILY, baseOptions, categoryScale, chooseLogScale, formatNumber, linearTick, orderTechniques, requireName, requireRows,
+  FONT_FAMILY, baseOptions, categoryScale, overlayPlugin, chooseLogScale, formatNumber, linearTick, orderTechniques, requireName, requireRows,
   requireTechnique, requireValue, valueScale, whiteBackgroundPlugin, type CommonChartOptions, type ScaleChoice,
 } from './common.js';
 import { renderChartPng } from './render.js';
@@ -33,29 +33,20 @@ export const TOTALS_DEFAULT_WIDTH = 600;
 
 /** Writes each bar's value just past its end. */
 function valueLabelPlugin(rows: readonly TotalsRow[], datasetOf: readonly number[]): Plugin {
-  return {
-    id: TOTALS_LABEL_PLUGIN_ID,
-    afterDatasetsDraw(chart) {
-      const x = chart.scales['x'] as Scale | undefined;
-      if (!x) return;
-      const ctx = chart.ctx;
-      ctx.save();
-      ctx.font = `11px ${FONT_FAMILY}`;
-      ctx.fillStyle = '#222222';
-      ctx.textBaseline = 'middle';
-      rows.forEach((r, i) => {
-        const bar = chart.getDatasetMeta(datasetOf[i] as number).data[i] as unknown as { x: number; y: number } | undefined;
-        if (!bar) return;
-        const text = formatNumber(r.total);
-        const end = Math.max(bar.x, chart.chartArea.left);
-        const inside = end + ctx.measureText(text).width + 6 > chart.chartArea.right;
-        ctx.textAlign = inside ? 'right' : 'left';
-        ctx.fillStyle = inside ? '#FFFFFF' : '#222222';
-        ctx.fillText(text, inside ? end - 4 : end + 4, bar.y);
-      });
-      ctx.restore();
-    },
-  };
+  return overlayPlugin(TOTALS_LABEL_PLUGIN_ID, '11px', (ctx, chart) => {
+    ctx.textBaseline = 'middle';
+    rows.forEach((r, i) => {
+      const bar = chart.getDatasetMeta(datasetOf[i] as number).data[i] as unknown as { x: number; y: number } | undefined;
+      if (!bar) return;
+      const text = formatNumber(r.total);
+      const end = Math.max(bar.x, chart.chartArea.left);
+      // Inside the bar, in white, when it would run off the plot.
+      const inside = end + ctx.measureText(text).width + 6 > chart.chartArea.right;
+      ctx.textAlign = inside ? 'right' : 'left';
+      ctx.fillStyle = inside ? '#FFFFFF' : '#222222';
+      ctx.fillText(text, inside ? end - 4 : end + 4, bar.y);
+    });
+  });
 }
 
 function powerOfTenTick(value: number | string): string {
