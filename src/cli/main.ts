@@ -24,6 +24,10 @@ import { explainChoices, refuseRepeatedOptions } from './option-checks.js';
 import { gitCheckout, pvlabVersion, versionLine } from '../harness/provenance.js';
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--version')) {
+    process.stdout.write(`${versionLine({ ...gitCheckout(), pvlab: pvlabVersion(), node: process.version })}\n`);
+    return 0;
+  }
   let status = 0;
   const done = (code: number): void => {
     status = code;
@@ -63,7 +67,9 @@ export async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version('version', 'show pvlab\'s version, git commit and Node version', versionLine({ ...gitCheckout(), pvlab: pvlabVersion(), node: process.version }))
+    // --version is answered before parsing (below), so git is asked only when it is wanted.
+    .version(false)
+    .option('version', { type: 'boolean', describe: 'show pvlab\'s version, git commit and Node version' })
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
