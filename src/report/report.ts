@@ -5,7 +5,7 @@
  * Every file is written atomically, and the directory is first built as `<run-id>.partial` and
  * renamed into place at the end, so an interrupted run leaves no half-written report.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-atomic.js';
 import { makeDirs } from '../fs/make-dirs.js';
@@ -108,7 +108,19 @@ function commit(partial: string, dir: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
+/** Only a report replaces a report: a file, or a directory of other things (`--out ~`), is
+ *  refused rather than deleted. An empty directory is fine. */
+function refuseForeignTarget(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new OutputError(dir, 'it is a file, not a report directory');
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes('results.json')) {
+    throw new OutputError(dir, 'it is a directory that holds no pvlab report (no results.json); give a new or empty directory');
+  }
+}
+
 function startPartial(dir: string): string {
+  refuseForeignTarget(dir);
   const partial = `${dir}.partial`;
   makeDirs(dirname(dir));
   rmSync(partial, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * Bad input on the command line (issues 14 and 15): each case ends in one line on stderr that
  * names what was wrong, a non-zero status, no stack trace, no hang and no file left behind.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -170,5 +170,25 @@ describe('merge', () => {
     refused(await pvlab('merge', join(s1, 'results.json'), '--out', join(tmp, 'half')), 1, /merge: shard 2\/2 missing; give every shard of the run/);
     expect(existsSync(join(tmp, 'half'))).toBe(false);
     expect(readdirSync(tmp)).not.toContain('half.partial');
+  });
+});
+
+describe('report and merge --out', () => {
+  it('never replace a file or a directory that is not a report', async () => {
+    const dir = (await pvlab('run', 'default', '--no-host-bench', '--filter', 'workload=null-syscall technique=native', '--out', join(tmp, 'r'))).stdout.trim();
+    const file = join(tmp, 'precious.txt');
+    writeFileSync(file, 'keep me');
+    const r1 = await pvlab('report', join(dir, 'results.json'), '--out', file);
+    expect(r1.status).toBe(1);
+    expect(r1.stderr).toMatch(/cannot write .*precious\.txt: it is a file, not a report directory/);
+    const home = join(tmp, 'home');
+    mkdirSync(home);
+    writeFileSync(join(home, 'notes.md'), 'keep me too');
+    const r2 = await pvlab('merge', join(dir, 'results.json'), '--out', home);
+    expect(r2.stderr).toMatch(/it is a directory that holds no pvlab report/);
+    expect(readdirSync(home)).toEqual(['notes.md']);
+    expect(existsSync(file)).toBe(true);
+    const again = await pvlab('report', join(dir, 'results.json'));
+    expect(again.status).toBe(0);
   });
 });
