@@ -16,7 +16,7 @@ import { SUITES } from '../experiments/index.js';
 import { runSuite } from '../src/harness/runner.js';
 
 const DEFAULT_SUITES = ['default', 'microbench', 'lmbench', 'paging', 'pvio'];
-const NOT_SIMULATED = new Set(['hostMs', 'startedAt', 'runId', 'hostBench', 'hostBenchError', 'jobs']);
+const NOT_SIMULATED = new Set(['hostMs', 'startedAt', 'runId', 'hostBench', 'hostBenchError', 'jobs', 'provenance']);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

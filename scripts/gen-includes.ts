@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedIncludes } from '../src/guest/includes.js';
-import { writeFileAtomic } from '../src/util/atomic-file.js';
+import { writeFileAtomic } from '../src/fs/write-atomic.js';
 import { guestPath } from '../src/guest/paths.js';
 
 const dir = guestPath('include', 'gen');

@@ -25,7 +25,7 @@ import { bindArguments, expandBody, parseMacroHeader, substitute, type MacroDef 
 import { assembleInstruction, isMnemonic, MNEMONICS } from './mnemonics.js';
 import type { OperandParseContext } from './operands.js';
 import { resolve, type Fixup } from './resolve.js';
-import { codePadding, INSN_BYTES, Section, sectionAttributes, UseClock } from './sections.js';
+import { INSN_BYTES, Section, sectionAttributes, UseClock } from './sections.js';
 import { splitSource, type Expansion, type SourceLine } from './source.js';
 import { didYouMean } from '../util/suggest.js';
 import { SymbolTable, type DefLoc } from './symbols.js';
@@ -35,6 +35,10 @@ const DEFAULT_BASE = 0x8000_0000;
 const DEFAULT_FILE_NAME = 'input.S';
 const MAX_INCLUDE_DEPTH = 64;
 const MAX_EXPANSION_DEPTH = 256;
+/** Lines all .rept/.irp expansions of one assembly may produce together (as many as one .rept
+ *  at its largest count, about 10 s of assembling). A per-directive count
+ *  limit alone lets nested .rept multiply (1000 × 1000 × 1000 lines); this bounds the product. */
+export const MAX_REPEATED_LINES = 1_000_000;
 
 /** The first word of a statement after its labels (`name:` / `1:`), to spot directives cheaply. */
 const LEADING_WORD = /^\s*(?:(?:[A-Za-z_.$][\w.$]*|\d+)\s*:(?!=)\s*)*([A-Za-z_.$][\w.$]*)?/;
@@ -50,6 +54,9 @@ interface InputFrame {
   kind: 'file' | 'macro' | 'repeat';
   /** Depth of the conditional stack when the frame started (restored by .exitm). */
   condDepth: number;
+  /** How many times this frame's lines are read in all: the product of the counts of the
+   *  repetitions it is inside (1 outside any). */
+  times?: number;
 }
 
 /** A .macro or .rept/.irp body being collected up to its .endm/.endr. */
@@ -374,14 +381,15 @@ export class Assembler implements DirectiveHost {
 
   align(boundary: number, fill: number | undefined, maxSkip: number | undefined): void {
     const s = this.section;
-    s.align = Math.max(s.align, boundary);
     const pad = (boundary - (s.size % boundary)) % boundary;
-    if (pad === 0 || (maxSkip !== undefined && pad > maxSkip)) return;
-    if (fill !== undefined) s.reserve(pad, fill);
+    const skip = pad === 0 || (maxSkip !== undefined && pad > maxSkip);
+    if (!skip && fill !== undefined) s.reserve(pad, fill);
     // As GNU as without RVC: aligning code to no more than an instruction adds nothing.
-    else if (s.attrs.code) {
-      if (boundary > INSN_BYTES) s.append(codePadding(pad));
-    } else s.reserve(pad);
+    else if (!skip && s.attrs.code) {
+      if (boundary > INSN_BYTES) s.padCode(pad);
+    } else if (!skip) s.reserve(pad);
+    // Raised only once the padding fitted: a refused alignment must not pad the section's end.
+    s.align = Math.max(s.align, boundary);
   }
 
   org(target: Expr, fill: number, col: number): void {
@@ -488,9 +496,10 @@ export class Assembler implements DirectiveHost {
     const outer = this.line.expansion;
     this.startCollecting('repeat', '.rept', col, (body) => {
       const expansion: Expansion = { what: '.rept', at, ...(outer ? { outer } : {}) };
+      if (!this.chargeRepetition(count, body.length, col)) return;
       const lines: SourceLine[] = [];
       for (let i = 0; i < count; i++) lines.push(...expandBody(body, expansion, (t) => t));
-      this.pushExpansion(lines, 'repeat', col);
+      this.pushExpansion(lines, 'repeat', col, count);
     });
   }
 
@@ -499,10 +508,29 @@ export class Assembler implements DirectiveHost {
     const outer = this.line.expansion;
     this.startCollecting('repeat', '.irp', col, (body) => {
       const expansion: Expansion = { what: '.irp', at, ...(outer ? { outer } : {}) };
+      if (!this.chargeRepetition(values.length, body.length, col)) return;
       const lines: SourceLine[] = [];
       for (const v of values) lines.push(...expandBody(body, expansion, (t) => substitute(t, new Map([[param, v]]), undefined)));
-      this.pushExpansion(lines, 'repeat', col);
+      this.pushExpansion(lines, 'repeat', col, values.length);
     });
+  }
+
+  private repeatedLines = 0;
+
+  /**
+   * Counts the lines a repetition is about to produce; false (expand nothing) once past the
+   * budget. A repetition inside others is refused at its first expansion when all of them
+   * together would pass it (count × body × the enclosing counts), not after hours of work.
+   * The first overflow is reported; later ones are its consequences and stay quiet.
+   */
+  private chargeRepetition(count: number, bodyLines: number, col: number): boolean {
+    const before = this.repeatedLines;
+    this.repeatedLines += count * bodyLines;
+    const projected = count * bodyLines * this.times;
+    if (this.repeatedLines <= MAX_REPEATED_LINES && projected <= MAX_REPEATED_LINES) return true;
+    if (before > MAX_REPEATED_LINES) return false;
+    this.repeatedLines = MAX_REPEATED_LINES + 1;
+    throw new SourceError(`repetitions (.rept/.irp, nested ones multiplied) would expand to more than ${MAX_REPEATED_LINES.toLocaleString('en-US')} lines`, col);
   }
 
   private startCollecting(kind: 'macro' | 'repeat', what: string, col: number, finish: (body: SourceLine[]) => void): void {
@@ -521,11 +549,16 @@ export class Assembler implements DirectiveHost {
     c.body.push(line);
   }
 
-  private pushExpansion(lines: SourceLine[], kind: 'macro' | 'repeat', col: number): void {
+  /** How many times the line being read is read in all (the enclosing repetitions' product). */
+  private get times(): number {
+    return this.input[this.input.length - 1]?.times ?? 1;
+  }
+
+  private pushExpansion(lines: SourceLine[], kind: 'macro' | 'repeat', col: number, count = 1): void {
     if (this.input.filter((f) => f.kind !== 'file').length >= MAX_EXPANSION_DEPTH) {
       throw new SourceError(`macro expansion nested more than ${MAX_EXPANSION_DEPTH} deep (a macro that invokes itself?)`, col);
     }
-    this.input.push({ lines, next: 0, kind, condDepth: this.conds.depth });
+    this.input.push({ lines, next: 0, kind, condDepth: this.conds.depth, times: this.times * count });
   }
 
   private invokeMacro(def: MacroDef, rest: string, line: SourceLine, col: number): void {

@@ -48,9 +48,10 @@ export interface Pass1Output {
 export type Reporter = (e: unknown, line: SourceLine, seq: number) => void;
 
 export function resolve(p: Pass1Output, report: Reporter): AsmResult {
-  for (const s of p.sections) s.padEnd();
   let addrs: Map<string, number>;
   try {
+    // Padding a section's end to its alignment can pass the size limit (`.balign` of 1 GiB).
+    for (const s of p.sections) s.padEnd();
     addrs = layoutSections(p.sections, p.base);
   } catch (e) {
     report(new SourceError((e as Error).message, 1), { text: '', file: p.fileName, line: 1, col: 1 }, Number.MAX_SAFE_INTEGER);

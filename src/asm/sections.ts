@@ -162,6 +162,16 @@ export class Section {
     return off;
   }
 
+  /** Appends n bytes of code padding (nops, as codePadding), checking the size limit before
+   *  building anything: a huge `.balign` in code is refused, not allocated as a JS array. */
+  padCode(n: number): void {
+    const off = this.grow(n);
+    // codePadding's lead-in (an odd zero byte, a c.nop), then whole nops, written in place.
+    const lead = (n % 2) + ((n - (n % 2)) % INSN_BYTES === 2 ? 2 : 0);
+    this.buf.set(codePadding(lead), off);
+    for (let at = off + lead; at < off + n; at += INSN_BYTES) this.buf.set(NOP_BYTES, at);
+  }
+
   /** Writes a little-endian value of `width` bytes at `off` (pass 2). */
   patch(off: number, value: bigint, width: number): void {
     let v = BigInt.asUintN(width * 8, value);
@@ -173,7 +183,7 @@ export class Section {
 
   /** GNU as pads the end of a code section to the section's alignment; done after pass 1. */
   padEnd(): void {
-    if (this.attrs.code) this.append(codePadding((this.align - (this.size % this.align)) % this.align));
+    if (this.attrs.code) this.padCode((this.align - (this.size % this.align)) % this.align);
   }
 
   contents(): Uint8Array {

@@ -2,5 +2,8 @@
 /** The `pvlab` executable: run the CLI and exit with its status. */
 import { hideBin } from 'yargs/helpers';
 import { main } from './main.js';
+import { quietOnClosedPipe } from './pipe.js';
 
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
 process.exitCode = await main(hideBin(process.argv));

@@ -5,7 +5,6 @@
  * bin.ts is the executable.
  */
 import yargs, { type Argv } from 'yargs';
-import { AsmError } from '../asm/index.js';
 import { asmBuilder, runAsm, type AsmArgs } from './commands/asm.js';
 import { bootBuilder, runBoot, type BootArgs } from './commands/boot.js';
 import { imageBuilder, runImage, type ImageArgs } from './commands/image.js';
@@ -20,13 +19,15 @@ import { reportBuilder, runReport, type ReportArgs } from './commands/report.js'
 import { mergeBuilder, runMerge, type MergeArgs } from './commands/merge.js';
 import { assignmentBuilder, runAssignment, type AssignmentArgs } from './commands/assignment.js';
 import { EXIT, UserError } from './errors.js';
-import { ImageError } from '../guest/image.js';
-import { ElfError } from '../asm/elf.js';
-import { WorkloadError } from '../guest/workloads.js';
-import { CostPresetError } from '../hypervisor/cost-presets.js';
-import { VmConfigError } from '../hypervisor/vm.js';
+import { userFailure } from './failure.js';
+import { explainChoices, refuseRepeatedOptions } from './option-checks.js';
+import { gitCheckout, pvlabVersion, versionLine } from '../harness/provenance.js';
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--version')) {
+    process.stdout.write(`${versionLine({ ...gitCheckout(), pvlab: pvlabVersion(), node: process.version })}\n`);
+    return 0;
+  }
   let status = 0;
   const done = (code: number): void => {
     status = code;
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       imageBuilder, (a) => done(runImage(a as unknown as ImageArgs)))
     .command('trace', 'show the first VM exits of a run: pc, privilege, instruction, handler result',
       traceBuilder, (a) => done(runTrace(a as unknown as TraceArgs)))
-    .command('demo', 'boot the bare-metal hello world and show its counters',
+    .command('demo', 'a short tour: the bare-metal hello world, then a few workloads\' cost per operation under each technique',
       demoBuilder, () => done(runDemo()))
     .command('run <suite>', 'run an experiment suite and write its report (reports/<suite>/<run-id>/)',
       runBuilder, async (a) => done(await runRun(a as unknown as RunArgs)))
@@ -55,40 +56,33 @@ export async function main(argv: string[]): Promise<number> {
     .command('compare', 'one workload under several techniques, side by side (simulated cycles per operation)',
       compareBuilder, async (a) => done(await runCompare(a as unknown as CompareArgs)))
     .command('report <results>', 're-render a report (charts, report.md, index.html) from its results.json',
-      reportBuilder, (a) => done(runReport(a as unknown as ReportArgs)))
+      reportBuilder, async (a) => done(await runReport(a as unknown as ReportArgs)))
     .command('merge <results..>', 'combine the results of shards of one suite into one report',
-      mergeBuilder, (a) => done(runMerge(a as unknown as MergeArgs)))
+      mergeBuilder, async (a) => done(await runMerge(a as unknown as MergeArgs)))
     .command('assignment <action> [name] [dir]', 'course assignments: list, export a starter tree, grade a tree (docs/assignments.md)',
       assignmentBuilder, async (a) => done(await runAssignment(a as unknown as AssignmentArgs)))
+    .middleware(refuseRepeatedOptions as never, true)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()
     .help()
     .alias('h', 'help')
+    // --version is answered before parsing (below), so git is asked only when it is wanted.
     .version(false)
+    .option('version', { type: 'boolean', describe: 'show pvlab\'s version, git commit and Node version' })
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UserError(`${msg}\nRun "pvlab --help" for usage.`, EXIT.USAGE);
+      throw new UserError(`${explainChoices(msg)}\nRun "pvlab --help" for usage.`, EXIT.USAGE);
     });
   try {
     await cli.parseAsync();
     return status;
   } catch (e) {
-    if (e instanceof AsmError) {
-      process.stderr.write(`${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof ImageError || e instanceof ElfError || e instanceof WorkloadError ||
-      e instanceof CostPresetError || e instanceof VmConfigError) {
-      process.stderr.write(`pvlab: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof UserError) {
-      process.stderr.write(`pvlab: ${e.message}\n`);
-      return e.exitCode;
-    }
-    throw e;
+    const failure = userFailure(e);
+    if (!failure) throw e;
+    process.stderr.write(`${failure.message}\n`);
+    return failure.status;
   }
 }

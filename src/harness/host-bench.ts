@@ -36,20 +36,13 @@ import { PARAVIRT, TRAP_EMULATE } from '../hypervisor/trap-emulate/trap-emulate.
 import { EventQueue } from '../machine/events.js';
 import { DEFAULT_CORE_HZ, VirtBoard } from '../machine/board.js';
 import { VIRT } from '../machine/memory-map.js';
+import type { HostTimeKind, HostTimeRow } from './host-time-row.js';
 
 /** The label every table or chart of these figures carries. */
 export const HOST_COST_LABEL =
   'Host time of this implementation (pvlab in TypeScript on Node, tinybench): ns per operation — not simulated cycles';
 
-export type HostCostKind = 'native' | 'trapped' | 'hypercall';
-
-export interface HostCostRow {
-  /** What was measured, e.g. "CSR write (csrw sscratch), trapped and emulated". */
-  operation: string;
-  kind: HostCostKind;
-  /** Host nanoseconds per operation (mean; difference of an N- and a 0-operation run, / N). */
-  ns: number;
-}
+export type { HostTimeKind, HostTimeRow } from './host-time-row.js';
 
 export interface HostCostOptions {
   /** Total time budget of the measurement in ms, warm-up included (default 1500: ≈ 1.5–2 s).
@@ -68,7 +61,7 @@ export const HOST_OPERATIONS = [
   { id: 'csr-trapped', operation: 'CSR write (csrw sscratch), trapped and emulated', kind: 'trapped' },
   { id: 'syscall-reflected', operation: 'system call, reflected to the guest kernel (trap-emulate)', kind: 'trapped' },
   { id: 'hypercall', operation: 'hypercall (EVENT_CHECK, paravirt)', kind: 'hypercall' },
-] as const satisfies readonly { id: string; operation: string; kind: HostCostKind }[];
+] as const satisfies readonly { id: string; operation: string; kind: HostTimeKind }[];
 
 export type HostOperationId = (typeof HOST_OPERATIONS)[number]['id'];
 
@@ -198,7 +191,7 @@ export function exitsPerOperation(id: HostOperationId, operations = DEFAULT_HOST
  * hypercall, in that order (HOST_OPERATIONS). Host time of this implementation: it varies with
  * the machine and its load, so reports show it apart from the (deterministic) simulated figures.
  */
-export async function measureHostCosts(opts: HostCostOptions = {}): Promise<HostCostRow[]> {
+export async function measureHostCosts(opts: HostCostOptions = {}): Promise<HostTimeRow[]> {
   const timeMs = opts.timeMs ?? DEFAULT_HOST_COST_TIME_MS;
   const n = opts.operations ?? DEFAULT_HOST_COST_OPERATIONS;
   if (!(Number.isFinite(timeMs) && timeMs > 0)) throw new RangeError(`host-bench timeMs must be a positive number of ms, not ${timeMs}`);
@@ -218,14 +211,22 @@ export async function measureHostCosts(opts: HostCostOptions = {}): Promise<Host
   }
   await bench.run();
 
-  const meanMs = (name: string): number => {
+  const latency = (name: string): { mean: number; moe: number } => {
     const t = bench.tasks.find((x) => x.name === name);
     if (!t || t.result.state !== 'completed') throw new Error(`host benchmark ${name} did not complete`);
-    return t.result.latency.mean;
+    return t.result.latency;
   };
-  return HOST_OPERATIONS.map((op) => ({
-    operation: op.operation,
-    kind: op.kind,
-    ns: ((meanMs(`${op.id} N`) - meanMs(`${op.id} 0`)) * 1e6) / n,
-  }));
+  return HOST_OPERATIONS.map((op) => perOperationRow(op, latency(`${op.id} N`), latency(`${op.id} 0`), n));
+}
+
+/**
+ * The N-minus-0 difference per operation with its spread. A busy host can make the difference
+ * tiny or negative; that is a measurement, not an error: it is kept, with `noisy` set when its
+ * 95 % interval reaches 0, so a report can say so instead of failing.
+ */
+export function perOperationRow(op: { operation: string; kind: HostTimeKind }, withN: { mean: number; moe: number },
+  with0: { mean: number; moe: number }, n: number): HostTimeRow {
+  const ns = ((withN.mean - with0.mean) * 1e6) / n;
+  const spread = (Math.hypot(withN.moe, with0.moe) * 1e6) / n;
+  return { operation: op.operation, kind: op.kind, ns, spread, noisy: !(ns > spread) };
 }

@@ -14,7 +14,9 @@ import { Worker } from 'node:worker_threads';
 import { expandMatrix, filterCells, findBaseline, shardCells, type Cell } from './matrix.js';
 import { runCell, runMixedCell, type CellResult, type MixedCellResult } from './suite-run.js';
 import { SuiteError, validateSuite, type Suite } from './suite.js';
-import { measureHostCosts, type HostCostRow } from './host-bench.js';
+import type { HostTimeRow } from './host-time-row.js';
+import { measureHostCosts } from './host-bench.js';
+import { collectProvenance, type Provenance } from './provenance.js';
 
 export const RESULTS_FORMAT = 'pvlab-results/1';
 
@@ -48,9 +50,12 @@ export interface SuiteResults {
   jobs: number;
   /** Host wall time of the whole run, ms (not simulated). */
   hostMs: number;
+  /** Which pvlab, Node, command line and host produced these results (absent in results
+   *  written before pvlab recorded it). */
+  provenance?: Provenance;
   cells: CellRecord[];
   /** Host micro-benchmarks (tinybench), when run: ns per operation of this implementation. */
-  hostBench?: HostCostRow[];
+  hostBench?: HostTimeRow[];
   /** Why the host micro-benchmarks could not be measured (a broken hypervisor, e.g. an
    *  assignment's starter code): the simulated results stand without them. */
   hostBenchError?: string;
@@ -71,6 +76,8 @@ export interface RunOptions {
   /** Run the host micro-benchmarks (host-bench.ts) when the suite charts 'host-ns'; timeMs is
    *  their budget. Off unless given. */
   hostBench?: { timeMs?: number };
+  /** The command line to record as provenance (default: this process's arguments). */
+  command?: readonly string[];
 }
 
 export interface WorkerRequest {
@@ -202,7 +209,7 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
     return m.ok ? { id: cell.id, config: cell, status: 'ok', result: m.result } : { id: cell.id, config: cell, status: 'error', error: m.error };
   });
   computeSlowdowns(records);
-  let hostBench: HostCostRow[] | undefined;
+  let hostBench: HostTimeRow[] | undefined;
   let hostBenchError: string | undefined;
   if (opts.hostBench && suite.charts.includes('host-ns')) {
     try {
@@ -220,7 +227,7 @@ export async function runSuite(input: Suite, opts: RunOptions = {}): Promise<Sui
       ...(opts.shard ? { shards: [`${opts.shard[0]}/${opts.shard[1]}`] } : {}),
       ...(opts.repeat !== undefined ? { repeat: opts.repeat } : {}),
     },
-    jobs: used, hostMs: performance.now() - t0, cells: records,
+    jobs: used, hostMs: performance.now() - t0, provenance: collectProvenance(opts.command), cells: records,
     ...(hostBench ? { hostBench } : {}),
     ...(hostBenchError !== undefined ? { hostBenchError } : {}),
   };

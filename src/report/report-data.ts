@@ -25,13 +25,13 @@ export function okMixed(results: SuiteResults): MixedRecord[] {
 const presetTag = (c: { presetName: string; scale: number }): string => (c.scale === 1 ? c.presetName : `${c.presetName}*${c.scale}`);
 
 /** The swept workload parameters of a cell (not kernel parameters), `k=v`. */
-function workloadParamTags(suite: Suite, cell: MatrixCell): string[] {
+export function workloadParamTags(suite: Suite, cell: MatrixCell): string[] {
   const given = suite.params[cell.workload] ?? {};
   return Object.keys(cell.params).filter((k) => given[k] !== undefined && !KERNEL_PARAM_NAMES.includes(k)).map((k) => `${k}=${cell.params[k]}`);
 }
 
 /** The kernel parameters the suite sweeps or sets for this cell, `k=v`. */
-function kernelParamTags(suite: Suite, cell: MatrixCell): string[] {
+export function kernelParamTags(suite: Suite, cell: MatrixCell): string[] {
   const given = { ...suite.kernelParams, ...(suite.params[cell.workload] ?? {}) };
   return Object.keys(cell.kernelParams).filter((k) => given[k] !== undefined).map((k) => `${k}=${cell.kernelParams[k]}`);
 }

@@ -13,7 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC = join(ROOT, 'src');
 
 /** Lowest first. A file may import its own layer and those before it. */
-const LAYERS = ['util', 'isa', 'abi', 'asm', 'machine', 'guest', 'hypervisor', 'harness', 'report', 'course', 'cli'] as const;
+const LAYERS = ['util', 'fs', 'isa', 'abi', 'asm', 'machine', 'guest', 'hypervisor', 'harness', 'report', 'course', 'cli'] as const;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -8,14 +8,17 @@ import {
 } from '../../src/harness/host-bench.js';
 
 describe('measureHostCosts', () => {
-  it('returns native, trapped CSR write, reflected syscall and hypercall rows with positive finite ns', async () => {
+  // Host time on a busy machine can make a difference tiny or negative: the row says so (noisy)
+  // rather than the test depending on the host's speed.
+  it('returns native, trapped CSR write, reflected syscall and hypercall rows with finite ns and their spread', async () => {
     const rows = await measureHostCosts({ timeMs: 40, operations: 500 });
     expect(rows.map((r) => r.kind)).toEqual(['native', 'trapped', 'trapped', 'hypercall']);
     expect(rows.map((r) => r.operation)).toEqual(HOST_OPERATIONS.map((o) => o.operation));
     for (const r of rows) {
       expect(Number.isFinite(r.ns), `${r.operation}: ${r.ns}`).toBe(true);
-      expect(r.ns, r.operation).toBeGreaterThan(0);
-      expect(Object.keys(r).sort()).toEqual(['kind', 'ns', 'operation']);
+      expect(r.spread, r.operation).toBeGreaterThanOrEqual(0);
+      expect(r.noisy, r.operation).toBe(!(r.ns > (r.spread as number)));
+      expect(Object.keys(r).sort()).toEqual(['kind', 'noisy', 'ns', 'operation', 'spread']);
     }
   }, 30_000);
 

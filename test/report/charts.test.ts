@@ -182,7 +182,8 @@ describe('log scale', () => {
   it('is chosen automatically when the values span more than 100×', () => {
     expect(yType(buildSlowdownChart(SLOWDOWN) as AnyConfig)).toBe('logarithmic'); // 1 … 180
     expect(yType(buildSlowdownChart(SLOWDOWN.filter((r) => r.workload !== 'page-touch')) as AnyConfig)).toBe('linear'); // 1 … 31
-    expect(yType(buildBreakdownChart(BREAKDOWN) as AnyConfig)).toBe('logarithmic'); // totals 130 … 40k
+    expect(yType(buildBreakdownChart(BREAKDOWN) as AnyConfig)).toBe('linear'); // stacked: never log unless asked (segments would read wrong)
+    expect(yType(buildBreakdownChart(BREAKDOWN, { scale: 'log' }) as AnyConfig)).toBe('logarithmic');
     expect(yType(buildExitsChart(EXITS) as AnyConfig)).toBe('linear'); // native's total is 0
     expect(yType(buildHostTimeChart(HOST_TIME) as AnyConfig)).toBe('logarithmic');
     expect(yType(buildThroughputChart(THROUGHPUT) as AnyConfig)).toBe('linear');

@@ -30,8 +30,8 @@ describe('writeReport', async () => {
 
   it('writes reports/<suite>/<run-id>/ with every file, and no partial directory', () => {
     expect(dir).toBe(join(tmp, 'report-test', '20260102-030405-report-test'));
-    expect(readdirSync(dir).sort()).toEqual(['batching.png', 'breakdown.png', 'config.json', 'exits.png', 'index.html', 'report.md',
-      'results.csv', 'results.json', 'sensitivity.png', 'slowdown.png']);
+    const charts = ['batching', 'breakdown', 'breakdown-totals', 'exits', 'exits-totals', 'sensitivity', 'slowdown'].flatMap((c) => [`${c}.png`, `${c}.svg`]);
+    expect(readdirSync(dir).sort()).toEqual([...charts, 'config.json', 'index.html', 'report.md', 'results.csv', 'results.json'].sort());
     expect(readdirSync(join(tmp, 'report-test'))).toEqual(['20260102-030405-report-test']);
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.png'))) expect(isPng(readFileSync(join(dir, f)))).toBe(true);
   });
@@ -89,11 +89,21 @@ describe('writeReport', async () => {
     expect(existsSync(`${dir}.partial`) || existsSync(`${dir}.old`)).toBe(false);
   });
 
-  it('leaves no directory when writing fails half-way', () => {
+  it('a chart that cannot be drawn is reported missing; the rest of the report is written', () => {
     const bad = { ...results, suiteConfig: { ...results.suiteConfig, charts: ['slowdown'] as const }, cells: results.cells.map((c) => ({ ...c, slowdown: c.slowdown === undefined ? undefined : -1 })) };
     const target = join(tmp, 'broken');
-    expect(() => writeReportTo(bad as never, target)).toThrow();
-    expect(existsSync(target) || existsSync(`${target}.partial`)).toBe(false);
+    const warnings: string[] = [];
+    writeReportTo(bad as never, target, { onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/^chart slowdown not drawn: slowdown chart: row \d+ .*slowdown is -1/)]);
+    expect(readdirSync(target)).toContain('results.json');
+    expect(readFileSync(join(target, 'report.md'), 'utf8')).toMatch(/_Not drawn: slowdown chart: row/);
+  });
+
+  it('leaves no directory when writing fails', () => {
+    writeFileSync(join(tmp, 'a-file'), '');
+    const target = join(tmp, 'a-file', 'report');
+    expect(() => writeReportTo(results, target)).toThrow(/a-file is a file, not a directory/);
+    expect(existsSync(`${target}.partial`)).toBe(false);
   });
 
   it('readResults refuses files that are not results', () => {

@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { assemble, flatImage } from '../../asm/index.js';
 import { writeElf } from '../../asm/elf.js';
 import { VIRT } from '../../machine/memory-map.js';
-import { writeFileAtomic } from '../../util/atomic-file.js';
+import { writeFileAtomic } from '../../fs/write-atomic.js';
 import { UserError } from '../errors.js';
 import { parseAddress } from '../sizes.js';
 import { readFileSync } from 'node:fs';

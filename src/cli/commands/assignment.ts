@@ -47,7 +47,15 @@ export async function runAssignment(args: AssignmentArgs): Promise<number> {
   }
 }
 
+/** list and check take no name or directory: an extra word is a mistake, not something to ignore. */
+function refuseExtra(args: AssignmentArgs): void {
+  if (args.action !== 'list' && args.action !== 'check') return;
+  const extra = [args.name, args.dir].filter((v) => v !== undefined);
+  if (extra.length) throw new UserError(`assignment ${args.action} takes no name or directory (got ${extra.map((v) => JSON.stringify(v)).join(' ')})`, EXIT.USAGE);
+}
+
 async function dispatch(args: AssignmentArgs): Promise<number> {
+  refuseExtra(args);
   switch (args.action) {
     case 'list': {
       const all = loadAssignments();

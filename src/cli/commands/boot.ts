@@ -4,16 +4,14 @@
  */
 import type { Argv } from 'yargs';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
-import { FileDisk } from '../../machine/devices/disk.js';
 import { DEFAULT_MAX_INSNS } from '../../guest/native.js';
 import { TECHNIQUES, type Technique } from '../../hypervisor/techniques.js';
 import { runGuest } from '../../harness/run-guest.js';
 import { COST_PRESETS, DEFAULT_PRESET_NAME, presetByName } from '../../hypervisor/cost-presets.js';
 import { findResultLine } from '../../guest/workloads.js';
 import { ConsoleStream } from '../console.js';
-import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
-import { GUEST_BUILDS, type GuestBuild } from '../../guest/image.js';
-import { parseCount, parseSize } from '../sizes.js';
+import { defaultBuild, guestOptions, openDisk, refuseBuildMismatch, refuseRamTooSmall, resolveGuest, type GuestArgs } from '../guest-options.js';
+import { countOption, parseCount, parseRamSize } from '../sizes.js';
 import type { VmStopReason } from '../../hypervisor/vm.js';
 
 export interface BootArgs extends Omit<GuestArgs, 'guest'> {
@@ -21,41 +19,37 @@ export interface BootArgs extends Omit<GuestArgs, 'guest'> {
   technique: string;
   preset: string;
   ram: string;
-  'max-insns': string;
+  'max-insns': string | number;
   disk?: string | undefined;
   json: boolean;
 }
 
 export function bootBuilder(y: Argv): Argv<BootArgs> {
-  return guestOptions(y)
-    // Redefined without a default: the build follows the technique unless given.
-    .option('guest', { type: 'string', default: undefined, choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
+  return guestOptions(y, { byTechnique: true })
     .option('technique', { type: 'string', default: 'native', choices: TECHNIQUES as unknown as string[], describe: 'how the guest runs' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
-    .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })
-    .option('max-insns', { type: 'string', default: String(DEFAULT_MAX_INSNS), describe: 'stop after this many instructions' })
+    .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size (4K pages, at most 2G)' })
+    .option('max-insns', countOption('stop after this many instructions', DEFAULT_MAX_INSNS))
     .option('disk', { type: 'string', describe: 'disk image file (default: 4 MiB of zeros in memory)' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (console, stop, counters) instead' }) as unknown as Argv<BootArgs>;
 }
 
-/** The guest build a technique runs unless --guest says otherwise. */
-export function defaultBuild(technique: string): GuestBuild {
-  return technique === 'paravirt' ? 'paravirt' : 'unmodified';
-}
-
 export function runBoot(args: BootArgs): number {
   const guest = resolveGuest({ ...args, guest: args.guest ?? defaultBuild(args.technique) });
-  const ramBytes = parseSize('ram', args.ram);
+  refuseBuildMismatch(args.technique, guest.build);
+  const ramBytes = parseRamSize('ram', args.ram);
+  refuseRamTooSmall(ramBytes, guest, args.ram);
   const maxInsns = parseCount('max-insns', args['max-insns']);
-  const stream = args.json ? null : new ConsoleStream();
   const preset = presetByName(args.preset);
+  const disk = args.disk !== undefined ? openDisk(args.disk) : undefined;
+  const stream = args.json ? null : new ConsoleStream();
   let result;
   try {
     result = runGuest({
       technique: args.technique as Technique, preset,
       build: guest.build, workload: guest.workload.name, params: guest.params, ramBytes, maxInsns,
       ...(stream ? { consoleOut: stream.put } : {}),
-      ...(args.disk !== undefined ? { disk: new FileDisk(args.disk) } : {}),
+      ...(disk ? { disk } : {}),
     });
   } finally {
     stream?.flush();

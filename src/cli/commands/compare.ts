@@ -8,16 +8,18 @@ import { EXIT_KINDS } from '../../hypervisor/accounting.js';
 import { DEFAULT_PRESET_NAME } from '../../hypervisor/cost-presets.js';
 import { TECHNIQUES, type Technique } from '../../hypervisor/techniques.js';
 import { runSuite } from '../../harness/runner.js';
-import { validateSuite } from '../../harness/suite.js';
+import { KERNEL_PARAM_NAMES, validateSuite } from '../../harness/suite.js';
+import { WORKLOADS } from '../../guest/workloads.js';
 import { EXIT, UserError } from '../errors.js';
 import { asUserError, positiveInt } from './run.js';
+import { countOption } from '../sizes.js';
 
 export interface CompareArgs {
   workload: string;
   technique?: string[] | undefined;
   preset: string;
   param?: string[] | undefined;
-  operations?: string | undefined;
+  operations?: string | number | undefined;
   json: boolean;
 }
 
@@ -26,10 +28,11 @@ export function compareBuilder(y: Argv): Argv<CompareArgs> {
     .option('workload', { type: 'string', demandOption: true, describe: 'the workload (pvlab list shows them)' })
     .option('technique', { type: 'string', array: true, describe: `techniques to compare (default: ${TECHNIQUES.join(', ')})` })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: 'cost preset' })
-    .option('param', { type: 'string', array: true, describe: 'a workload or kernel parameter, k=v (repeatable)' })
-    .option('operations', { type: 'string', describe: 'N of the per-operation measurement (default: the suite default for the workload)' })
+    .option('param', { type: 'string', array: true, describe: 'a workload or kernel parameter, k=v (repeatable; pvlab list shows each workload\'s; iterations=N is --operations N)' })
+    .option('operations', countOption('N of the per-operation measurement (default: the suite default for the workload)'))
     .option('json', { type: 'boolean', default: false, describe: 'print the rows as JSON' })
-    .example('$0 compare --workload fork', 'fork under native, trap-and-emulate and paravirt')
+    .example('$0 compare --workload fork', 'fork under every technique')
+    .example('$0 compare --workload null-syscall --operations 500', 'N = 500 operations (--param iterations=500 says the same)')
     .example('$0 compare --workload mmap --param pages=32 --param pv_mmu_batch=1', 'with parameters') as unknown as Argv<CompareArgs>;
 }
 
@@ -43,10 +46,34 @@ function parseParams(list: readonly string[] | undefined): Record<string, number
   return out;
 }
 
+/**
+ * `iterations` is the N of the measurement: given as --param it is --operations (the per-operation
+ * cost is measured at N and at 0, so it cannot be a swept parameter). Unknown names are refused
+ * with the full list, `iterations` included.
+ */
+function splitIterations(workload: string, params: Record<string, number>, operations: number | undefined): number | undefined {
+  const { iterations, ...rest } = params;
+  const w = WORKLOADS.find((x) => x.name === workload);
+  if (w) {
+    const known = [...w.params.map((p) => p.name), ...KERNEL_PARAM_NAMES];
+    const unknown = Object.keys(rest).find((k) => !known.includes(k));
+    if (unknown !== undefined) {
+      throw new UserError(`--param ${unknown}=${rest[unknown]}: ${workload} has no parameter '${unknown}'; its parameters: ` +
+        `${known.map((k) => (k === 'iterations' ? 'iterations (= --operations)' : k)).join(', ')}`, EXIT.USAGE);
+    }
+  }
+  for (const k of Object.keys(params)) if (!(k in rest)) delete params[k];
+  if (iterations === undefined) return operations;
+  if (operations !== undefined && operations !== iterations) {
+    throw new UserError(`--param iterations=${iterations} and --operations ${operations} disagree: iterations is the N of --operations; give one`, EXIT.USAGE);
+  }
+  return positiveInt('param iterations', iterations);
+}
+
 export async function runCompare(args: CompareArgs): Promise<number> {
   const techniques = (args.technique ?? [...TECHNIQUES]).flatMap((t) => t.split(',')).filter((t) => t !== '');
-  const operations = positiveInt('operations', args.operations);
   const params = parseParams(args.param);
+  const operations = splitIterations(args.workload, params, positiveInt('operations', args.operations));
   const suite = await asUserError(() => validateSuite({
     name: 'compare', description: `compare ${args.workload}`, workloads: [args.workload],
     techniques: techniques as Technique[], presets: [args.preset],

@@ -6,19 +6,19 @@
 import type { Argv } from 'yargs';
 import { causeName } from '../../isa/causes.js';
 import { VirtBoard, DEFAULT_RAM_BYTES } from '../../machine/board.js';
-import { FileDisk } from '../../machine/devices/disk.js';
+import { openDisk } from '../guest-options.js';
 import { CountingProbe } from '../../machine/probe.js';
 import type { HartStop } from '../../machine/hart.js';
 import { EXIT, UserError } from '../errors.js';
 import { loadProgram, type Program } from '../program.js';
-import { parseCount, parseSize } from '../sizes.js';
+import { countOption, parseCount, parseRamSize } from '../sizes.js';
 import { TraceRing } from '../trace.js';
 import { ConsoleStream } from '../console.js';
 
 export interface ExecArgs {
   program: string;
-  'max-insns': string;
-  trace?: number | undefined;
+  'max-insns': string | number;
+  trace?: number | string | boolean | undefined;
   ram: string;
   disk?: string | undefined;
   stats: boolean;
@@ -30,9 +30,10 @@ export const DEFAULT_MAX_INSNS = 10_000_000_000;
 export function execBuilder(y: Argv): Argv<ExecArgs> {
   return y
     .positional('program', { type: 'string', demandOption: true, describe: 'program.S, program.elf or program.bin' })
-    .option('max-insns', { type: 'string', default: String(DEFAULT_MAX_INSNS), describe: 'stop after this many instructions' })
-    .option('trace', { type: 'number', describe: 'print the last N instructions and traps before the stop (default 100)' })
-    .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })
+    .option('max-insns', countOption('stop after this many instructions', DEFAULT_MAX_INSNS))
+    // No yargs type: `--trace` alone means 100, `--trace N` a count (parseCount names a bad one).
+    .option('trace', { describe: 'print the last N instructions and traps before the stop (N: a count, default 100)' })
+    .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size (4K pages, at most 2G)' })
     .option('disk', { type: 'string', describe: 'disk image file for virtio-blk (slot 0)' })
     .option('stats', { type: 'boolean', default: false, describe: 'print counters to stderr at the end' })
     .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (console, stop, counters) instead' }) as unknown as Argv<ExecArgs>;
@@ -69,9 +70,18 @@ export function describeStop(stop: HartStop): ExecOutcome {
   }
 }
 
+/** --trace: absent → no trace; given alone → 100 records; else a count ≥ 1. */
+function traceCount(v: ExecArgs['trace']): number | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (v === true || v === '') return 100;
+  const n = parseCount('trace', v);
+  if (n < 1) throw new UserError(`--trace ${v}: the trace needs at least 1 record`);
+  return n;
+}
+
 export function runExec(args: ExecArgs): number {
   const maxInsns = parseCount('max-insns', args['max-insns']);
-  const ramBytes = parseSize('ram', args.ram);
+  const ramBytes = parseRamSize('ram', args.ram);
   const program: Program = loadProgram(args.program);
   const consoleBytes: number[] = [];
   const stream = args.json ? null : new ConsoleStream();
@@ -81,7 +91,7 @@ export function runExec(args: ExecArgs): number {
     board = new VirtBoard({
       ramBytes,
       consoleOut: out,
-      ...(args.disk !== undefined ? { disk: new FileDisk(args.disk) } : {}),
+      ...(args.disk !== undefined ? { disk: openDisk(args.disk) } : {}),
     });
   } catch (e) {
     throw new UserError(e instanceof Error ? e.message : String(e));
@@ -96,8 +106,9 @@ export function runExec(args: ExecArgs): number {
   board.hart.pc = program.entry | 0;
   const counts = new CountingProbe();
   let ring: TraceRing | null = null;
-  if (args.trace !== undefined) {
-    const n = args.trace > 0 ? Math.floor(args.trace) : 100;
+  const traceLength = traceCount(args.trace);
+  if (traceLength !== undefined) {
+    const n = traceLength;
     ring = new TraceRing(n, counts);
     ring.attach(board.hart);
   } else {

@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs';
 import { buildImage } from '../../guest/image.js';
 import { imageToElf } from '../../guest/image-elf.js';
-import { writeFileAtomic } from '../../util/atomic-file.js';
+import { writeFileAtomic } from '../../fs/write-atomic.js';
 import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
 
 export interface ImageArgs extends GuestArgs {

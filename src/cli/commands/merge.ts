@@ -8,8 +8,9 @@ import type { Argv } from 'yargs';
 import { resolve } from 'node:path';
 import { expandMatrix } from '../../harness/matrix.js';
 import { computeSlowdowns, type SuiteResults } from '../../harness/runner.js';
-import { ReportError, readResults, writeReportTo } from '../../report/report.js';
+import { ReportError, readResults, writeReportToAsync } from '../../report/report.js';
 import { EXIT, UserError } from '../errors.js';
+import { interruptible } from '../interrupt.js';
 
 export interface MergeArgs {
   results: string[];
@@ -41,6 +42,7 @@ export function mergeResults(parts: readonly { path: string; results: SuiteResul
       seen.set(c.id, p.path);
     }
   }
+  refuseMissingShards(parts);
   let order: Map<string, number>;
   try {
     order = new Map(expandMatrix(first.results.suiteConfig).map((c, i) => [c.id, i]));
@@ -70,7 +72,21 @@ export function mergeResults(parts: readonly { path: string; results: SuiteResul
   };
 }
 
-export function runMerge(args: MergeArgs): number {
+/** Shards i/n must all be there: merging 1/2 alone would pass half a suite off as all of it. */
+function refuseMissingShards(parts: readonly { path: string; results: SuiteResults }[]): void {
+  const given = parts.flatMap((p) => (p.results.selection.shards ?? []).map((s) => ({ s, path: p.path })));
+  if (given.length === 0) return;
+  const counts = new Set(given.map((g) => g.s.split('/')[1]));
+  if (counts.size > 1 || given.length !== parts.length) {
+    throw new UserError(`merge: the results are not shards of one split (${given.map((g) => `${g.path}: ${g.s}`).join(', ')})`);
+  }
+  const n = Number([...counts][0]);
+  const have = new Set(given.map((g) => Number(g.s.split('/')[0])));
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !have.has(i));
+  if (missing.length) throw new UserError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} missing; give every shard of the run`);
+}
+
+export async function runMerge(args: MergeArgs): Promise<number> {
   const parts = args.results.map((path) => {
     try {
       return { path, results: readResults(path) };
@@ -80,7 +96,9 @@ export function runMerge(args: MergeArgs): number {
     }
   });
   const merged = mergeResults(parts);
-  const dir = writeReportTo(merged, resolve(args.out));
+  const dir = await interruptible((signal) => writeReportToAsync(merged, resolve(args.out), { signal, onWarning: warn }));
   process.stdout.write(`${dir}\n`);
   return 0;
 }
+
+const warn = (m: string): void => { process.stderr.write(`pvlab: ${m}\n`); };

@@ -4,8 +4,9 @@
  */
 import type { Argv } from 'yargs';
 import { dirname, resolve } from 'node:path';
-import { ReportError, readResults, writeReportTo } from '../../report/report.js';
+import { ReportError, readResults, writeReportToAsync } from '../../report/report.js';
 import { UserError } from '../errors.js';
+import { interruptible } from '../interrupt.js';
 
 export interface ReportArgs {
   results: string;
@@ -18,7 +19,7 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('out', { type: 'string', describe: 'directory to write the report into (default: the results file\'s directory, replaced)' }) as unknown as Argv<ReportArgs>;
 }
 
-export function runReport(args: ReportArgs): number {
+export async function runReport(args: ReportArgs): Promise<number> {
   let results;
   try {
     results = readResults(args.results);
@@ -26,7 +27,9 @@ export function runReport(args: ReportArgs): number {
     if (e instanceof ReportError) throw new UserError(e.message);
     throw e;
   }
-  const dir = writeReportTo(results, resolve(args.out ?? dirname(args.results)));
+  const dir = await interruptible((signal) => writeReportToAsync(results, resolve(args.out ?? dirname(args.results)), { signal, onWarning: warn }));
   process.stdout.write(`${dir}\n`);
   return 0;
 }
+
+const warn = (m: string): void => { process.stderr.write(`pvlab: ${m}\n`); };

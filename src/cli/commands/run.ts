@@ -5,22 +5,25 @@
  */
 import type { Argv } from 'yargs';
 import { SUITES, suiteNames } from '../../../experiments/index.js';
-import { defaultJobs, runSuite, type SuiteResults } from '../../harness/runner.js';
+import { defaultJobs, runSuite, selectCells, type SuiteResults } from '../../harness/runner.js';
 import { parseShard } from '../../harness/matrix.js';
 import { SuiteError, suggest, type Suite } from '../../harness/suite.js';
-import { writeReport } from '../../report/report.js';
+import { writeReportAsync } from '../../report/report.js';
+import { ensureWritableDir } from '../../fs/make-dirs.js';
 import { UserError, EXIT } from '../errors.js';
+import { countOption } from '../sizes.js';
+import { interruptible } from '../interrupt.js';
 
 export interface RunArgs {
   suite: string;
   filter?: string | undefined;
   shard?: string | undefined;
-  jobs?: string | undefined;
-  repeat?: string | undefined;
+  jobs?: string | number | undefined;
+  repeat?: string | number | undefined;
   out: string;
   json: boolean;
   'host-bench': boolean;
-  'host-bench-ms': string;
+  'host-bench-ms': string | number;
 }
 
 export function runBuilder(y: Argv): Argv<RunArgs> {
@@ -28,13 +31,13 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .positional('suite', { type: 'string', describe: `suite name: ${suiteNames().join(', ')}` })
     .option('filter', { type: 'string', describe: 'run only matching cells: key=value terms (workload, technique, build, preset, scale, rep, group, kind, any parameter; key=a|b, key!=v), bare words match the cell id' })
     .option('shard', { type: 'string', describe: 'run shard i of n (e.g. 1/4) of the (filtered) cells; combine with pvlab merge' })
-    .option('jobs', { type: 'string', describe: `worker threads (default: every core, here ${defaultJobs()})` })
-    .option('repeat', { type: 'string', describe: 'repetitions per configuration (overrides the suite\'s)' })
+    .option('jobs', countOption(`worker threads (default: every core, here ${defaultJobs()})`))
+    .option('repeat', countOption('repetitions per configuration (overrides the suite\'s)'))
     .option('out', { type: 'string', default: 'reports', describe: 'reports root directory' })
     .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout (no progress bar)' })
     .option('host-bench', { type: 'boolean', default: true, describe: 'when the suite charts host-ns, measure host ns per native op, trapped op and hypercall (tinybench; --no-host-bench skips)' })
-    .option('host-bench-ms', { type: 'string', default: '1500', describe: 'time budget of the host micro-benchmarks, ms' })
-    .example('$0 run default', 'every workload under native, trap-and-emulate and paravirt')
+    .option('host-bench-ms', countOption('time budget of the host micro-benchmarks, ms', 1500))
+    .example('$0 run default', 'every workload natively, under trap-and-emulate, paravirtualized and hardware-assisted')
     .example('$0 run sensitivity --filter "workload=null-syscall" --jobs 2', 'part of a suite') as unknown as Argv<RunArgs>;
 }
 
@@ -46,8 +49,9 @@ export function suiteByName(name: string): Suite {
 }
 
 /** A whole number >= 1 from an option, or undefined. */
-export function positiveInt(option: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+export function positiveInt(option: string, value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
   if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) throw new UserError(`--${option} ${JSON.stringify(text)}: expected a whole number >= 1`, EXIT.USAGE);
   return Number(text);
 }
@@ -88,6 +92,9 @@ export async function runRun(args: RunArgs): Promise<number> {
   const repeat = positiveInt('repeat', args.repeat);
   const shard = args.shard === undefined ? undefined : await asUserError(() => parseShard(args.shard as string));
   const hostMs = positiveInt('host-bench-ms', args['host-bench-ms']);
+  // Refuse a bad selection, then an output root that cannot be written, before spending the run.
+  await asUserError(() => selectCells(suite, { ...(args.filter !== undefined ? { filter: args.filter } : {}), ...(shard ? { shard } : {}) }));
+  ensureWritableDir(args.out);
   const tty = !args.json && process.stderr.isTTY === true;
   const bar = tty ? progressBar(process.stderr) : undefined;
   let results: SuiteResults;
@@ -103,7 +110,9 @@ export async function runRun(args: RunArgs): Promise<number> {
   } finally {
     bar?.end();
   }
-  const dir = writeReport(results, args.out);
+  const dir = await interruptible((signal) => writeReportAsync(results, args.out, {
+    signal, onWarning: (m) => process.stderr.write(`pvlab: ${m}\n`),
+  }));
   const failed = results.cells.filter((c) => c.status === 'error');
   if (args.json) {
     process.stdout.write(`${JSON.stringify(results)}\n`);

@@ -6,14 +6,13 @@
  */
 import type { Argv } from 'yargs';
 import { COST_PRESETS, DEFAULT_PRESET_NAME, presetByName } from '../../hypervisor/cost-presets.js';
-import { IMPLIED_BUILD, VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/techniques.js';
+import { VM_TECHNIQUES, type VmTechnique } from '../../hypervisor/techniques.js';
 import { TRACE_FILTERS, TraceError, traceExits, type ExitRecord } from '../../harness/exit-trace.js';
 import { DEFAULT_RAM_BYTES } from '../../machine/board.js';
-import { GUEST_BUILDS } from '../../guest/image.js';
 import { suggest } from '../../harness/suite.js';
 import { UserError, EXIT } from '../errors.js';
-import { guestOptions, resolveGuest, type GuestArgs } from '../guest-options.js';
-import { parseCount, parseSize } from '../sizes.js';
+import { defaultBuild, guestOptions, refuseBuildMismatch, refuseRamTooSmall, resolveGuest, type GuestArgs } from '../guest-options.js';
+import { countOption, parseCount, parseRamSize } from '../sizes.js';
 
 export const TRACE_TECHNIQUES = VM_TECHNIQUES;
 const TRACE_FROM = ['loop', 'boot'] as const;
@@ -22,7 +21,7 @@ export interface TraceArgs extends Omit<GuestArgs, 'guest'> {
   guest?: string | undefined;
   technique: string;
   preset: string;
-  exits: string;
+  exits: string | number;
   from: string;
   only?: string[] | undefined;
   ram: string;
@@ -30,14 +29,13 @@ export interface TraceArgs extends Omit<GuestArgs, 'guest'> {
 }
 
 export function traceBuilder(y: Argv): Argv<TraceArgs> {
-  return guestOptions(y)
-    .option('guest', { type: 'string', default: undefined, choices: GUEST_BUILDS as unknown as string[], describe: 'guest kernel build (default: paravirt for --technique paravirt, else unmodified)' })
+  return guestOptions(y, { byTechnique: true })
     .option('technique', { type: 'string', default: 'trap-emulate', choices: TRACE_TECHNIQUES as unknown as string[], describe: 'a technique with VM exits' })
     .option('preset', { type: 'string', default: DEFAULT_PRESET_NAME, describe: `cost preset: ${COST_PRESETS.map((p) => p.name).join(', ')}` })
-    .option('exits', { type: 'string', default: '40', describe: 'how many exits to show' })
+    .option('exits', countOption('how many exits to show', 40))
     .option('from', { type: 'string', default: 'loop', choices: TRACE_FROM as unknown as string[], describe: 'start where the measured loop starts (the first exit a run with 0 operations does not take), or at boot' })
     .option('only', { type: 'string', array: true, describe: `show only these exit reasons or kinds (comma-separated or repeated): ${TRACE_FILTERS.join(', ')}` })
-    .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size' })
+    .option('ram', { type: 'string', default: `${DEFAULT_RAM_BYTES / 1024 / 1024}M`, describe: 'guest RAM size (4K pages, at most 2G)' })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per exit, one per line' })
     .example('$0 trace --workload null-syscall --exits 12', 'the exits of the first system calls under trap-and-emulate')
     .example('$0 trace --workload fork --only shadow-fill,sfence', 'where fork fills and flushes shadow page tables')
@@ -65,13 +63,16 @@ function printTable(records: readonly ExitRecord[]): void {
 }
 
 export function runTrace(args: TraceArgs): number {
-  const guest = resolveGuest({ ...args, guest: args.guest ?? IMPLIED_BUILD[args.technique as VmTechnique] });
+  const guest = resolveGuest({ ...args, guest: args.guest ?? defaultBuild(args.technique) });
+  refuseBuildMismatch(args.technique, guest.build);
   const limit = parseCount('exits', args.exits);
+  const ramBytes = parseRamSize('ram', args.ram);
+  refuseRamTooSmall(ramBytes, guest, args.ram);
   let trace;
   try {
     trace = traceExits({
       technique: args.technique as VmTechnique, build: guest.build, workload: guest.workload.name, params: guest.params,
-      preset: presetByName(args.preset), ramBytes: parseSize('ram', args.ram), limit,
+      preset: presetByName(args.preset), ramBytes, limit,
       from: args.from as (typeof TRACE_FROM)[number], only: filters(args.only),
     });
   } catch (e) {

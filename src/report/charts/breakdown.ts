@@ -1,7 +1,7 @@
 /** Chart 3: where the simulated cycles of one operation go, by category — stacked bars. */
 import type { ChartConfiguration } from 'chart.js';
 import { CYCLE_CATEGORIES, CYCLE_CATEGORY_COLORS, CYCLE_CATEGORY_LABELS, type CycleCategory } from '../colors.js';
-import { buildStackedChart, stackedDefaultWidth, type StackedChartOptions } from './stacked.js';
+import { buildStackedChart, stackedSize, type StackedChartOptions } from './stacked.js';
 import { renderChartPng } from './render.js';
 
 export interface BreakdownRow {
@@ -16,6 +16,7 @@ export type BreakdownChartOptions = StackedChartOptions;
 export function buildBreakdownChart(rows: readonly BreakdownRow[], opts: BreakdownChartOptions = {}): ChartConfiguration<'bar', number[], string[]> {
   return buildStackedChart({
     chart: 'cycle breakdown chart',
+    noneLabel: 'cycles',
     field: 'cyclesPerOp',
     keys: CYCLE_CATEGORIES,
     colors: CYCLE_CATEGORY_COLORS,
@@ -26,5 +27,5 @@ export function buildBreakdownChart(rows: readonly BreakdownRow[], opts: Breakdo
 }
 
 export function renderBreakdownChart(rows: readonly BreakdownRow[], opts: BreakdownChartOptions = {}): Buffer {
-  return renderChartPng(buildBreakdownChart(rows, opts) as never, { width: opts.width ?? stackedDefaultWidth(rows.length), height: opts.height });
+  return renderChartPng(buildBreakdownChart(rows, opts) as never, stackedSize(rows.length, opts));
 }

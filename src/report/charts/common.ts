@@ -3,7 +3,7 @@
  * white background, number formatting and the base chart.js options that make output
  * deterministic (no animation, fixed size, device pixel ratio 1).
  */
-import type { ChartOptions, Plugin, ChartType, Scale } from 'chart.js';
+import type { Chart, ChartOptions, Plugin, ChartType, Scale } from 'chart.js';
 import { TECHNIQUE_ORDER, isChartTechnique, type ChartTechnique } from '../colors.js';
 
 export const DEFAULT_WIDTH = 1000;
@@ -56,15 +56,21 @@ export function requireName(chart: string, where: string, field: string, value: 
   return value;
 }
 
-/** A finite number ≥ 0 (or > 0 with `positive`). */
-export function requireValue(chart: string, where: string, field: string, value: unknown, positive = false): number {
+/** A finite number, of any sign. */
+export function requireFinite(chart: string, where: string, field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ChartDataError(`${chart}: ${where}: ${field} is ${describe(value)}; it must be a finite number`);
   }
-  if (positive ? value <= 0 : value < 0) {
-    throw new ChartDataError(`${chart}: ${where}: ${field} is ${value}; it must be ${positive ? 'greater than 0' : '0 or more'}`);
-  }
   return value;
+}
+
+/** A finite number ≥ 0 (or > 0 with `positive`). */
+export function requireValue(chart: string, where: string, field: string, value: unknown, positive = false): number {
+  const v = requireFinite(chart, where, field, value);
+  if (positive ? v <= 0 : v < 0) {
+    throw new ChartDataError(`${chart}: ${where}: ${field} is ${v}; it must be ${positive ? 'greater than 0' : '0 or more'}`);
+  }
+  return v;
 }
 
 function describe(v: unknown): string {
@@ -182,6 +188,23 @@ export function referenceLinePlugin(value: number): Plugin & { value: number } {
       ctx.moveTo(chart.chartArea.left, py);
       ctx.lineTo(chart.chartArea.right, py);
       ctx.stroke();
+      ctx.restore();
+    },
+  };
+}
+
+/** A plugin that writes over the drawn datasets (labels, whiskers): the canvas state is saved,
+ *  set to `font` and dark text, handed to `draw`, and restored. */
+export function overlayPlugin(id: string, font: string, draw: (ctx: Chart['ctx'], chart: Chart) => void): Plugin {
+  return {
+    id,
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.font = `${font} ${FONT_FAMILY}`;
+      ctx.fillStyle = '#222222';
+      ctx.strokeStyle = '#222222';
+      draw(ctx, chart);
       ctx.restore();
     },
   };

@@ -1,7 +1,7 @@
 /** Chart 2: VM exits per operation by reason — stacked bars, one stack per workload × technique. */
 import type { ChartConfiguration } from 'chart.js';
 import { EXIT_KINDS, EXIT_KIND_COLORS, EXIT_KIND_LABELS, type ExitKind } from '../colors.js';
-import { buildStackedChart, stackedDefaultWidth, type StackedChartOptions } from './stacked.js';
+import { buildStackedChart, stackedSize, type StackedChartOptions } from './stacked.js';
 import { renderChartPng } from './render.js';
 
 export interface ExitsRow {
@@ -16,6 +16,7 @@ export type ExitsChartOptions = StackedChartOptions;
 export function buildExitsChart(rows: readonly ExitsRow[], opts: ExitsChartOptions = {}): ChartConfiguration<'bar', number[], string[]> {
   return buildStackedChart({
     chart: 'exits chart',
+    noneLabel: 'exits',
     field: 'exitsPerOp',
     keys: EXIT_KINDS,
     colors: EXIT_KIND_COLORS,
@@ -26,5 +27,5 @@ export function buildExitsChart(rows: readonly ExitsRow[], opts: ExitsChartOptio
 }
 
 export function renderExitsChart(rows: readonly ExitsRow[], opts: ExitsChartOptions = {}): Buffer {
-  return renderChartPng(buildExitsChart(rows, opts) as never, { width: opts.width ?? stackedDefaultWidth(rows.length), height: opts.height });
+  return renderChartPng(buildExitsChart(rows, opts) as never, stackedSize(rows.length, opts));
 }

@@ -7,7 +7,7 @@ export {
   ChartDataError, DEFAULT_HEIGHT, DEFAULT_WIDTH, LOG_RANGE_THRESHOLD, WHITE_BACKGROUND_PLUGIN_ID, chooseLogScale, formatNumber,
   type CommonChartOptions, type ScaleChoice,
 } from './common.js';
-export { isPng, pngSize, renderChartPng, writeChartPng } from './render.js';
+export { isPng, pngSize, renderChartPng, renderChartSvg, writeChartPng } from './render.js';
 export { buildSlowdownChart, renderSlowdownChart, type SlowdownRow, type SlowdownChartOptions } from './slowdown.js';
 export { buildExitsChart, renderExitsChart, type ExitsRow, type ExitsChartOptions } from './exits.js';
 export { buildBreakdownChart, renderBreakdownChart, type BreakdownRow, type BreakdownChartOptions } from './breakdown.js';
@@ -17,5 +17,7 @@ export { buildThroughputChart, renderThroughputChart, type ThroughputRow, type T
 export { PER_MISS_LABEL_PLUGIN_ID, buildWalksChart, readsPerMiss, renderWalksChart, type WalksRow, type WalksChartOptions } from './walks.js';
 export {
   HOST_TIME_AXIS_TITLE, HOST_TIME_KINDS, HOST_TIME_KIND_COLORS, HOST_TIME_KIND_LABELS, buildHostTimeChart, renderHostTimeChart,
-  type HostTimeKind, type HostTimeRow, type HostTimeChartOptions,
+  SPREAD_PLUGIN_ID, spreadLabel, type HostTimeKind, type HostTimeRow, type HostTimeChartOptions,
 } from './host-time.js';
+export { TOTALS_LABEL_PLUGIN_ID, buildTotalsChart, renderTotalsChart, totalsSize, type TotalsRow, type TotalsChartOptions } from './totals.js';
+export { rowsChartHeight, sharesOf, stackedSize } from './stacked.js';
