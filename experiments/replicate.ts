@@ -26,7 +26,7 @@ export default defineSuite({
     mmap: { pages: 1 },
     console: { bytes: 1 },
   },
-  operations: { 'null-syscall': 1000, 'compute': 100_000, 'console': 100, 'page-fault': 100 },
+  operations: { 'null-syscall': 1000, 'compute': 100_000, 'console': 100, 'page-fault': 100, 'timer': 10 },
   presets: REPLICATE_PRESETS,
   charts: ['slowdown', 'exits', 'breakdown'],
 });
