@@ -48,16 +48,19 @@ describe('comparisons and the replicate suite', () => {
   });
 
   it('computes pvlab metrics from cell records, against the native cell of the same preset', () => {
-    const rec = (id: string, technique: string, workload: string, params: Record<string, number>, cycles: number, exits: Record<string, number> = {}): CellRecord => ({
+    const rec = (id: string, technique: string, workload: string, params: Record<string, number>, cycles: number, exits: Record<string, number> = {},
+      presetName = 'p4-vtx', breakdown: Record<string, number> = {}): CellRecord => ({
       id, status: 'ok',
-      config: { kind: 'matrix', id, suite: 'replicate', presetName: 'p4-vtx', scale: 1, rep: 0, workload, technique, params } as unknown as CellRecord['config'],
-      result: { perOp: { cycles }, exitsPerOp: exits } as unknown as CellResult,
+      config: { kind: 'matrix', id, suite: 'replicate', presetName, scale: 1, rep: 0, workload, technique, params } as unknown as CellRecord['config'],
+      result: { perOp: { cycles }, exitsPerOp: exits, breakdownPerOp: breakdown } as unknown as CellResult,
     });
     const records = [
       rec('n', 'native', 'console', { bytes: 1 }, 1000),
       rec('h', 'hw-assist-shadow', 'console', { bytes: 1 }, 31000, { mmio: 2 }),
       rec('pn', 'native', 'page-fault', {}, 2000),
       rec('ph', 'hw-assist-shadow', 'page-fault', {}, 22000),
+      rec('tn', 'native', 'timer', {}, 900000, {}, 'riscv-kvm'),
+      rec('th', 'hw-assist', 'timer', {}, 902000, { sbi: 1, mmio: 1 }, 'riscv-kvm', { worldSwitch: 1254, sbi: 18, devices: 5583 }),
     ];
     const rows = fidelityRows({ cells: records });
     const inHw = rows.find((r) => r.comparison.id === 'aa06-in-hw');
@@ -65,6 +68,8 @@ describe('comparisons and the replicate suite', () => {
     expect(inHw?.ratio).toBeCloseTo(15000 / 15826, 10);
     expect(rows.find((r) => r.comparison.id === 'aa06-pgfault-hw-ratio')?.pvlab).toBe(11);
     expect(rows.find((r) => r.comparison.id === 'aa06-pgfault-hw')?.pvlab).toBe(22000);
+    // charged per SBI exit: the sbi category + half of the world switch (1 of 2 exits).
+    expect(rows.find((r) => r.comparison.id === 'clm23-hypercall')?.pvlab).toBe(18 + 1254 / 2);
     const missing = rows.find((r) => r.comparison.id === 'bdf03-pagefault-ratio');
     expect(missing?.pvlab).toBeUndefined();
     expect(missing?.cell).toMatch(/^not in this run/);
