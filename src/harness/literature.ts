@@ -366,13 +366,13 @@ export const COMPARISONS: readonly Comparison[] = Object.freeze<Comparison[]>([
     id: 'aa06-syscall-sw', title: 'AA06 syscall, software VMM: ≈2000 cycles over native vs pvlab trap-and-emulate',
     paper: { kind: 'value', figure: 'aa06-syscall-sw-extra' },
     pvlab: { workload: 'null-syscall', technique: 'trap-emulate', preset: 'p4-vtx', metric: 'overhead' },
-    note: 'Different mechanisms: VMware\'s BT translated the guest kernel\'s privileged instructions in line and paid one extra privilege transition; pvlab\'s trap-and-emulate exits on every CSR access and sret of the kernel path (≈11 exits per call), each at a VT-x round-trip price. pvlab is expected to be far dearer; trap-and-emulate is not binary translation.',
+    note: 'Different mechanisms: VMware\'s BT translated the guest kernel\'s privileged instructions in line and paid one extra privilege transition; pvlab\'s trap-and-emulate exits on every CSR access and sret of the kernel path (≈12 exits per call), each at a VT-x round-trip price. pvlab is expected to be far dearer; trap-and-emulate is not binary translation.',
   },
   {
     id: 'aa06-pgfault-hw', title: 'AA06 pgfault, hardware VMM with shadow paging (cycles)',
     paper: { kind: 'value', figure: 'aa06-pgfault-hw' },
     pvlab: { workload: 'page-fault', technique: 'hw-assist-shadow', preset: 'p4-vtx', metric: 'cycles' },
-    note: 'p4-vtx\'s shadowFill and reflect are derived from this very figure (circular in part). Native paths differ: FrobOS\'s fault handler takes 1093 cycles, the teaching kernel\'s demand-zero fault (sbrk + zeroing a page) takes several times that, and pvlab\'s fault costs 2 shadow fills and an sfence exit where VT-x took one exit.',
+    note: 'p4-vtx\'s shadowFill and reflect are derived from this very figure (circular in part). Native paths differ: FrobOS\'s fault handler takes 1093 cycles, the teaching kernel\'s demand-zero fault (sbrk + zeroing a page) takes several times that, and pvlab\'s fault takes 4 exits (2 shadow fills, an sfence.vma, the reflected fault) where VT-x took one exit and an injection.',
   },
   {
     id: 'aa06-pgfault-hw-ratio', title: 'AA06 pgfault, hardware VMM / native (ratio)',
@@ -384,7 +384,7 @@ export const COMPARISONS: readonly Comparison[] = Object.freeze<Comparison[]>([
     id: 'aa06-pgfault-sw-ratio', title: 'AA06 pgfault, software VMM / native vs pvlab trap-and-emulate (ratio)',
     paper: { kind: 'ratio', a: 'aa06-pgfault-sw', b: 'aa06-pgfault-native' },
     pvlab: { workload: 'page-fault', technique: 'trap-emulate', preset: 'p4-vtx', metric: 'slowdown' },
-    note: 'BT reached the VMM by a jump inside the guest context; trap-and-emulate exits on each privileged instruction of the fault path (≈15 exits per fault in pvlab). Not the same technique.',
+    note: 'BT reached the VMM by a jump inside the guest context; trap-and-emulate exits on each privileged instruction of the fault path (≈16 exits per fault in pvlab). Not the same technique.',
   },
   {
     id: 'aa06-ptemod-hw', title: 'AA06 ptemod: one traced PTE write under the hardware VMM vs pvlab mmap of one page (overhead)',
