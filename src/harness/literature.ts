@@ -372,7 +372,7 @@ export const COMPARISONS: readonly Comparison[] = Object.freeze<Comparison[]>([
     id: 'aa06-pgfault-hw', title: 'AA06 pgfault, hardware VMM with shadow paging (cycles)',
     paper: { kind: 'value', figure: 'aa06-pgfault-hw' },
     pvlab: { workload: 'page-fault', technique: 'hw-assist-shadow', preset: 'p4-vtx', metric: 'cycles' },
-    note: 'p4-vtx\'s shadowFill and reflect are derived from this very figure (circular in part). Native paths differ: FrobOS\'s fault handler takes 1093 cycles, the teaching kernel\'s demand-zero fault (sbrk + zeroing a page) takes several times that, and pvlab\'s fault takes 4 exits (2 shadow fills, an sfence.vma, the reflected fault) where VT-x took one exit and an injection.',
+    note: 'p4-vtx\'s shadowFill and reflect are derived from this very figure (circular in part). Native paths differ: FrobOS\'s fault handler takes 1093 cycles, the teaching kernel\'s demand-zero fault (sbrk + zeroing a page) takes several times that. And pvlab\'s fault takes 5 exits under trace-mode shadow paging (the x86 presets\' default): 2 shadow fills, a traced write of the new PTE into a live guest table, an sfence.vma and the reflected fault, where AA06\'s hardware VMM took one exit and an injection.',
   },
   {
     id: 'aa06-pgfault-hw-ratio', title: 'AA06 pgfault, hardware VMM / native (ratio)',
@@ -387,10 +387,10 @@ export const COMPARISONS: readonly Comparison[] = Object.freeze<Comparison[]>([
     note: 'BT reached the VMM by a jump inside the guest context; trap-and-emulate exits on each privileged instruction of the fault path (≈16 exits per fault in pvlab). Not the same technique.',
   },
   {
-    id: 'aa06-ptemod-hw', title: 'AA06 ptemod: one traced PTE write under the hardware VMM vs pvlab mmap of one page (overhead)',
+    id: 'aa06-ptemod-hw', title: 'AA06 ptemod (one traced PTE write, hardware VMM) vs pvlab\'s mmap-touch-munmap of one page (overhead)',
     paper: { kind: 'value', figure: 'aa06-ptemod-hw' },
     pvlab: { workload: 'mmap', params: { pages: 1 }, technique: 'hw-assist-shadow', preset: 'p4-vtx', metric: 'overhead' },
-    note: 'pvlab\'s shadow paging is in `fence` mode (it learns of PTE changes from sfence.vma; RISC-V requires the fence): there are no traced PTE-write exits (issue 13 item 3). One mmap-touch-munmap of a page costs an sfence exit and a shadow fill instead of ptemod\'s one traced store.',
+    note: 'Not the same operation: pvlab\'s nearest workload maps, touches and unmaps a page — 2 traced PTE writes, an sfence.vma and a shadow fill per page — where ptemod is one traced store; read it as "about three ptemods". Per traced write pvlab charges the round trip + emulateStore (4340 + 4584 = 8924; emulateStore is derived from this very figure), 3809 less than ptemod: its trace mode drops the stale shadow entry and refills it on demand instead of updating it in place.',
   },
   {
     id: 'aa06-in-hw', title: 'AA06 in (port 0x80) under the hardware VMM vs pvlab cost per MMIO exit',
@@ -409,13 +409,13 @@ export const COMPARISONS: readonly Comparison[] = Object.freeze<Comparison[]>([
     id: 'aa06-forkwait-hw-ratio', title: 'AA06 forkwait: hardware VMM / native (ratio; figures second-hand)',
     paper: { kind: 'ratio', a: 'aa06-forkwait-hw', b: 'aa06-forkwait-native' },
     pvlab: { workload: 'fork', technique: 'hw-assist-shadow', preset: 'p4-vtx', metric: 'slowdown' },
-    note: 'The best-known result of the era: fork-heavy work is dearest under VT-x with software shadow paging. x86 VMMs traced every guest page-table write (each an exit); pvlab\'s fence-mode shadow paging does not (issue 13 item 3), so pvlab under-charges fork here.',
+    note: 'The best-known result of the era: fork-heavy work is dearest under VT-x with software shadow paging. pvlab traces guest page-table writes on the x86 presets, but its teaching kernel\'s fork builds the child\'s tables in fresh, untraced pages and copies memory instead of write-protecting the parent\'s PTEs for copy-on-write, so a fork takes ≈ 1 traced write where Linux\'s fork in forkwait took one per parent PTE; and pvlab keeps shadows across address-space switches and unshadows dead tables early (Xen-style), which a 2006 VMM did not all do. pvlab under-charges fork here for those reasons.',
   },
   {
     id: 'aa06-forkwait-sw-ratio', title: 'AA06 forkwait: software VMM / native vs pvlab trap-and-emulate (ratio; second-hand)',
     paper: { kind: 'ratio', a: 'aa06-forkwait-sw', b: 'aa06-forkwait-native' },
     pvlab: { workload: 'fork', technique: 'trap-emulate', preset: 'p4-vtx', metric: 'slowdown' },
-    note: 'BT vs trap-and-emulate, as for syscall; and fence- vs trace-mode shadow paging.',
+    note: 'BT vs trap-and-emulate, as for syscall; and the fork differences of aa06-forkwait-hw-ratio.',
   },
   {
     id: 'dll16-irqchip-trap', title: 'DLL16 x86 KVM Interrupt Controller Trap vs pvlab modern-kvm per MMIO exit',
