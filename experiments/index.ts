@@ -7,9 +7,10 @@ import microbench from './microbench.js';
 import mixed from './mixed.js';
 import paging from './paging.js';
 import pvio from './pvio.js';
+import replicate from './replicate.js';
 import sensitivity from './sensitivity.js';
 
-export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed, paging, pvio]);
+export const SUITES: readonly Suite[] = Object.freeze([defaultSuite, microbench, lmbench, sensitivity, batching, mixed, paging, pvio, replicate]);
 
 export function suiteNames(): string[] {
   return SUITES.map((s) => s.name);

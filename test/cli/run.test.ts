@@ -95,7 +95,7 @@ describe('pvlab list and compare', () => {
       expect(r.stdout).toContain(w);
     }
     const j = JSON.parse((await pvlab('list', '--json')).stdout);
-    expect(j.suites.map((s: { name: string }) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging', 'pvio']);
+    expect(j.suites.map((s: { name: string }) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging', 'pvio', 'replicate']);
     expect(j.techniques.map((t: { name: string }) => t.name)).toEqual(['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow']);
     expect(j.builds.map((t: { name: string }) => t.name)).toEqual(['unmodified', 'paravirt', 'pvio']);
     expect(j.presets.some((p: { name: string; default: boolean }) => p.name === 'modern-kvm' && p.default)).toBe(true);

@@ -3,6 +3,7 @@ import { defineSuite, SuiteError, type SuiteSpec } from '../../src/harness/suite
 import { expandMatrix, filterCells, findBaseline, parseShard, shardCells, type Cell, type MatrixCell } from '../../src/harness/matrix.js';
 import { presetByName } from '../../src/hypervisor/cost-presets.js';
 import { WORKLOAD_NAMES } from '../../src/guest/workloads.js';
+import { REPLICATE_PRESETS } from '../../experiments/replicate.js';
 import { SUITES } from '../../experiments/index.js';
 
 const matrixCells = (cells: Cell[]): MatrixCell[] => cells.filter((c): c is MatrixCell => c.kind === 'matrix');
@@ -123,7 +124,7 @@ describe('shardCells', () => {
 
 describe('the shipped suites', () => {
   it('the six of issue 6 and paging (issue 7), each valid and expanding to unique ids', () => {
-    expect(SUITES.map((s) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging', 'pvio']);
+    expect(SUITES.map((s) => s.name)).toEqual(['default', 'microbench', 'lmbench', 'sensitivity', 'batching', 'mixed', 'paging', 'pvio', 'replicate']);
     for (const s of SUITES) {
       const cells = expandMatrix(s);
       expect(cells.length).toBeGreaterThan(0);
@@ -142,7 +143,8 @@ describe('the shipped suites', () => {
   });
   it('sizes', () => {
     const sizes = Object.fromEntries(SUITES.map((s) => [s.name, expandMatrix(s).length]));
-    expect(sizes).toEqual({ default: 40, microbench: 90, lmbench: 30, sensitivity: 165, batching: 36, mixed: 6, paging: 24, pvio: 15 });
+    // replicate: 7 workloads x (native + 4 techniques) per preset; riscv-kvm joins once it exists.
+    expect(sizes).toEqual({ default: 40, microbench: 90, lmbench: 30, sensitivity: 165, batching: 36, mixed: 6, paging: 24, pvio: 15, replicate: 7 * 5 * REPLICATE_PRESETS.length });
   });
 });
 
