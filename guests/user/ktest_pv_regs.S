@@ -12,7 +12,7 @@
 
     .equ PATTERN_BASE, 0x5a000000               # xN holds PATTERN_BASE + N * PATTERN_STEP
     .equ PATTERN_STEP, 0x00010101
-    .equ SPIN_ROUNDS, 3000000                   # several 1 ms quanta of the kernel's timer
+    .equ SPIN_ROUNDS, 12000000                  # several 1 ms quanta of the kernel's timer, at any preset's clock
     .equ REG_T6, 31
 
     # xN <- its pattern, for every register but x0, sp (x2), gp (x3, the save area) and the

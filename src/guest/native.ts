@@ -34,6 +34,8 @@ export interface NativeOptions extends ImageOptions {
   bootargs?: string;
   /** Modeled costs of the bare machine (trap entry/return, page-walk references). */
   timing?: MachineTiming;
+  /** The machine's clock (default 1 GHz): the timebase follows it. */
+  coreHz?: number;
   /** Sees every trap the hart takes: its cause and the pc it was taken at. */
   onTrap?: (cause: number, epc: number) => void;
 }
@@ -73,6 +75,7 @@ export function runNative(opts: NativeOptions): NativeResult {
     },
     ...(disk ? { disk } : {}),
     ...(opts.timing ? { timing: opts.timing } : {}),
+    ...(opts.coreHz !== undefined ? { coreHz: opts.coreHz } : {}),
   });
   for (const part of image.parts) board.loadPhysical(part.addr, part.bytes);
 

@@ -110,7 +110,8 @@ function runBare(opts: GuestRunOptions, maxInsns: number): GuestRunResult {
   const p = opts.preset;
   const r = runNative({
     build: opts.build, workload: opts.workload, maxInsns,
-    timing: { trapEntry: p.trapEntry, trapReturn: p.trapReturn, pteRead: p.pteRead },
+    timing: { trapEntry: p.trapEntry, trapReturn: p.trapReturn, pteRead: p.pteRead, deviceAccess: p.nativeDeviceAccess },
+    coreHz: p.coreHz,
     ...guestParts(opts),
     ...(opts.onTrap ? { onTrap: opts.onTrap } : {}),
   });

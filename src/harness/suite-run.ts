@@ -24,8 +24,6 @@ import type { MatrixCell, MixedCell } from './matrix.js';
 /** A run that did not finish as the workload should. */
 export class CellError extends Error {}
 
-/** The clock the cycle counts are in: 1 GHz (docs/machine.md). */
-export const CORE_HZ = 1_000_000_000;
 
 /** Per-operation figures of one workload under one technique. */
 export interface Measurement {
@@ -213,7 +211,8 @@ export function runMixedCell(cell: MixedCell, opts: { maxInsns?: number } = {}):
         extras: { exits: { ...acc.exits }, breakdown: { ...acc.cycles }, ...(v.technique === 'paravirt' ? { hypercalls: { ...acc.hypercalls } } : {}) },
       };
     });
-    return { name: names[i] as string, ...m, opsPerSecond: m.perOp.cycles > 0 ? CORE_HZ / m.perOp.cycles : 0 };
+    // Seconds of the preset's machine: its clock is the one the cycles are counted in.
+    return { name: names[i] as string, ...m, opsPerSecond: m.perOp.cycles > 0 ? cell.preset.coreHz / m.perOp.cycles : 0 };
   });
   const hostCyclesDelta = runAll(false).hostCycles - runAll(true).hostCycles;
   return { kind: 'mixed', cellId: cell.id, group: cell.group, vms: results, hostCyclesDelta, hostMs: performance.now() - t0 };

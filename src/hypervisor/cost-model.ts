@@ -23,6 +23,16 @@ export interface CostPreset {
   readonly trapReturn: number;
   /** One memory reference of a page-table walk on a TLB miss. */
   readonly pteRead: number;
+  /** One uncached access to a device register (port I/O, MMIO) on the bare machine. Under a
+   *  hypervisor the guest's devices are emulated instead (`deviceEmulation`); the hypervisor
+   *  pays it once per byte it puts out on the host's console for a guest. */
+  readonly nativeDeviceAccess: number;
+  /** The clock of the machine the preset describes, Hz: the guest's timebase follows it, so a
+   *  millisecond tick is a millisecond of that machine (a multiple of the 10 MHz timebase). */
+  readonly coreHz: number;
+  /** The hardware flushes the TLB at every VM exit and entry (VT-x before VPID): the guest's
+   *  refill is then charged by the misses that follow, at the walk cost. */
+  readonly tlbFlushOnWorldSwitch: boolean;
 
   // -- a VM exit -------------------------------------------------------------------------------
   /** VM exit + VM entry round trip (world switch), paid by every exit. */
@@ -37,6 +47,9 @@ export interface CostPreset {
   /** Hypervisor work to fill one G-stage (stage-2) entry on a guest-page fault on guest RAM
    *  (hardware assist with nested paging: KVM's stage-2 fault path). */
   readonly gstageFill: number;
+  /** Hypervisor work to validate and install one guest page-table entry asked for by a PV
+   *  MMU_UPDATE (Xen's mmu_update, per entry). */
+  readonly pvPteUpdate: number;
   /** Hypervisor work to flush shadow state (satp write, sfence.vma), per flush. */
   readonly shadowFlush: number;
   /** Hypervisor work to decode a faulting load/store and run the device model, per access. */

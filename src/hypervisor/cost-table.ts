@@ -16,9 +16,12 @@
  *                                                                           trace mode the
  *                                                                           fence is TLB-only)
  *   sbi                  sbi             sbiCall               sbi
- *   hypercall            hypercall       hypercall             hypercalls   (per call: a
- *                        + per-call work below                              MULTICALL's inner
- *                                                                           calls each pay it)
+ *   hypercall            hypercall       hypercall             hypercalls   (dispatch, per call:
+ *                        + the call's own work:                             a MULTICALL's inner
+ *                          MMU_UPDATE  pv-mmu-entry per entry: pvPteUpdate   calls each pay it;
+ *                          TRAP_RETURN trap-return: reflect  (emulation)     the MULTICALL one
+ *                          PIN_TABLE   pv-pin-scan, pv-pin-entry             exit, once)
+ *                          CONSOLE_WRITE, BLK_NOTIFY  device (+ pv-blk-request per request)
  *   shadow-fill          shadow-fill     shadowFill            shadowPaging
  *   pte-write            emulate-store   emulateStore          emulation    (trace mode: a
  *                        + shadow-update shadowFill            shadowPaging  guest PTE write)
@@ -33,10 +36,12 @@
  *                                                                            the hart's VS entry
  *                                                                            charges trapEntry)
  *   interrupt            (the exit only)
+ *   (any console byte)   host-console-byte 2 × nativeDeviceAccess devices  (the hypervisor's own
+ *                                                                           output of a guest byte
+ *                                                                           on the host's UART:
+ *                                                                           LSR poll, THR write)
  *
  * Work per item, as memory references at the preset's `pteRead` (one L2-hit reference each):
- *   pv-mmu-entry    per MMU_UPDATE entry: read the entry, read the old PTE, look up the target
- *                   frame's pin state, write the new PTE (4)
  *   pv-pin-scan     per PIN_TABLE: a sequential scan of the 4 KiB page, 64 cache lines (64)
  *   pv-pin-entry    per valid entry of a pinned page: one lookup of its target frame (1)
  *   pv-blk-request  per block-ring request: read the request, write the response (2)
@@ -62,11 +67,13 @@ export interface CostEntry {
 
 /** Memory references of modeled hypervisor work (see the table above). */
 export const WORK_REFS = {
-  MMU_UPDATE_ENTRY: 4,
   PIN_SCAN: PAGE_SIZE / 64,
   PIN_VALID_ENTRY: 1,
   BLK_REQUEST: 2,
   TRANSLATE_PTE: 1,
+  /** Device accesses to put one byte out on a 16550 UART: a transmit-ready poll (LSR) and the
+   *  write (THR), as the guest's own driver does natively. */
+  UART_BYTE: 2,
 } as const;
 
 export const COST_TABLE = {
@@ -80,9 +87,11 @@ export const COST_TABLE = {
   'shadow-update': { category: 'shadowPaging', fields: { shadowFill: 1 }, per: 'shadow entries brought in step with one traced page-table write' },
   'gstage-fill': { category: 'nestedPaging', fields: { gstageFill: 1 }, per: 'G-stage entry filled' },
   'device': { category: 'devices', fields: { deviceEmulation: 1 }, hostedFields: { hostedDeviceExtra: 1 }, per: 'device access emulated, or PV device request served' },
+  'host-console-byte': { category: 'devices', fields: { nativeDeviceAccess: WORK_REFS.UART_BYTE }, per: 'guest console byte the hypervisor writes to the host console' },
   'sbi': { category: 'sbi', fields: { sbiCall: 1 }, per: 'SBI call served' },
   'hypercall': { category: 'hypercalls', fields: { hypercall: 1 }, per: 'hypercall dispatched' },
-  'pv-mmu-entry': { category: 'hypercalls', fields: { pteRead: WORK_REFS.MMU_UPDATE_ENTRY }, per: 'MMU_UPDATE entry validated and applied' },
+  'pv-mmu-entry': { category: 'hypercalls', fields: { pvPteUpdate: 1 }, per: 'MMU_UPDATE entry validated and applied' },
+  'trap-return': { category: 'emulation', fields: { reflect: 1 }, per: 'PV trap return performed on the virtual state (as dear as delivering a trap)' },
   'pv-pin-scan': { category: 'hypercalls', fields: { pteRead: WORK_REFS.PIN_SCAN }, per: 'page scanned by PIN_TABLE' },
   'pv-pin-entry': { category: 'hypercalls', fields: { pteRead: WORK_REFS.PIN_VALID_ENTRY }, per: 'valid entry of a page being pinned' },
   'pv-blk-request': { category: 'devices', fields: { pteRead: WORK_REFS.BLK_REQUEST }, per: 'block-ring request served' },

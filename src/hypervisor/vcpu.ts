@@ -59,6 +59,7 @@ export class Vcpu implements ExitContext, VcpuView {
   stopped = false;
   private readonly cost: Readonly<Record<CostItem, number>>;
   private readonly costCategory: Readonly<Record<CostItem, CycleCategory>>;
+  private readonly flushTlbOnEntry: boolean;
   /** Supervisor interrupt lines driven by the VM's devices and virtual timer. */
   private lines = 0;
   private yielded = false;
@@ -79,6 +80,7 @@ export class Vcpu implements ExitContext, VcpuView {
     this.hart.exitToHost = true;
     this.cost = resolveCosts(host.preset);
     this.costCategory = Object.fromEntries(COST_ITEMS.map((i) => [i, COST_TABLE[i].category])) as Record<CostItem, CycleCategory>;
+    this.flushTlbOnEntry = host.preset.tlbFlushOnWorldSwitch;
     this.policy = technique.create(this);
   }
 
@@ -186,6 +188,9 @@ export class Vcpu implements ExitContext, VcpuView {
       const left = maxInsns - (hart.retired - startRetired);
       if (left <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
       this.policy.enter();
+      // VT-x before VPID: every VM exit and entry flushed the TLB; the guest then pays the
+      // refill, miss by miss, at its walk cost.
+      if (this.flushTlbOnEntry) hart.tlb.flushAll();
       this.untilCycle = untilCycle;
       this.inRun = true;
       const stop = hart.run(left, untilCycle);

@@ -14,7 +14,7 @@ import { Clint, MemoryDisk, Plic, SifiveTest, Uart16550, VirtioBlk, VirtioMmio, 
 import { EventQueue } from '../machine/events.js';
 import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
 import { VIRT } from '../machine/memory-map.js';
-import { DEFAULT_CORE_HZ, DEFAULT_DISK_BYTES, DEFAULT_RAM_BYTES } from '../machine/board.js';
+import { DEFAULT_DISK_BYTES, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MIP } from '../isa/csr.js';
 import { GUEST_LAYOUT } from '../abi/user-abi.js';
 import type { GuestBuild } from '../abi/guest-builds.js';
@@ -122,7 +122,12 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
       : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
       : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
     this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
-    const cyclesPerTick = DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ;
+    // The guest's timebase follows the preset's machine: a tick of the 10 MHz timebase is
+    // coreHz / 10 MHz of its cycles, so a millisecond is a millisecond of that machine.
+    const cyclesPerTick = config.preset.coreHz / VIRT.TIMEBASE_HZ;
+    if (!Number.isInteger(cyclesPerTick) || cyclesPerTick < 1) {
+      throw new VmConfigError(`VM ${config.name}: preset ${config.preset.name}'s core clock ${config.preset.coreHz} Hz is not a whole multiple of the ${VIRT.TIMEBASE_HZ} Hz timebase`);
+    }
     this.cpu = new Vcpu(this.mem, this.events, cyclesPerTick, this, POLICIES[technique]);
 
     // The VM's devices: the board's own models, wired to the vCPU's virtual interrupt pins and
@@ -255,6 +260,9 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
   }
 
   consolePut(byte: number): void {
+    // The hypervisor puts every guest byte out on the host's console: one device access of the
+    // host's, charged to the VM whose byte it is.
+    this.cpu.charge('host-console-byte');
     this.consoleBytes.push(byte);
     this.consoleSink?.(byte);
   }

@@ -14,6 +14,9 @@ export interface Mapping {
 export class Bus implements DmaPort {
   private readonly maps: Mapping[] = [];
   private ramMap: { base: number; ram: Ram } | undefined;
+  /** Called at each read or write that reaches a device rather than RAM (the hart's timing of
+   *  an uncached access). DMA is not a processor access and does not call it. */
+  onDeviceAccess: (() => void) | null = null;
 
   /** Map `device` at physical address `base`. Ranges may not overlap. */
   map(base: number, device: Device): void {
@@ -73,6 +76,7 @@ export class Bus implements DmaPort {
   read(addr: number, width: AccessWidth): number | undefined {
     const m = this.find(addr);
     if (!m || (addr >>> 0) + width > m.base + m.device.size) return undefined;
+    if (this.onDeviceAccess !== null && m.device !== this.ramMap?.ram) this.onDeviceAccess();
     return m.device.read((addr >>> 0) - m.base, width);
   }
 
@@ -80,6 +84,7 @@ export class Bus implements DmaPort {
   write(addr: number, width: AccessWidth, value: number): boolean {
     const m = this.find(addr);
     if (!m || (addr >>> 0) + width > m.base + m.device.size) return false;
+    if (this.onDeviceAccess !== null && m.device !== this.ramMap?.ram) this.onDeviceAccess();
     m.device.write((addr >>> 0) - m.base, width, value);
     return true;
   }

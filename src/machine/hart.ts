@@ -45,6 +45,8 @@ export interface MachineTiming {
   trapReturn: number;
   /** Each page-table entry read by a TLB-miss walk. */
   pteRead: number;
+  /** Each load or store that reaches a device register rather than RAM (uncached I/O). */
+  deviceAccess?: number;
 }
 
 export const UNMODELED_TIMING: MachineTiming = { trapEntry: 0, trapReturn: 0, pteRead: 0 };
@@ -180,6 +182,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.ramBase = bus.ramBase;
     this.ramSize = ram.size;
     this.blocks = new BlockCache(ram, this.tlb);
+    // An uncached device access stalls the hart; the bus tells it when one happens.
+    const deviceAccess = this.timing.deviceAccess ?? 0;
+    if (deviceAccess > 0) bus.onDeviceAccess = () => { this.cycle += deviceAccess; };
   }
 
   // ---- Clock / CsrHost / InterruptPins ------------------------------------------------------

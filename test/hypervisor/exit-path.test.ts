@@ -57,7 +57,8 @@ describe('the cost table', () => {
       expect(c.inject).toBe(p.reflect);
       expect(c['gstage-fill']).toBe(p.gstageFill);
       expect(c.device).toBe(p.deviceEmulation + (p.hosted ? p.hostedDeviceExtra : 0));
-      expect(c['pv-mmu-entry']).toBe(4 * p.pteRead);
+      expect(c['pv-mmu-entry']).toBe(p.pvPteUpdate);
+      expect(c['trap-return']).toBe(p.reflect);
     }
     expect(itemCycles('device', presetByName('modern-kvm-hosted'))).toBeGreaterThan(itemCycles('device', presetByName('modern-kvm')));
   });

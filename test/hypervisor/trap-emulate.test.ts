@@ -47,12 +47,15 @@ describe('per-operation costs move in the expected direction', () => {
   const perOp = (technique: Technique, workload: string, n: number) =>
     measurePerOperation((k) => run(technique, workload, { ...(SMALL[workload] ?? {}), iterations: k }).counters, n).perOp;
 
+  // fork: x86-era (trace-mode) shadows of both address spaces survive its switches, so it is
+  // dear for its trapped CSR accesses and fills, not for refilling everything.
   it.each([
-    ['null-syscall', 50], ['mmap', 10], ['fork', 4], ['console', 10], ['block-io', 4], ['page-fault', 20],
-  ] as const)('%s costs far more under trap-emulate', (workload, n) => {
+    // console and block-io: natively each device register access costs a microsecond too.
+    ['null-syscall', 50, 3], ['mmap', 10, 3], ['fork', 4, 2.5], ['console', 10, 1.5], ['block-io', 4, 1.5], ['page-fault', 20, 3],
+  ] as const)('%s costs far more under trap-emulate', (workload, n, factor) => {
     const native = perOp('native', workload, n);
     const te = perOp('trap-emulate', workload, n);
-    expect(te.cycles / native.cycles).toBeGreaterThan(3);
+    expect(te.cycles / native.cycles).toBeGreaterThan(factor);
   });
 
   it('pure compute costs about the same (the difference: timer ticks, which exit)', () => {

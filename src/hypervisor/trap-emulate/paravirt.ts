@@ -193,6 +193,8 @@ export class PvInterface {
   /** The paravirtual sret, on the virtual CSRs just loaded from the shared page. */
   trapReturn(): HcOutcome {
     this.cpu.returnFromTrap();
+    // The hypervisor's own trap-return work, as dear as delivering a trap.
+    this.cpu.charge('trap-return');
     // The return is itself an ecall, which needs a6 and a7: the guest left the interrupted
     // context's values in the shared page.
     if (this.active) {
