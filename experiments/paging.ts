@@ -6,7 +6,9 @@
  * (hw-assist) pays nothing there but a dearer TLB miss: a two-stage walk reads up to 8
  * page-table entries instead of 2, which tlb-walk (one TLB miss per access) exposes. tlb-walk
  * runs at 1024 pages (every access misses) and at 128 (everything fits in the TLB: the
- * control). Trap-and-emulate is shown for reference.
+ * control). Trap-and-emulate is shown for reference. Both ways shadow paging can follow the
+ * guest's tables are run — tracing page-table writes (x86's way: the era's default) and the
+ * guest's fences (RISC-V's) — on the Pentium 4 of Adams & Agesen and a modern KVM host.
  */
 import { defineSuite } from '../src/harness/suite.js';
 
@@ -19,6 +21,7 @@ export default defineSuite({
     'mmap': { pages: 4 },
     'tlb-walk': { pages: [128, 1024] },
   },
-  presets: ['modern-kvm'],
+  presets: ['p4-vtx', 'modern-kvm'],
+  shadowPaging: ['trace', 'fence'],
   charts: ['slowdown', 'exits', 'breakdown', 'walks'],
 });

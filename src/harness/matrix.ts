@@ -15,7 +15,7 @@ import type { GuestBuild } from '../guest/image.js';
 import { workloadByName } from '../guest/workloads.js';
 import type { CostPreset } from '../hypervisor/cost-model.js';
 import { presetByName, scalePreset } from '../hypervisor/cost-presets.js';
-import type { Technique } from '../hypervisor/techniques.js';
+import { TRACING_TECHNIQUES, type ShadowPagingMode, type Technique } from '../hypervisor/techniques.js';
 import {
   KERNEL_PARAM_NAMES, KERNEL_PARAMS, SuiteError, kernelDefaults, suggest, workloadDefaults, type MixedVm, type Suite,
 } from './suite.js';
@@ -46,6 +46,10 @@ export interface MatrixCell extends CellCommon {
   readonly kernelParams: Readonly<Record<string, number>>;
   /** N: the measured run has `iterations` = N, the reference run 0. */
   readonly operations: number;
+  /** How shadow paging followed guest page-table changes: the suite's sweep or the preset's
+   *  mode; null where the technique keeps no shadow tables or does not trace (native, paravirt,
+   *  hw-assist with nested paging). */
+  readonly shadowPaging: ShadowPagingMode | null;
 }
 
 /** Several VMs run at once on one hypervisor. */
@@ -74,6 +78,13 @@ function resolvePreset(name: string, factor: number): CostPreset {
 }
 
 const kv = (o: Readonly<Record<string, number>>, keys: readonly string[]): string[] => keys.map((k) => `${k}=${o[k]}`);
+
+/** The shadow-paging modes a technique's cells run in: the suite's sweep or the preset's own
+ *  for a technique that traces or fences shadow tables, none for the others. */
+function shadowModes(suite: Suite, technique: Technique, preset: CostPreset): readonly (ShadowPagingMode | null)[] {
+  if (!(TRACING_TECHNIQUES as readonly string[]).includes(technique)) return [null];
+  return suite.shadowPaging ?? [preset.shadowPaging];
+}
 
 /** Expand a validated suite into its cells. */
 export function expandMatrix(suite: Suite): Cell[] {
@@ -111,13 +122,16 @@ export function expandMatrix(suite: Suite): Cell[] {
           for (const scale of scales) {
             const preset = resolvePreset(presetName, scale);
             for (const kp of combinations(kkeys, kernelValues)) {
-              for (let rep = 0; rep < suite.repetitions; rep++) {
-                const id = [workload, technique, build, presetTag(presetName, scale), ...kv(params, wkeys), ...kv(kp, kkeys), `r${rep}`].join('/');
-                cells.push({
-                  kind: 'matrix', id, suite: suite.name, workload, technique, build, params,
-                  kernelParams: kernelDefaults(build, kp), operations: suite.operations[workload] as number,
-                  presetName, scale, preset, rep, ramBytes: suite.ramBytes,
-                });
+              for (const shadowPaging of shadowModes(suite, technique, preset)) {
+                for (let rep = 0; rep < suite.repetitions; rep++) {
+                  const shadowTag = suite.shadowPaging !== null && shadowPaging !== null ? [`shadow=${shadowPaging}`] : [];
+                  const id = [workload, technique, build, presetTag(presetName, scale), ...kv(params, wkeys), ...kv(kp, kkeys), ...shadowTag, `r${rep}`].join('/');
+                  cells.push({
+                    kind: 'matrix', id, suite: suite.name, workload, technique, build, params,
+                    kernelParams: kernelDefaults(build, kp), operations: suite.operations[workload] as number,
+                    presetName, scale, preset, rep, ramBytes: suite.ramBytes, shadowPaging,
+                  });
+                }
               }
             }
           }

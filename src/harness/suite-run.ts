@@ -133,6 +133,7 @@ export function runCell(cell: MatrixCell, opts: { maxInsns?: number } = {}): Cel
       technique: cell.technique, build: cell.build, workload: cell.workload, params,
       kernelParams: cell.kernelParams, preset: cell.preset, ramBytes: cell.ramBytes,
       maxInsns: opts.maxInsns ?? DEFAULT_MAX_INSNS,
+      ...(cell.shadowPaging !== null ? { shadowPaging: cell.shadowPaging } : {}),
       onExit: (exit, kind) => events.add(kind, 'pc' in exit ? exit.pc : -1),
       onTrap: (cause, epc) => events.add(causeName(cause), epc),
     });

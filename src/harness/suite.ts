@@ -23,7 +23,7 @@ import { didYouMean } from '../util/suggest.js';
 import { GUEST_BUILDS, type GuestBuild } from '../guest/image.js';
 import { WORKLOADS, WORKLOAD_NAMES, type Workload } from '../guest/workloads.js';
 import { COST_PRESETS, DEFAULT_PRESET_NAME, presetNames } from '../hypervisor/cost-presets.js';
-import { BUILD_TECHNIQUES, IMPLIED_BUILD, isVmTechnique, TECHNIQUES, VM_TECHNIQUES, type Technique } from '../hypervisor/techniques.js';
+import { BUILD_TECHNIQUES, IMPLIED_BUILD, isVmTechnique, SHADOW_PAGING_MODES, TECHNIQUES, VM_TECHNIQUES, type ShadowPagingMode, type Technique } from '../hypervisor/techniques.js';
 
 export { IMPLIED_BUILD } from '../hypervisor/techniques.js';
 import { DEFAULT_RAM_BYTES } from '../machine/board.js';
@@ -122,6 +122,9 @@ export interface SuiteSpec {
   readonly operations?: number | Readonly<Record<string, number>>;
   /** Guest RAM in bytes. Default: the board's (128 MiB). */
   readonly ramBytes?: number;
+  /** Shadow paging's modes to sweep for the techniques that keep shadow tables (trap-emulate,
+   *  hw-assist-shadow). Default: each preset's own (cost-presets.ts `shadowPaging`). */
+  readonly shadowPaging?: readonly ShadowPagingMode[];
   /** Default: ['slowdown', 'exits', 'breakdown'], or ['mixed'] for a mixed suite. */
   readonly charts?: readonly ChartName[];
   /** A mixed suite: groups of VMs run at once, instead of workloads × techniques. */
@@ -162,6 +165,8 @@ export interface Suite {
   /** N for every workload of the suite (mixed: of every VM's workload). */
   readonly operations: Readonly<Record<string, number>>;
   readonly ramBytes: number;
+  /** The shadow-paging modes the suite sweeps, or null: each preset's own. */
+  readonly shadowPaging: readonly ShadowPagingMode[] | null;
   readonly charts: readonly ChartName[];
   readonly mixed: readonly MixedGroup[];
   /** The spec as written. */
@@ -173,7 +178,7 @@ export class SuiteError extends Error {}
 
 const TOP_KEYS = [
   'name', 'description', 'workloads', 'techniques', 'pairs', 'params', 'presets', 'scale', 'kernelParams',
-  'repetitions', 'operations', 'ramBytes', 'charts', 'mixed',
+  'repetitions', 'operations', 'ramBytes', 'shadowPaging', 'charts', 'mixed',
 ] as const;
 const MATRIX_ONLY_KEYS = ['workloads', 'techniques', 'pairs', 'params'] as const;
 const PAIR_KEYS = ['technique', 'build'] as const;
@@ -540,9 +545,13 @@ export function validateSuite(input: unknown): Suite {
   const operations: Record<string, number> = {};
   for (const w of workloads) operations[w] = opsFor(w);
 
+  const shadowPaging = top['shadowPaging'] === undefined ? null
+    : c.list('shadowPaging', top['shadowPaging']).map((v, i) => c.name(`shadowPaging[${i}]`, v, SHADOW_PAGING_MODES, 'shadow-paging mode') as ShadowPagingMode);
+  if (shadowPaging !== null) c.unique('shadowPaging', shadowPaging);
+
   const suite: Suite = {
     name, description, kind: isMixed ? 'mixed' : 'matrix', workloads, pairs, params, presets, scale, kernelParams,
-    repetitions, operations, ramBytes, charts, mixed, spec: input as SuiteSpec,
+    repetitions, operations, ramBytes, shadowPaging, charts, mixed, spec: input as SuiteSpec,
   };
   // Everything but the spec as written (the caller's object) is frozen.
   for (const v of Object.values(suite)) if (v !== suite.spec) deepFreeze(v);

@@ -47,6 +47,8 @@ export const IMPLIED_BUILD: Readonly<Record<Technique, GuestBuild>> = Object.fre
  * The paravirt technique needs neither: its page tables change only by validated hypercall.
  */
 export const SHADOW_PAGING_MODES = ['fence', 'trace'] as const;
+/** The techniques whose shadow tables follow the guest's by one of those modes. */
+export const TRACING_TECHNIQUES = ['trap-emulate', 'hw-assist-shadow'] as const satisfies readonly Technique[];
 export type ShadowPagingMode = (typeof SHADOW_PAGING_MODES)[number];
 
 /** Why `technique` cannot run `build` (one line for the user), or null when it can. */

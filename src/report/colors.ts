@@ -35,15 +35,23 @@ export const TOL_MUTED = {
  *  drivers: hardware assist + PV I/O), drawn as a technique of its own beside the same technique
  *  running the unmodified build. */
 export const PVIO_CHART_TECHNIQUES = ['hw-assist+pvio', 'hw-assist-shadow+pvio'] as const;
+/** A shadow-paging technique following the guest's tables by its fences (RISC-V's way) rather
+ *  than by tracing their writes (the x86 VMMs' way, unmarked): its own series when a suite
+ *  compares the two. */
+export const FENCE_CHART_TECHNIQUES = ['trap-emulate+fence', 'hw-assist-shadow+fence'] as const;
 /** Every technique a chart may show. */
-export type ChartTechnique = Technique | (typeof PVIO_CHART_TECHNIQUES)[number];
+export type ChartTechnique = Technique | (typeof PVIO_CHART_TECHNIQUES)[number] | (typeof FENCE_CHART_TECHNIQUES)[number];
 /** The order techniques are drawn in (legend order, bar order within a group). */
-export const TECHNIQUE_ORDER: readonly ChartTechnique[] = ['native', 'trap-emulate', 'paravirt', 'hw-assist', 'hw-assist-shadow', ...PVIO_CHART_TECHNIQUES];
+export const TECHNIQUE_ORDER: readonly ChartTechnique[] = [
+  'native', 'trap-emulate', 'trap-emulate+fence', 'paravirt', 'hw-assist', 'hw-assist-shadow', 'hw-assist-shadow+fence', ...PVIO_CHART_TECHNIQUES,
+];
 
-/** What a chart calls a technique running a build: the technique, or for the pvio build its
- *  "+pvio" variant (so hw-assist with and without PV I/O are two bars, not one). */
-export function chartTechnique(technique: string, build?: string): string {
-  return build === 'pvio' ? `${technique}+pvio` : technique;
+/** What a chart calls a technique running a build: the technique, for the pvio build its
+ *  "+pvio" variant (so hw-assist with and without PV I/O are two bars, not one), and for shadow
+ *  paging by fences its "+fence" variant. */
+export function chartTechnique(technique: string, build?: string, shadowPaging?: string | null): string {
+  if (build === 'pvio') return `${technique}+pvio`;
+  return shadowPaging === 'fence' ? `${technique}+fence` : technique;
 }
 
 export const NATIVE_COLOR = OKABE_ITO.grey;
@@ -55,6 +63,10 @@ export const HW_ASSIST_SHADOW_COLOR = TOL_MUTED.olive;
 /** Hardware assist + PV I/O: between hw-assist's green and paravirt's blue. */
 export const HW_ASSIST_PVIO_COLOR = OKABE_ITO.skyBlue;
 export const HW_ASSIST_SHADOW_PVIO_COLOR = TOL_MUTED.cyan;
+/** Shadow paging by fences: kin to the tracing technique's colour (tomato by vermillion, olive
+ *  drab by olive), far from every category colour. */
+export const TRAP_EMULATE_FENCE_COLOR = '#FF6347';
+export const HW_ASSIST_SHADOW_FENCE_COLOR = '#6B8E23';
 
 export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
   'native': NATIVE_COLOR,
@@ -64,6 +76,8 @@ export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
   'hw-assist-shadow': HW_ASSIST_SHADOW_COLOR,
   'hw-assist+pvio': HW_ASSIST_PVIO_COLOR,
   'hw-assist-shadow+pvio': HW_ASSIST_SHADOW_PVIO_COLOR,
+  'trap-emulate+fence': TRAP_EMULATE_FENCE_COLOR,
+  'hw-assist-shadow+fence': HW_ASSIST_SHADOW_FENCE_COLOR,
 };
 
 /** Human names for the legend. */
@@ -75,6 +89,8 @@ export const TECHNIQUE_LABELS: Readonly<Record<ChartTechnique, string>> = {
   'hw-assist-shadow': 'hardware-assisted (shadow paging)',
   'hw-assist+pvio': 'hardware-assisted + PV I/O (nested paging)',
   'hw-assist-shadow+pvio': 'hardware-assisted + PV I/O (shadow paging)',
+  'trap-emulate+fence': 'trap-and-emulate (shadows by fence)',
+  'hw-assist-shadow+fence': 'hardware-assisted (shadow paging by fence)',
 };
 
 /** Abbreviations for crowded axis labels. */
@@ -86,6 +102,8 @@ export const TECHNIQUE_SHORT: Readonly<Record<ChartTechnique, string>> = {
   'hw-assist-shadow': 'HWs',
   'hw-assist+pvio': 'HW+PV',
   'hw-assist-shadow+pvio': 'HWs+PV',
+  'trap-emulate+fence': 'TEf',
+  'hw-assist-shadow+fence': 'HWsf',
 };
 
 export function isChartTechnique(name: string): name is ChartTechnique {

@@ -63,14 +63,14 @@ export function slowdownRows(results: SuiteResults): SlowdownRow[] {
   return firstPer(recs.flatMap((r): SlowdownRow[] => {
     const workload = groupLabel(suite, r.config);
     if (r.config.technique === 'native') return labelled.has(workload) ? [{ workload, technique: 'native', slowdown: 1 }] : [];
-    return r.slowdown === undefined ? [] : [{ workload, technique: chartTechnique(r.config.technique, r.config.build), slowdown: r.slowdown }];
+    return r.slowdown === undefined ? [] : [{ workload, technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging), slowdown: r.slowdown }];
   }));
 }
 
 export function exitsRows(results: SuiteResults): ExitsRow[] {
   const suite = results.suiteConfig;
   const m = okMatrix(results).filter((r) => r.result.exitsPerOp && r.config.scale === 1)
-    .map((r): ExitsRow => ({ workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build), exitsPerOp: r.result.exitsPerOp ?? {} }));
+    .map((r): ExitsRow => ({ workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging), exitsPerOp: r.result.exitsPerOp ?? {} }));
   const x = okMixed(results).flatMap((r) => r.result.vms.filter((v) => v.exitsPerOp)
     .map((v): ExitsRow => ({ workload: `${r.result.group} ${presetTag(r.config)} ${v.name}`, technique: v.technique, exitsPerOp: v.exitsPerOp ?? {} })));
   return firstPer([...m, ...x]);
@@ -79,10 +79,24 @@ export function exitsRows(results: SuiteResults): ExitsRow[] {
 export function breakdownRows(results: SuiteResults): BreakdownRow[] {
   const suite = results.suiteConfig;
   const m = okMatrix(results).filter((r) => r.result.breakdownPerOp && r.config.scale === 1)
-    .map((r): BreakdownRow => ({ workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build), cyclesPerOp: r.result.breakdownPerOp ?? {} }));
+    .map((r): BreakdownRow => ({ workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging), cyclesPerOp: settled(r.result.breakdownPerOp ?? {}) }));
   const x = okMixed(results).flatMap((r) => r.result.vms.filter((v) => v.breakdownPerOp)
-    .map((v): BreakdownRow => ({ workload: `${r.result.group} ${presetTag(r.config)} ${v.name}`, technique: v.technique, cyclesPerOp: v.breakdownPerOp ?? {} })));
+    .map((v): BreakdownRow => ({ workload: `${r.result.group} ${presetTag(r.config)} ${v.name}`, technique: v.technique, cyclesPerOp: settled(v.breakdownPerOp ?? {}) })));
   return firstPer([...m, ...x]);
+}
+
+/** The share of a row's total below which a negative category is drawn as 0. */
+const NEGLIGIBLE_SHARE = 0.001;
+
+/**
+ * A cycle category per operation is a difference of two runs: one whose two runs ended in a
+ * slightly different state (a TLB left warmer, a shadow cache fuller) can come out a hair below
+ * zero. Under a thousandth of the row's total it is drawn as 0; anything larger stays, and the
+ * chart refuses it.
+ */
+function settled(perOp: Readonly<Record<string, number>>): Record<string, number> {
+  const total = Object.values(perOp).reduce((a, v) => a + Math.max(v, 0), 0);
+  return Object.fromEntries(Object.entries(perOp).map(([k, v]) => [k, v < 0 && -v <= NEGLIGIBLE_SHARE * total ? 0 : v]));
 }
 
 /** Page-table reads and TLB misses per operation (perOp.pteReads, perOp.tlbMisses), one row per
@@ -91,7 +105,7 @@ export function breakdownRows(results: SuiteResults): BreakdownRow[] {
 export function walksRows(results: SuiteResults): WalksRow[] {
   const suite = results.suiteConfig;
   return firstPer(okMatrix(results).filter((r) => r.config.scale === 1).map((r): WalksRow => ({
-    workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build),
+    workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging),
     pteReadsPerOp: Math.max(0, r.result.perOp.pteReads), tlbMissesPerOp: Math.max(0, r.result.perOp.tlbMisses),
   })));
 }
@@ -102,10 +116,10 @@ export function sensitivityRows(results: SuiteResults): SensitivityRow[] {
   return okMatrix(results).flatMap((r): SensitivityRow[] => {
     if (r.slowdown === undefined) return [];
     const workload = [r.config.workload, ...workloadParamTags(suite, r.config), ...kernelParamTags(suite, r.config)].join(' ');
-    const key = `${workload}\u0000${chartTechnique(r.config.technique, r.config.build)}\u0000${r.config.preset.vmExitEntry}`;
+    const key = `${workload}\u0000${chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging)}\u0000${r.config.preset.vmExitEntry}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    return [{ workload, technique: chartTechnique(r.config.technique, r.config.build), exitCycles: r.config.preset.vmExitEntry, slowdown: r.slowdown }];
+    return [{ workload, technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging), exitCycles: r.config.preset.vmExitEntry, slowdown: r.slowdown }];
   });
 }
 
@@ -122,7 +136,7 @@ export function batchingRows(results: SuiteResults): BatchingRow[] {
     const key = `${series}\u0000${batchSize}`;
     if (seen.has(key) || r.result.unit.perOperation <= 0) return [];
     seen.add(key);
-    return [{ series, technique: chartTechnique(r.config.technique, r.config.build), batchSize, costPerItem: r.result.perOp.cycles / r.result.unit.perOperation }];
+    return [{ series, technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging), batchSize, costPerItem: r.result.perOp.cycles / r.result.unit.perOperation }];
   });
 }
 

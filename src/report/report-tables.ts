@@ -39,7 +39,7 @@ export function summaryTable(results: SuiteResults): Table {
     if (r.config.scale !== 1 || r.config.rep !== 0) continue;
     const slowdown = r.config.technique === 'native' ? 1 : r.slowdown;
     if (slowdown === undefined) continue;
-    const technique = chartTechnique(r.config.technique, r.config.build);
+    const technique = chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging);
     const key = `${technique}\u0000${several ? r.config.presetName : ''}`;
     const g = groups.get(key) ?? { technique, preset: r.config.presetName, slowdowns: [] };
     g.slowdowns.push(slowdown);
