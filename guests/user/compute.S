@@ -40,12 +40,14 @@ touch:
     sw      zero, 0(t0)
     add     t0, t0, t2
     bltu    t0, t1, touch
-    # Warm-up: read every page of the table again once the kernel has mapped them all (its
-    # fences dropped the translations touch made), so the first measured iteration finds them
-    # in the TLB as every later one does.
+    # Warm-up: load and store every page of the table again once the kernel has mapped them all
+    # (its fences, and a hypervisor's flush at each world switch, dropped the translations touch
+    # made), so the first measured iteration finds them in the TLB as every later one does. Both
+    # access types: loads and stores have TLBs of their own, and the loop does both.
     mv      t0, s4
 warm:
     lw      t3, 0(t0)
+    sw      t3, 0(t0)
     add     t0, t0, t2
     bltu    t0, t1, warm
 
