@@ -68,6 +68,10 @@ export const HW_ASSIST_SHADOW_PVIO_COLOR = TOL_MUTED.cyan;
 export const TRAP_EMULATE_FENCE_COLOR = '#FF6347';
 export const HW_ASSIST_SHADOW_FENCE_COLOR = '#6B8E23';
 
+/** A published figure (the paper chart's paper bars): a dark grey, apart from native's mid grey
+ *  and every technique colour. */
+export const PAPER_COLOR = '#4D4D4D';
+
 export const TECHNIQUE_COLORS: Readonly<Record<ChartTechnique, string>> = {
   'native': NATIVE_COLOR,
   'trap-emulate': TRAP_EMULATE_COLOR,
@@ -89,7 +93,7 @@ export const TECHNIQUE_LABELS: Readonly<Record<ChartTechnique, string>> = {
   'hw-assist-shadow': 'hardware-assisted (shadow paging)',
   'hw-assist+pvio': 'hardware-assisted + PV I/O (nested paging)',
   'hw-assist-shadow+pvio': 'hardware-assisted + PV I/O (shadow paging)',
-  'trap-emulate+fence': 'trap-and-emulate (shadows by fence)',
+  'trap-emulate+fence': 'trap-and-emulate (shadow paging by fence)',
   'hw-assist-shadow+fence': 'hardware-assisted (shadow paging by fence)',
 };
 
