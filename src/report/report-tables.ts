@@ -59,20 +59,29 @@ function settingOf(results: SuiteResults, id: string, vm: unknown): string {
   const c = results.cells.find((x) => x.id === id)?.config;
   if (!c) return '';
   const tags = c.kind === 'matrix' ? [...workloadParamTags(results.suiteConfig, c), ...kernelParamTags(results.suiteConfig, c)] : [c.group, text(vm)];
+  // The technique column says `+fence` for a fence-mode cell; a swept tracing cell says so here.
+  if (c.kind === 'matrix' && c.shadowPaging === 'trace' && (results.suiteConfig.shadowPaging?.length ?? 0) > 1) tags.push('shadow paging by trace');
   if (c.scale !== 1) tags.push(`scale ${c.scale}`);
   if (results.suiteConfig.repetitions > 1) tags.push(`rep ${c.rep}`);
   return tags.join(' ');
 }
 
+/** A matrix cell's technique as the charts name it (`trap-emulate+fence`…). */
+function techniqueOf(results: SuiteResults, id: string, technique: string): string {
+  const c = results.cells.find((x) => x.id === id)?.config;
+  return c?.kind === 'matrix' ? chartTechnique(c.technique, c.build, c.shadowPaging) : technique;
+}
+
 export function perOpTable(results: SuiteResults): Table {
   const rows = tableRows(results).filter((r) => r['status'] === 'ok');
   const settings = rows.map((r) => settingOf(results, String(r['id']), r['vm']));
+  const techniques = rows.map((r) => techniqueOf(results, String(r['id']), text(r['technique'])));
   const withSetting = settings.some((s) => s !== '');
   return {
     headers: ['workload', 'technique', 'build', 'preset', ...(withSetting ? ['setting'] : []),
       'cycles/op', 'slowdown', 'exits/op', 'instructions/op', 'unit', 'cycles/unit'],
     rows: rows.map((r, i) => [
-      text(r['workload']), text(r['technique']), text(r['build']), text(r['preset']), ...(withSetting ? [settings[i] as string] : []),
+      text(r['workload']), techniques[i] as string, text(r['build']), text(r['preset']), ...(withSetting ? [settings[i] as string] : []),
       // A native cell is its own baseline: 1.00×, as `pvlab compare` prints it.
       cycles(r['cycles_per_op']), ratio(r['technique'] === 'native' ? 1 : r['slowdown']), exits(r['exits_per_op']),
       cycles(r['instructions_per_op']), text(r['unit']), cycles(r['cycles_per_unit']),
