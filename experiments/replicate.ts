@@ -28,5 +28,5 @@ export default defineSuite({
   },
   operations: { 'null-syscall': 1000, 'compute': 100_000, 'console': 100, 'page-fault': 100, 'timer': 10 },
   presets: REPLICATE_PRESETS,
-  charts: ['slowdown', 'exits', 'breakdown'],
+  charts: ['slowdown', 'exits', 'breakdown', 'paper'],
 });

@@ -544,7 +544,8 @@ function fmt(x: number): string {
   return x.toFixed(2);
 }
 
-function unitOf(c: Comparison): string {
+/** A comparison's unit as the table prints it: '×' for a ratio, else its figures' unit. */
+export function unitOf(c: Comparison): string {
   if (c.paper.kind === 'ratio') return '×';
   const p = c.paper;
   const first = p.kind === 'value' ? p.figure : p.kind === 'sum' ? (p.figures[0] as string) : p.a;

@@ -29,7 +29,7 @@ export { IMPLIED_BUILD } from '../hypervisor/techniques.js';
 import { DEFAULT_RAM_BYTES } from '../machine/board.js';
 
 /** The charts a suite can ask for (drawn by the report renderer). */
-export const CHARTS = ['slowdown', 'exits', 'breakdown', 'sensitivity', 'batching', 'mixed', 'host-ns', 'walks'] as const;
+export const CHARTS = ['slowdown', 'exits', 'breakdown', 'sensitivity', 'batching', 'mixed', 'host-ns', 'walks', 'paper'] as const;
 export type ChartName = (typeof CHARTS)[number];
 
 /** A value, or a list of values to sweep (one cell per value). */

@@ -10,9 +10,9 @@ import type { ChartName } from '../harness/suite.js';
 import type { SuiteResults } from '../harness/runner.js';
 import {
   buildBatchingChart, buildBreakdownChart, buildExitsChart, buildHostTimeChart, buildSensitivityChart, buildSlowdownChart,
-  buildThroughputChart, buildTotalsChart, buildWalksChart, stackedSize, totalsSize, type TotalsRow,
+  buildPaperChart, buildThroughputChart, buildTotalsChart, buildWalksChart, paperSize, paperUnits, stackedSize, totalsSize, type TotalsRow,
 } from './charts/index.js';
-import { batchingRows, breakdownRows, exitsRows, sensitivityRows, slowdownRows, throughputRows, walksRows } from './report-data.js';
+import { batchingRows, breakdownRows, exitsRows, paperRows, sensitivityRows, slowdownRows, throughputRows, walksRows } from './report-data.js';
 
 /** One image: its file name without extension, what to draw and at what size. */
 export interface Drawing {
@@ -21,9 +21,11 @@ export interface Drawing {
   size: { width?: number; height?: number | undefined };
 }
 
+/** Each chart's file; a chart of several drawings names the others after it (exits-totals.png),
+ *  and `paper` draws one per unit, paper-cycles.png and paper-ratio.png. */
 export const CHART_FILES: Readonly<Record<ChartName, string>> = {
   slowdown: 'slowdown.png', exits: 'exits.png', breakdown: 'breakdown.png', sensitivity: 'sensitivity.png',
-  batching: 'batching.png', mixed: 'mixed.png', 'host-ns': 'host-ns.png', walks: 'walks.png',
+  batching: 'batching.png', mixed: 'mixed.png', 'host-ns': 'host-ns.png', walks: 'walks.png', paper: 'paper.png',
 };
 
 const base = (chart: ChartName): string => CHART_FILES[chart].replace(/\.png$/, '');
@@ -36,6 +38,26 @@ function sharesAndTotals(name: string, shares: unknown, rows: TotalsRow[], axisT
     { name, config: shares as ChartConfiguration, size: stackedSize(rows.length, { shares: true }) },
     { name: `${name}-totals`, config: buildTotalsChart(rows, { axisTitle, title, subtitle }) as never, size: totalsSize(rows.length) },
   ];
+}
+
+const PANEL_NOTES = {
+  cycles: 'cycles per operation',
+  ratio: 'ratios',
+} as const;
+
+/** pvlab vs the published figures, one drawing per unit (`<name>-cycles`, `<name>-ratio`);
+ *  none when the results hold no cell of any comparison (not a replicate run). */
+function paperDrawings(results: SuiteResults, name: string, note: string | undefined): Drawing[] {
+  const rows = paperRows(results);
+  if (!rows.some((r) => r.pvlab !== undefined)) return [];
+  return paperUnits(rows).map((unit) => ({
+    name: `${name}-${unit}`,
+    config: buildPaperChart(rows, {
+      unit,
+      subtitle: `run ${results.runId} · suite ${results.suite}${note ? ` · ${note}` : ''} · ${PANEL_NOTES[unit]}; hatched: circular; outline: paper figure unconfirmed or second-hand`,
+    }) as never,
+    size: paperSize(rows, unit),
+  }));
 }
 
 /** The drawings of one chart of the results; [] when the results hold nothing to draw for it.
@@ -79,5 +101,7 @@ export function chartDrawings(results: SuiteResults, chart: ChartName, note?: st
       const rows = walksRows(results);
       return rows.length ? one(name, buildWalksChart(rows, { subtitle: subtitle('page-table entries read per operation (simulated); above each bar: reads per TLB miss') })) : [];
     }
+    case 'paper':
+      return paperDrawings(results, name, note);
   }
 }

@@ -8,9 +8,11 @@ import { KERNEL_PARAM_NAMES, type ChartName, type Suite } from '../harness/suite
 import type { CellRecord, SuiteResults } from '../harness/runner.js';
 import type { MatrixCell } from '../harness/matrix.js';
 import type { CellResult, MixedCellResult } from '../harness/suite-run.js';
+import { fidelityRows, figureById, unitOf, type Comparison } from '../harness/literature.js';
 import type {
-  BatchingRow, BreakdownRow, ExitsRow, SensitivityRow, SlowdownRow, ThroughputRow, WalksRow,
+  BatchingRow, BreakdownRow, ExitsRow, PaperRow, SensitivityRow, SlowdownRow, ThroughputRow, WalksRow,
 } from './charts/index.js';
+import { ChartDataError } from './charts/index.js';
 
 type MatrixRecord = CellRecord & { config: MatrixCell; result: CellResult };
 type MixedRecord = CellRecord & { result: MixedCellResult };
@@ -108,6 +110,27 @@ export function walksRows(results: SuiteResults): WalksRow[] {
     workload: groupLabel(suite, r.config, true), technique: chartTechnique(r.config.technique, r.config.build, r.config.shadowPaging),
     pteReadsPerOp: Math.max(0, r.result.perOp.pteReads), tlbMissesPerOp: Math.max(0, r.result.perOp.tlbMisses),
   })));
+}
+
+/** The source a comparison cites: its (first) paper figure's. */
+function sourceOf(c: Comparison): string {
+  const p = c.paper;
+  const first = p.kind === 'value' ? p.figure : p.kind === 'sum' ? (p.figures[0] as string) : p.a;
+  return figureById(first).source;
+}
+
+/** pvlab beside the published figures: one row per comparison of src/harness/literature.ts, in
+ *  its order (fidelityRows), with pvlab's figure when the results hold its cell. */
+export function paperRows(results: SuiteResults): PaperRow[] {
+  return fidelityRows(results).map((f): PaperRow => {
+    const c = f.comparison;
+    const u = unitOf(c);
+    if (u !== 'cycles' && u !== '×') throw new ChartDataError(`paper chart: comparison "${c.id}" is in ${u}; the chart draws cycles and ratios only`);
+    return {
+      id: c.id, source: sourceOf(c), unit: u === '×' ? 'ratio' : 'cycles', paper: f.paper, verification: f.verification,
+      technique: c.pvlab.technique, ...(f.pvlab !== undefined ? { pvlab: f.pvlab } : {}), ...(c.circular ? { circular: true } : {}),
+    };
+  });
 }
 
 export function sensitivityRows(results: SuiteResults): SensitivityRow[] {

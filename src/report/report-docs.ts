@@ -36,6 +36,7 @@ export const CHART_TITLES: Readonly<Record<ChartName, string>> = {
   mixed: 'Per-VM throughput in mixed runs (simulated)',
   'host-ns': 'HOST time per operation of this implementation (tinybench, ns — not simulated)',
   walks: 'Page-table entries read per operation (simulated)',
+  paper: 'pvlab vs published figures (simulated cycles per operation): paper and pvlab side by side, one panel per unit',
 };
 
 const SUMMARY_NOTE = 'Geometric mean of the slowdown vs native over the workloads (first repetition, unscaled presets); native is 1.00× by definition.';

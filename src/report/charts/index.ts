@@ -19,5 +19,9 @@ export {
   HOST_TIME_AXIS_TITLE, HOST_TIME_KINDS, HOST_TIME_KIND_COLORS, HOST_TIME_KIND_LABELS, buildHostTimeChart, renderHostTimeChart,
   SPREAD_PLUGIN_ID, spreadLabel, type HostTimeKind, type HostTimeRow, type HostTimeChartOptions,
 } from './host-time.js';
+export {
+  NO_CELL_LABEL, PAPER_HATCH_PLUGIN_ID, PAPER_LABELS_PLUGIN_ID, PAPER_TITLE, PAPER_UNITS, PAPER_VERIFICATIONS, buildPaperChart, isOpenPaper, paperValueLabel,
+  paperRatioLabel, paperSize, paperUnits, renderPaperChart, type PaperChartOptions, type PaperRow, type PaperUnit, type PaperVerification,
+} from './paper.js';
 export { TOTALS_LABEL_PLUGIN_ID, buildTotalsChart, renderTotalsChart, totalsSize, type TotalsRow, type TotalsChartOptions } from './totals.js';
 export { rowsChartHeight, sharesOf, stackedSize } from './stacked.js';
