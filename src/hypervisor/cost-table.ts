@@ -40,6 +40,11 @@
  *                                                                           output of a guest byte
  *                                                                           on the host's UART:
  *                                                                           LSR poll, THR write)
+ *   (any block request)  host-blk-request 6 × nativeDeviceAccess devices   (the host's own
+ *                                                                           virtio-blk request
+ *                                                                           for the guest's:
+ *                                                                           notify, claim, ISR,
+ *                                                                           ACK, complete, claim)
  *
  * Work per item, as memory references at the preset's `pteRead` (one L2-hit reference each):
  *   pv-pin-scan     per PIN_TABLE: a sequential scan of the 4 KiB page, 64 cache lines (64)
@@ -74,6 +79,10 @@ export const WORK_REFS = {
   /** Device accesses to put one byte out on a 16550 UART: a transmit-ready poll (LSR) and the
    *  write (THR), as the guest's own driver does natively. */
   UART_BYTE: 2,
+  /** Device accesses of one virtio-blk request, as the guest's own driver makes them natively:
+   *  the QueueNotify store; on the completion interrupt the PLIC claim, the InterruptStatus load,
+   *  the InterruptACK store, the PLIC complete and the claim that finds nothing more. */
+  BLK_REQUEST_ACCESSES: 6,
 } as const;
 
 export const COST_TABLE = {
@@ -88,6 +97,7 @@ export const COST_TABLE = {
   'gstage-fill': { category: 'nestedPaging', fields: { gstageFill: 1 }, per: 'G-stage entry filled' },
   'device': { category: 'devices', fields: { deviceEmulation: 1 }, hostedFields: { hostedDeviceExtra: 1 }, per: 'device access emulated, or PV device request served' },
   'host-console-byte': { category: 'devices', fields: { nativeDeviceAccess: WORK_REFS.UART_BYTE }, per: 'guest console byte the hypervisor writes to the host console' },
+  'host-blk-request': { category: 'devices', fields: { nativeDeviceAccess: WORK_REFS.BLK_REQUEST_ACCESSES }, per: 'guest block request the host performs on its own disk' },
   'sbi': { category: 'sbi', fields: { sbiCall: 1 }, per: 'SBI call served' },
   'hypercall': { category: 'hypercalls', fields: { hypercall: 1 }, per: 'hypercall dispatched' },
   'pv-mmu-entry': { category: 'hypercalls', fields: { pvPteUpdate: 1 }, per: 'MMU_UPDATE entry validated and applied' },

@@ -10,6 +10,7 @@
  * a0 = hart id and a1 = the device tree, as the firmware would have.
  */
 import { Bus } from '../machine/bus.js';
+import { HostDisk } from './host-disk.js';
 import { Clint, MemoryDisk, Plic, SifiveTest, Uart16550, VirtioBlk, VirtioMmio, type DiskBackend } from '../machine/devices/index.js';
 import { EventQueue } from '../machine/events.js';
 import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
@@ -92,7 +93,8 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
   readonly onExit: ExitObserver | undefined;
   readonly technique: VmTechnique;
   readonly shadowPaging: ShadowPagingMode;
-  /** The VM's disk (behind virtio slot 0, and the paravirtual block back-end), if any. */
+  /** The VM's disk (behind virtio slot 0, and the paravirtual block back-end), if any, as the
+   *  host serves it: each request charged to this VM (host-disk.ts). */
   readonly disk: DiskBackend | undefined;
   state: VmState = 'created';
   stopReason: VmStopReason | null = null;
@@ -118,9 +120,12 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     if (refusal !== null) throw new VmConfigError(`VM ${config.name}: ${refusal}`);
     this.image = config.image;
     this.shadowPaging = config.shadowPaging ?? config.preset.shadowPaging;
-    this.disk = config.disk === false ? undefined
+    const disk = config.disk === false ? undefined
       : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
       : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
+    // Both the emulated device and the PV back-end reach the disk through the host, which pays
+    // its own device's costs for each request (host-disk.ts).
+    this.disk = disk && new HostDisk(disk, () => this.cpu.charge('host-blk-request'));
     this.mem = new GuestMemory(this.ramBytes, GuestMemory.defaultPoolBytes(this.ramBytes));
     // The guest's timebase follows the preset's machine: a tick of the 10 MHz timebase is
     // coreHz / 10 MHz of its cycles, so a millisecond is a millisecond of that machine.
@@ -142,9 +147,8 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     this.devices.map(VIRT.CLINT_BASE, new Clint({ clock, events: this.events, harts: [pins] }));
     this.devices.map(VIRT.PLIC_BASE, plic);
     this.devices.map(VIRT.UART0_BASE, this.uart);
-    const disk = this.disk;
     for (let slot = 0; slot < VIRT.VIRTIO_COUNT; slot++) {
-      const device = slot === 0 && disk ? new VirtioBlk({ backend: disk }) : undefined;
+      const device = slot === 0 && this.disk ? new VirtioBlk({ backend: this.disk }) : undefined;
       this.devices.map(VIRT.VIRTIO_BASE + slot * VIRT.VIRTIO_STRIDE, new VirtioMmio({
         ...(device ? { device } : {}), dma: this.mem.bus, irq: plic.irqLine(VIRT.VIRTIO_IRQ + slot),
         clock, events: this.events, name: `virtio${slot}`,

@@ -394,7 +394,8 @@ describe('the block ring', () => {
     expect(Array.from(vm.mem.ram.u8.subarray(BUF - RAM_BASE, BUF - RAM_BASE + 2 * SECTOR))).toEqual(Array.from(disk.subarray(3 * SECTOR, 5 * SECTOR)));
     expect(disk.subarray(10 * SECTOR, 11 * SECTOR).every((b) => b === 0x5a)).toBe(true);
     expect(vm.mem.ram.u8[BUF + 0x2000 - RAM_BASE]).toBe(0x5a);
-    expect(vm.accounting.cycles.devices - dev).toBe(PRESET.deviceEmulation + 3 * 2 * PRESET.pteRead);
+    // One device service, each request's ring work, and the host's own disk request per request.
+    expect(vm.accounting.cycles.devices - dev).toBe(PRESET.deviceEmulation + 3 * 2 * PRESET.pteRead + 3 * itemCycles('host-blk-request', PRESET));
     // The block event: an events bit and SEIP, visible in the shared page at the next entry.
     expect(vm.trapEmulation.pv.pendingEvents & PV_EVENT.BLOCK).toBe(PV_EVENT.BLOCK);
     expect(vm.trapEmulation.vcsr.sip & MIP.SEIP).toBe(MIP.SEIP);
