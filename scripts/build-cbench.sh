@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build guests/bench/cbench/cbench.elf, the compiled benchmark of `npm run bench:cpu`, with
+# Debian's RISC-V cross compiler (apt-get install gcc-riscv64-unknown-elf, or
+# scripts/setup.sh --referees). The ELF is committed, so users need only npm; run this after
+# changing a C source and commit both.
+set -euo pipefail
+cd "$(dirname "$0")/../guests/bench/cbench"
+
+CC=${CC:-riscv64-unknown-elf-gcc}
+# The ISA and ABI of pvlab's hart; -O2 as most software ships. Freestanding: no C library,
+# our own start-up (start.S) and string functions (string.c).
+CFLAGS=(-march=rv32ima_zicsr -mabi=ilp32 -O2 -ffreestanding -fno-builtin-printf -Wall -Wextra -Werror)
+LDFLAGS=(-nostdlib -nostartfiles -static -T link.ld -Wl,--build-id=none)
+
+"$CC" "${CFLAGS[@]}" "${LDFLAGS[@]}" -o cbench.elf \
+  start.S main.c sieve.c crc.c sort.c matmul.c string.c interp.c calls.c -lgcc
+"$CC" --version | head -n 1 > cbench.elf.compiler
+echo "built $(pwd)/cbench.elf with $(cat cbench.elf.compiler)"
