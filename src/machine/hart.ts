@@ -20,7 +20,8 @@ import {
   CSR, HSTATUS, MIP, MSTATUS, MSTATUSH, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, SSTATUS, TVEC,
   VS_CSR_OFFSET, VS_INTERRUPTS, VS_SUBSTITUTED, type PrivLevel,
 } from '../isa/csr.js';
-import { Op, Opcode } from '../isa/instructions.js';
+import { decode, immB, immI, immJ, immS } from '../isa/decode.js';
+import { BY_OP, Op, Opcode } from '../isa/instructions.js';
 import type { Bus } from './bus.js';
 import { CSR_OK, CsrFile, type CsrHost } from './csr-file.js';
 import type { AccessWidth, Clock, InterruptPins } from './device.js';
@@ -31,9 +32,10 @@ import {
 } from './mmu.js';
 import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './htinst.js';
 import type { Probe } from './probe.js';
-import { BlockCache } from './block-cache.js';
+import { CodeCache } from './code-cache.js';
+import { Flow, flowOf } from './leaders.js';
 import { TLB_MASK, Tlb } from './tlb.js';
-import { translateOne } from './translator.js';
+import { SLOW_EXIT, translateOne } from './translator.js';
 
 /** Modeled costs, in cycles, added on top of one cycle per instruction. */
 export interface MachineTiming {
@@ -78,6 +80,8 @@ const TRAP_LOOP_LIMIT = 64;
 const SLICE_MAX = 1 << 16;
 const UINT32 = 0x1_0000_0000;
 const PHYS_LIMIT = UINT32;
+/** inst[6:0], the major opcode. */
+const OPCODE_MASK = 0x7f;
 
 /** Interrupt priority order of the privileged spec (§3.1.9, and the H extension's for the
  *  virtual-supervisor ones): MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI. */
@@ -142,11 +146,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
   /** Traps taken so far (slow paths compare it to see whether their instruction trapped). */
   trapCount = 0;
-  /** Instructions run in the current slice and not yet committed, for block slow paths. */
-  private uncommitted = 0;
-  /** Privilege of the instruction in the current slow path (mret/sret change this.priv). */
-  private slowPriv: PrivLevel = Priv.M;
-  readonly blocks: BlockCache;
+  /** The instruction word a region left through its slow exit (translator.ts). */
+  slowWord = 0;
+  readonly blocks: CodeCache;
   /** LR/SC reservation: the reserved physical address, or -1. */
   private reservation = -1;
   private stopRequest: HartStop | null = null;
@@ -177,7 +179,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.ramI32 = ram.i32;
     this.ramBase = bus.ramBase;
     this.ramSize = ram.size;
-    this.blocks = new BlockCache(ram, this.tlb);
+    this.blocks = new CodeCache(ram, this.tlb);
   }
 
   // ---- Clock / CsrHost / InterruptPins ------------------------------------------------------
@@ -321,12 +323,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
   /**
    * Execute up to `budget` instructions without looking at events or interrupts, by running
-   * translated blocks. A separate function from run() so that V8 optimizes it on entry rather
-   * than by on-stack replacement of one endless loop.
+   * translated regions (translator.ts, code-cache.ts). A separate function from run() so that V8
+   * optimizes it on entry rather than by on-stack replacement of one endless loop.
    *
-   * Exactly `budget` instructions run unless a slow path intervenes: a block longer than what
-   * is left of the budget is replaced by single-instruction blocks, so where a slice ends (and
-   * hence when interrupts are taken) does not depend on how code was cut into blocks.
+   * Exactly `budget` instructions run unless a slow path intervenes: a region never enters a
+   * run longer than what is left of the budget, and a block longer than that is replaced by
+   * single instructions, so where a slice ends (and hence when interrupts are taken) does not
+   * depend on how code was cut into blocks, runs or regions.
    */
   private execSlice(budget: number): void {
     const x = this.x;
@@ -370,71 +373,81 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         if (this.cycle !== before) return;
       }
       const off = pageOff + (pc & pageMask);
-      let block = trace === null ? cache.get(off) : undefined;
-      if (block === undefined || block.length > budget - n) {
+      let region = trace === null ? cache.get(off) : undefined;
+      if (region === undefined || region.entryLength > budget - n) {
         const insn = m32[off >>> 2] as number;
         if (trace !== null) trace(pc >>> 0, insn >>> 0, this.priv);
-        block = translateOne(insn);
+        region = translateOne(insn);
       }
-      this.uncommitted = n;
-      const done = block.fn(this, x, pc, m8, ms8, m16, ms16, m32, lT, lO, sT, sO);
-      if (done === 0) return; // a slow path ran and committed everything
+      const done = region.fn(this, x, (pc - region.entryOffset) | 0, region.entryLabel, budget - n,
+        m8, ms8, m16, ms16, m32, lT, lO, sT, sO);
+      if (done >= SLOW_EXIT) {
+        // The slow path commits everything and ends the slice.
+        this.slowStep(n + done - SLOW_EXIT);
+        return;
+      }
       n += done;
     }
     this.commit(n);
   }
 
-  // ---- the block ABI: slow paths called from translated code (see semantics.ts) -------------
+  // ---- the region ABI: the slow path of translated code (see translator.ts) ----------------
 
   /**
-   * Enter a slow path for instruction `count` of a block (1-based) at pc p + pcOff: commit
-   * the instructions before it and make this.pc point at it.
+   * Carry out the instruction a region left through its slow exit (this.slowWord at this.pc)
+   * the slow way: a load or store that missed the TLB fast path (TLB miss, device, misaligned),
+   * a jump or taken branch to a misaligned target, and everything the fast path never does
+   * (CSRs, atomics, ecall/ebreak, xRET, WFI, the fences of the privileged spec, illegal words).
+   * `count` is how many instructions the slice executed, this one included: those before it
+   * retire now, this one only if it does not trap. The slice then ends, so run() looks at
+   * interrupts and events before anything else executes.
    */
-  private enterSlow(pcOff: number, p: number, count: number): void {
-    this.pc = (p + pcOff) | 0;
-    this.commit(this.uncommitted + count - 1);
-    this.uncommitted = 0;
-    this.slowPriv = this.priv;
-  }
-
-  /** Retire the slow instruction unless it trapped. Always 0: the block must return. The
-   *  instruction is charged to the privilege it ran in, not the one an xRET left behind. */
-  private leaveSlow(trapsBefore: number): 0 {
-    if (this.trapCount === trapsBefore) this.commit(1, this.slowPriv);
-    return 0;
-  }
-
-  blockLoad(pcOff: number, p: number, count: number, va: number, width: AccessWidth, rd: number, signed: boolean): 0 {
-    this.enterSlow(pcOff, p, count);
+  private slowStep(count: number): void {
+    const pc = this.pc;
+    const insn = this.slowWord;
+    this.commit(count - 1);
+    // Charged to the privilege it ran in, not the one an xRET leaves behind.
+    const priv = this.priv;
     const traps = this.trapCount;
-    const v = this.loadSlow(va, width);
-    if (v !== undefined) {
-      if (rd !== 0) {
-        this.x[rd] = !signed ? v : width === 1 ? (v << 24) >> 24 : width === 2 ? (v << 16) >> 16 : v | 0;
-      }
-      this.pc = (this.pc + 4) | 0;
-    }
-    return this.leaveSlow(traps);
-  }
-
-  blockStore(pcOff: number, p: number, count: number, va: number, width: AccessWidth, value: number): 0 {
-    this.enterSlow(pcOff, p, count);
-    const traps = this.trapCount;
-    if (this.storeSlow(va, width, value)) this.pc = (this.pc + 4) | 0;
-    return this.leaveSlow(traps);
-  }
-
-  blockException(pcOff: number, p: number, count: number, cause: number, tval: number): 0 {
-    this.enterSlow(pcOff, p, count);
-    this.trap(cause, tval);
-    return 0;
-  }
-
-  blockSystem(pcOff: number, p: number, count: number, insn: number, op: Op): 0 {
-    this.enterSlow(pcOff, p, count);
-    const traps = this.trapCount;
+    const op = decode(insn);
+    const x = this.x;
     const rd = (insn >>> 7) & 31;
     const rs1 = (insn >>> 15) & 31;
+    const width = BY_OP[op]?.width;
+    switch (flowOf(op)) {
+      case Flow.Branch: this.trap(Cause.InstructionAddressMisaligned, (pc + immB(insn)) >>> 0); break;
+      case Flow.Jal: this.trap(Cause.InstructionAddressMisaligned, (pc + immJ(insn)) >>> 0); break;
+      case Flow.Jalr:
+        this.trap(Cause.InstructionAddressMisaligned, (((x[rs1] as number) + immI(insn)) & -2) >>> 0);
+        break;
+      case Flow.Next:
+        if (width === undefined) throw new Error(`slowStep: nothing slow about ${insn >>> 0}`);
+        if ((insn & OPCODE_MASK) === Opcode.LOAD) this.loadInstruction(op, insn, width, rd, rs1);
+        else this.storeSlowInstruction(insn, width, rs1);
+        break;
+      default:
+        this.systemInstruction(op, insn, rd, rs1);
+        break;
+    }
+    if (this.trapCount === traps) this.commit(1, priv);
+  }
+
+  private loadInstruction(op: Op, insn: number, width: AccessWidth, rd: number, rs1: number): void {
+    const v = this.loadSlow(((this.x[rs1] as number) + immI(insn)) | 0, width);
+    if (v === undefined) return;
+    if (rd !== 0) {
+      const signed = op !== Op.LBU && op !== Op.LHU;
+      this.x[rd] = !signed ? v : width === 1 ? (v << 24) >> 24 : width === 2 ? (v << 16) >> 16 : v | 0;
+    }
+    this.pc = (this.pc + 4) | 0;
+  }
+
+  private storeSlowInstruction(insn: number, width: AccessWidth, rs1: number): void {
+    const value = this.x[(insn >>> 20) & 31] as number;
+    if (this.storeSlow(((this.x[rs1] as number) + immS(insn)) | 0, width, value)) this.pc = (this.pc + 4) | 0;
+  }
+
+  private systemInstruction(op: Op, insn: number, rd: number, rs1: number): void {
     const rs2 = (insn >>> 20) & 31;
     switch (op) {
       case Op.ECALL:
@@ -454,7 +467,6 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       case Op.ILLEGAL: this.trap(Cause.IllegalInstruction, insn >>> 0); break;
       default: this.atomic(op, rd, rs1, rs2); break;
     }
-    return this.leaveSlow(traps);
   }
 
   /**
@@ -598,7 +610,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const insn = this.ramI32[((set.fetchOff[slot] as number) + (pc & (PAGE_SIZE - 1))) >>> 2] as number;
     // The access's first byte: x[rs1] + imm (the faulting instruction wrote nothing yet).
     const rs1 = (insn >>> 15) & 31;
-    const opcode = insn & 0x7f;
+    const opcode = insn & OPCODE_MASK;
     const imm = opcode === Opcode.STORE ? ((insn >> 25) << 5) | ((insn >>> 7) & 31)
       : opcode === Opcode.LOAD ? insn >> 20 : 0;
     const first = ((this.x[rs1] as number) + imm) | 0;
