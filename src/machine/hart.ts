@@ -34,8 +34,8 @@ import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './hti
 import type { Probe } from './probe.js';
 import { CodeCache } from './code-cache.js';
 import { Flow, flowOf } from './leaders.js';
-import { TLB_MASK, Tlb } from './tlb.js';
-import { SLOW_EXIT, translateOne } from './translator.js';
+import { TLB_MASK, Tlb, tagOf } from './tlb.js';
+import { SLOW_EXIT, translateOne, type Region } from './translator.js';
 
 /** Modeled costs, in cycles, added on top of one cycle per instruction. */
 export interface MachineTiming {
@@ -148,6 +148,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   trapCount = 0;
   /** The instruction word a region left through its slow exit (translator.ts). */
   slowWord = 0;
+  /** Calls of translated code so far (statistics: instructions per call show how much stays inside regions). */
+  dispatches = 0;
   readonly blocks: CodeCache;
   /** LR/SC reservation: the reserved physical address, or -1. */
   private reservation = -1;
@@ -340,6 +342,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const m32 = this.ramI32;
     const trace = this.traceHook;
     const cache = this.blocks;
+    const hotPages = cache.pages;
     const fetchSet = this.tlb.set(this.priv, this.virt);
     const dataSet = this.tlb.set(this.dataPriv(), this.dataVirt());
     const fTag = fetchSet.fetchTag;
@@ -356,10 +359,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
     while (n < budget) {
       const pc = this.pc;
-      const vpn = pc >>> pageShift;
-      const slot = vpn & tlbMask;
+      const slot = (pc >>> pageShift) & tlbMask;
       let pageOff: number;
-      if (fTag[slot] === vpn) {
+      if (fTag[slot] === (pc & ~pageMask)) {
         pageOff = fOff[slot] as number;
       } else {
         this.commit(n);
@@ -372,14 +374,37 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         // whatever fell due meanwhile before this instruction, as it would when single-stepping.
         if (this.cycle !== before) return;
       }
-      const off = pageOff + (pc & pageMask);
-      let region = trace === null ? cache.get(off) : undefined;
-      if (region === undefined || region.entryLength > budget - n) {
+      const inPage = pc & pageMask;
+      const off = pageOff + inPage;
+      // A region with a run starting here, else the cache's cold block (or a region just
+      // grown from it), else (volatile pages, tracing, budget tails) one instruction.
+      let region: Region | undefined;
+      let label = 0;
+      let base = pc;
+      const regions = trace === null ? hotPages[off >>> pageShift] : undefined;
+      if (regions !== undefined) {
+        region = regions.region[inPage >>> 2];
+        if (region !== undefined) {
+          label = regions.label[inPage >>> 2] as number;
+          base = (pc - inPage) | 0;
+        }
+      }
+      if (region === undefined && trace === null) {
+        region = cache.get(off);
+        if (region !== undefined) {
+          label = region.entryLabel;
+          base = (pc - region.entryOffset) | 0;
+        }
+      }
+      if (region === undefined || (region.lengths[label] as number) > budget - n) {
         const insn = m32[off >>> 2] as number;
         if (trace !== null) trace(pc >>> 0, insn >>> 0, this.priv);
         region = translateOne(insn);
+        label = 0;
+        base = pc;
       }
-      const done = region.fn(this, x, (pc - region.entryOffset) | 0, region.entryLabel, budget - n,
+      this.dispatches++;
+      const done = region.fn(this, x, base, label, budget - n,
         m8, ms8, m16, ms16, m32, lT, lO, sT, sO);
       if (done >= SLOW_EXIT) {
         // The slow path commits everything and ends the slice.
@@ -532,19 +557,20 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const off = (pa - this.ramBase) >>> 0;
     if (off < this.ramSize) {
       const set = this.tlb.set(priv, virt);
-      const vpn = (va >>> PAGE_SHIFT) | 0;
+      const vpn = va >>> PAGE_SHIFT;
       const slot = vpn & TLB_MASK;
+      const tag = tagOf(vpn);
       const pageOff = off & ~(PAGE_SIZE - 1);
       switch (access) {
-        case Access.Fetch: set.fetchTag[slot] = vpn; set.fetchOff[slot] = pageOff; break;
-        case Access.Load: set.loadTag[slot] = vpn; set.loadOff[slot] = pageOff; break;
+        case Access.Fetch: set.fetchTag[slot] = tag; set.fetchOff[slot] = pageOff; break;
+        case Access.Load: set.loadTag[slot] = tag; set.loadOff[slot] = pageOff; break;
         case Access.Store:
           // Never map a page translated code was made from for fast-path stores: they would
           // bypass block invalidation. (A translation need not be followed by a write — a
           // failed sc.w, a misaligned store that faults on its second page — so the write's own
           // invalidation cannot be relied on to clear the flag first.)
           if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0) break;
-          set.storeTag[slot] = vpn; set.storeOff[slot] = pageOff; break;
+          set.storeTag[slot] = tag; set.storeOff[slot] = pageOff; break;
       }
     }
     return pa;
@@ -606,7 +632,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const set = this.tlb.set(this.priv, this.virt);
     const vpn = pc >>> PAGE_SHIFT;
     const slot = vpn & TLB_MASK;
-    if (set.fetchTag[slot] !== vpn) return 0;
+    if (set.fetchTag[slot] !== tagOf(vpn)) return 0;
     const insn = this.ramI32[((set.fetchOff[slot] as number) + (pc & (PAGE_SIZE - 1))) >>> 2] as number;
     // The access's first byte: x[rs1] + imm (the faulting instruction wrote nothing yet).
     const rs1 = (insn >>> 15) & 31;

@@ -69,32 +69,51 @@ function auipcJalrTarget(words: Int32Array, base: number, k: number, span: numbe
   return targetIndex(k - 1, offset, span);
 }
 
+/** The words a region takes in and where its runs start (word indices relative to its base). */
+export interface RegionShape {
+  /** Ascending, the root among them. */
+  readonly leaders: readonly number[];
+  /** 1 for every word inside one of the region's runs (absent: runs end only at control
+   *  transfers, leaders and the end of the span). */
+  readonly member?: Uint8Array;
+}
+
 /**
- * Leaders of a region rooted at word `root` of words[base .. base + span): the code reachable
- * from the root along the edges that can stay inside a region — branch targets and
- * fall-throughs, jal targets, and the return points after linking jumps — as far as `warm`
- * says execution has been (code that never ran would only make the region bigger and the
- * first run through it a deoptimization) and until about `maxInsns` instructions are in.
- * Word indices relative to base, ascending, the root among them.
+ * The region grown from the words `roots` of words[base .. base + span) (the first is where
+ * the hart enters it; the others are code as hot, which the region's computed jumps and the
+ * hart can enter it at too): the code reachable from them along the edges that can stay
+ * inside a region — branch targets and fall-throughs, jal targets, and the return points
+ * after linking jumps — as far as `warm` says execution has been often (code that rarely runs
+ * would only make the region bigger, and the first run through it a deoptimization), not into
+ * words that are not `free` (another region has them: every instruction is translated into
+ * one region at most), and until about `maxInsns` instructions are in.
  */
 export function growRegion(
-  words: Int32Array, base: number, span: number, root: number, warm: (k: number) => boolean, maxInsns: number,
-): number[] {
+  words: Int32Array, base: number, span: number, roots: readonly number[],
+  warm: (k: number) => boolean, free: (k: number) => boolean, maxInsns: number,
+): RegionShape {
   const leader = new Uint8Array(span);
-  const seen = new Uint8Array(span);
+  const member = new Uint8Array(span);
+  const root = roots[0] as number;
   const queue: number[] = [root];
   leader[root] = 1;
   let insns = 0;
   const mark = (k: number): void => {
-    if (k < 0 || k >= span || leader[k] !== 0 || insns >= maxInsns || !warm(k)) return;
+    if (k < 0 || k >= span || leader[k] !== 0 || insns >= maxInsns || !free(k) || !warm(k)) return;
     leader[k] = 1;
     queue.push(k);
   };
-  // Breadth first, so that what is closest to the root gets in before the budget runs out.
-  for (let q = 0; q < queue.length; q++) {
+  // Breadth first, so that what is closest to the root gets in before the budget runs out;
+  // the other roots when what the first reaches is in.
+  for (let q = 0, r = 1; q < queue.length || r < roots.length; q++) {
+    if (q === queue.length) {
+      mark(roots[r++] as number);
+      q--;
+      continue;
+    }
     // Walk the straight line from this leader until control leaves it.
-    for (let k = queue[q] as number; k < span && seen[k] === 0; k++) {
-      seen[k] = 1;
+    for (let k = queue[q] as number; k < span && member[k] === 0 && free(k); k++) {
+      member[k] = 1;
       insns++;
       const insn = words[base + k] as number;
       const flow = flowOf(decode(insn));
@@ -107,7 +126,7 @@ export function growRegion(
       break;
     }
   }
-  const out: number[] = [];
-  for (let k = 0; k < span; k++) if (leader[k] !== 0) out.push(k);
-  return out;
+  const leaders: number[] = [];
+  for (let k = 0; k < span; k++) if (leader[k] !== 0) leaders.push(k);
+  return { leaders, member };
 }

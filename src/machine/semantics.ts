@@ -93,11 +93,10 @@ const STORES: Partial<Record<Op, LoadKind>> = {
 };
 
 /** Aligned accesses whose page hits in the TLB are served from RAM directly; the rest (TLB
- *  miss, device, misaligned, fault) take the slow path. */
+ *  miss, device, misaligned, fault) take the slow path. A TLB tag is its page's address, so one
+ *  compare checks the page and, with the low bits of the width kept in the mask, alignment. */
 function tlbHit(tag: string, width: number): string {
-  const aligned = width > 1 ? ` && (va & ${width - 1}) === 0` : '';
-  return `pg = va >>> ${PAGE_SHIFT}; sl = pg & ${TLB_MASK}; ` +
-    `if (${tag}[sl] === pg${aligned})`;
+  return `sl = (va >>> ${PAGE_SHIFT}) & ${TLB_MASK}; if (${tag}[sl] === (va & ${~PAGE_MASK | (width - 1)}))`;
 }
 
 function load(f: Frame, s: InsnSite, k: LoadKind): Emitted {

@@ -5,15 +5,18 @@
  * to flush — while changes of satp, vsatp, hgatp, SUM, MXR or MPRV, and the fences,
  * invalidate.
  *
- * An entry caches only a RAM page: tag = virtual page number, value = byte offset of the
- * physical page within RAM. Under V=1 that is the combined translation of both stages, guest
+ * An entry caches only a RAM page: tag = the virtual page's address (vpn << 12, so that
+ * translated code compares an address masked to its page, with the alignment bits of the
+ * access kept, in one go), value = byte offset of the physical page within RAM. Under V=1 that is the combined translation of both stages, guest
  * virtual to host physical, as a real TLB caches it. Device pages are never cached, so every MMIO access reaches the
  * bus. An entry for stores exists only once the walk has set PTE.D, and for loads/fetches once
  * it has set PTE.A, so a hit never needs to touch the page table.
  */
-import { Priv, type PrivLevel } from '../isa/csr.js';
+import { PAGE_SHIFT, Priv, type PrivLevel } from '../isa/csr.js';
 
 export const TLB_ENTRIES = 256;
+/** The tag of virtual page `vpn`: its address, as an int32. */
+export const tagOf = (vpn: number): number => (vpn << PAGE_SHIFT) | 0;
 export const TLB_MASK = TLB_ENTRIES - 1;
 const INVALID = -1;
 
@@ -40,9 +43,10 @@ export class TlbSet {
 
   flushPage(vpn: number): void {
     const slot = vpn & TLB_MASK;
-    if (this.fetchTag[slot] === vpn) this.fetchTag[slot] = INVALID;
-    if (this.loadTag[slot] === vpn) this.loadTag[slot] = INVALID;
-    if (this.storeTag[slot] === vpn) this.storeTag[slot] = INVALID;
+    const tag = tagOf(vpn);
+    if (this.fetchTag[slot] === tag) this.fetchTag[slot] = INVALID;
+    if (this.loadTag[slot] === tag) this.loadTag[slot] = INVALID;
+    if (this.storeTag[slot] === tag) this.storeTag[slot] = INVALID;
   }
 }
 
