@@ -53,6 +53,7 @@ export function blockSource(words: Int32Array, base: number, length: number, par
     const insn = words[base + k] as number;
     const e = emit(f, {
       op: decode(insn), insn, k, rd: (insn >>> 7) & 31, rs1: (insn >>> 15) & 31, rs2: (insn >>> 20) & 31,
+      ...(k > 0 ? { prev: words[base + k - 1] as number } : {}),
     });
     parts.push(e.code);
     ends = e.ends;

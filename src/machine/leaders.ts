@@ -57,16 +57,25 @@ function targetIndex(k: number, byteOffset: number, span: number): number {
   return t >= 0 && t < span ? t : -1;
 }
 
+/**
+ * `auipc rX, hi; jalr rd, lo(rX)` — how assemblers without linker relaxation emit `call` and
+ * `tail` — jumps to a constant: the byte offset of the target from the auipc, or undefined when
+ * the two words are not such a pair.
+ */
+export function auipcJalrOffset(auipc: number, jalr: number): number | undefined {
+  if (decode(auipc) !== Op.AUIPC || decode(jalr) !== Op.JALR || ((auipc >>> 7) & 31) !== ((jalr >>> 15) & 31)) {
+    return undefined;
+  }
+  // jalr clears bit 0 of the target.
+  return ((immU(auipc) | 0) + immI(jalr)) & -2;
+}
+
 /** The target of the jalr at k when the instruction before it is an auipc of its base
- *  register (then the pair jumps to a pc-relative constant), else -1. */
+ *  register, else -1. */
 function auipcJalrTarget(words: Int32Array, base: number, k: number, span: number): number {
   if (k === 0) return -1;
-  const jalr = words[base + k] as number;
-  const auipc = words[base + k - 1] as number;
-  if (decode(auipc) !== Op.AUIPC || ((auipc >>> 7) & 31) !== ((jalr >>> 15) & 31)) return -1;
-  // The target relative to the auipc, bit 0 cleared as jalr does.
-  const offset = ((immU(auipc) | 0) + immI(jalr)) & -2;
-  return targetIndex(k - 1, offset, span);
+  const offset = auipcJalrOffset(words[base + k - 1] as number, words[base + k] as number);
+  return offset === undefined ? -1 : targetIndex(k - 1, offset, span);
 }
 
 /** The words a region takes in and where its runs start (word indices relative to its base). */

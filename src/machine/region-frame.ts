@@ -95,6 +95,8 @@ class RegionFrame implements Frame {
   readonly dirty = new Uint8Array(REG_COUNT);
   run: Run = { start: 0, end: 0 };
   runLabel = 0;
+  /** The current run jumps to its own start (a tight loop): it gets a loop of its own. */
+  selfLoop = false;
   /** By word index: instructions of its run after it (what a slow exit there gives back). */
   readonly unrun: Uint8Array;
 
@@ -132,6 +134,11 @@ class RegionFrame implements Frame {
     const enter = `if (left < ${len}) { ${exit} } left -= ${len};`;
     // The last statement of a run whose target is the next run falls through into it.
     if (tail && target === this.runLabel + 1 && k === this.run.end - 1) return enter;
+    // A run that loops on itself jumps back directly rather than through the switch.
+    if (target === this.runLabel) {
+      this.selfLoop = true;
+      return `{ ${enter} continue run${target}; }`;
+    }
     return `{ ${enter} b = ${target}; continue loop; }`;
   }
 
@@ -149,6 +156,7 @@ function emitRun(f: RegionFrame, words: Int32Array, base: number, run: Run): str
     const insn = words[base + k] as number;
     const e = emit(f, {
       op: decode(insn), insn, k, rd: (insn >>> 7) & 31, rs1: (insn >>> 15) & 31, rs2: (insn >>> 20) & 31,
+      ...(k > run.start ? { prev: words[base + k - 1] as number } : {}),
     });
     parts.push(e.code);
     ends = e.ends;
@@ -166,7 +174,9 @@ export function regionSource(
   const code = runs.map((r, j) => {
     f.run = r;
     f.runLabel = j;
-    return `case ${j}: {\n${emitRun(f, words, base, r)}\n}`;
+    f.selfLoop = false;
+    const body = emitRun(f, words, base, r);
+    return f.selfLoop ? `case ${j}: run${j}: for (;;) {\n${body}\nbreak; }` : `case ${j}: {\n${body}\n}`;
   });
   const regs = (set: Uint8Array, fmt: (n: number) => string): string[] => {
     const out: string[] = [];

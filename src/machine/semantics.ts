@@ -22,7 +22,7 @@
 import { PAGE_SHIFT, PAGE_SIZE } from '../isa/csr.js';
 import { immB, immI, immJ, immS, immU } from '../isa/decode.js';
 import { Op } from '../isa/instructions.js';
-import { Flow, flowOf } from './leaders.js';
+import { Flow, auipcJalrOffset, flowOf } from './leaders.js';
 import { TLB_MASK } from './tlb.js';
 
 /** How a region holds registers and transfers control; the translator implements it. */
@@ -54,6 +54,8 @@ export interface InsnSite {
   rd: number;
   rs1: number;
   rs2: number;
+  /** The instruction before it in the same straight run, if any. */
+  prev?: number;
 }
 
 const PAGE_MASK = PAGE_SIZE - 1;
@@ -124,6 +126,13 @@ function jal(f: Frame, s: InsnSite): Emitted {
 }
 
 function jalr(f: Frame, s: InsnSite): Emitted {
+  // Right after an auipc of its base register the target is a constant: a static jump.
+  const pair = s.prev === undefined ? undefined : auipcJalrOffset(s.prev, s.insn);
+  if (pair !== undefined) {
+    const off = WORD * (s.k - 1) + pair;
+    if (misaligned(off)) return { code: f.slow(s.k), ends: true };
+    return { code: `${f.write(s.rd, pcOf(s.k, WORD))} ${f.goto(s.k, off, true)}`, ends: true };
+  }
   // The target is computed before rd is written: rd may be rs1.
   return {
     code: `{ t = (${f.read(s.rs1)} + ${immI(s.insn)}) & -2; if ((t & 3) !== 0) { ${f.slow(s.k)} } ` +
