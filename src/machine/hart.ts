@@ -100,6 +100,8 @@ const ADDRESS_CAUSES = new Set<number>([
   Cause.InstructionGuestPageFault, Cause.LoadGuestPageFault, Cause.StoreGuestPageFault,
 ]);
 
+const HYPERVISOR_STORES = new Set<Op>([Op.HSV_B, Op.HSV_H, Op.HSV_W]);
+
 const GUEST_PAGE_FAULT: Record<Access, number> = {
   [Access.Fetch]: Cause.InstructionGuestPageFault,
   [Access.Load]: Cause.LoadGuestPageFault,
@@ -148,6 +150,15 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   trapCount = 0;
   /** The instruction word a region left through its slow exit (translator.ts). */
   slowWord = 0;
+  /**
+   * The data access of the instruction in the slow path: the privilege and V it is translated
+   * with (the current ones, or with mstatus.MPRV those of MPP/MPV, or for hlv/hsv those of
+   * hstatus.SPVP with V = 1), and whether it is HLVX (execute permission in place of read).
+   * accessVirt also tells trap() that an address it writes to xtval is guest virtual (GVA).
+   */
+  private accessPriv: PrivLevel = Priv.M;
+  private accessVirt = false;
+  private accessExecute = false;
   /** Calls of translated code so far (statistics: instructions per call show how much stays inside regions). */
   dispatches = 0;
   readonly blocks: CodeCache;
@@ -455,19 +466,61 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         break;
     }
     if (this.trapCount === traps) this.commit(1, priv);
+    this.accessVirt = false;
+    this.accessExecute = false;
+  }
+
+  /** A load, store or AMO: its accesses are translated as mstatus.MPRV says. */
+  private beginDataAccess(): void {
+    this.accessPriv = this.dataPriv();
+    this.accessVirt = this.dataVirt();
+    this.accessExecute = false;
   }
 
   private loadInstruction(op: Op, insn: number, width: AccessWidth, rd: number, rs1: number): void {
-    const v = this.loadSlow(((this.x[rs1] as number) + immI(insn)) | 0, width);
+    this.beginDataAccess();
+    this.loadInto(rd, ((this.x[rs1] as number) + immI(insn)) | 0, width, op !== Op.LBU && op !== Op.LHU);
+  }
+
+  /** Load `width` bytes at `va` into rd (sign-extended if `signed`) and advance, or fault. */
+  private loadInto(rd: number, va: number, width: AccessWidth, signed: boolean): void {
+    const v = this.loadSlow(va, width);
     if (v === undefined) return;
     if (rd !== 0) {
-      const signed = op !== Op.LBU && op !== Op.LHU;
       this.x[rd] = !signed ? v : width === 1 ? (v << 24) >> 24 : width === 2 ? (v << 16) >> 16 : v | 0;
     }
     this.pc = (this.pc + 4) | 0;
   }
 
+  /**
+   * hlv.*, hlvx.*, hsv.* (H extension): a load or store as though V = 1, at VS or VU as
+   * hstatus.SPVP says, through both translation stages with the guest's vsstatus.SUM/MXR (and
+   * mstatus.MXR). Allowed in M and HS, and in U when hstatus.HU is set; from V = 1 a virtual
+   * instruction. HLVX needs execute permission instead of read.
+   */
+  private hypervisorAccess(op: Op, insn: number, rd: number, rs1: number): void {
+    if (this.virt) {
+      this.exception(Cause.VirtualInstruction, insn >>> 0);
+      return;
+    }
+    if (this.priv === Priv.U && (this.csr.hstatus & HSTATUS.HU) === 0) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    this.accessPriv = (this.csr.hstatus & HSTATUS.SPVP) !== 0 ? Priv.S : Priv.U;
+    this.accessVirt = true;
+    this.accessExecute = op === Op.HLVX_HU || op === Op.HLVX_WU;
+    const width = BY_OP[op]?.width as AccessWidth;
+    const va = this.x[rs1] as number;
+    if (HYPERVISOR_STORES.has(op)) {
+      if (this.storeSlow(va, width, this.x[(insn >>> 20) & 31] as number)) this.pc = (this.pc + 4) | 0;
+    } else {
+      this.loadInto(rd, va, width, op === Op.HLV_B || op === Op.HLV_H);
+    }
+  }
+
   private storeSlowInstruction(insn: number, width: AccessWidth, rs1: number): void {
+    this.beginDataAccess();
     const value = this.x[(insn >>> 20) & 31] as number;
     if (this.storeSlow(((this.x[rs1] as number) + immS(insn)) | 0, width, value)) this.pc = (this.pc + 4) | 0;
   }
@@ -489,6 +542,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       case Op.WFI: this.wfi(insn); break;
       case Op.SFENCE_VMA: this.sfenceVma(insn, rs1, rs2); break;
       case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: this.hfence(op, insn); break;
+      case Op.HLV_B: case Op.HLV_BU: case Op.HLV_H: case Op.HLV_HU: case Op.HLVX_HU: case Op.HLV_W:
+      case Op.HLVX_WU: case Op.HSV_B: case Op.HSV_H: case Op.HSV_W:
+        this.hypervisorAccess(op, insn, rd, rs1);
+        break;
       case Op.ILLEGAL: this.trap(Cause.IllegalInstruction, insn >>> 0); break;
       default: this.atomic(op, rd, rs1, rs2); break;
     }
@@ -563,7 +620,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       const pageOff = off & ~(PAGE_SIZE - 1);
       switch (access) {
         case Access.Fetch: set.fetchTag[slot] = tag; set.fetchOff[slot] = pageOff; break;
-        case Access.Load: set.loadTag[slot] = tag; set.loadOff[slot] = pageOff; break;
+        case Access.Load:
+          // HLVX's translation checked execute permission, not read: not one for loads.
+          if (this.accessExecute) break;
+          set.loadTag[slot] = tag; set.loadOff[slot] = pageOff; break;
         case Access.Store:
           // Never map a page translated code was made from for fast-path stores: they would
           // bypass block invalidation. (A translation need not be followed by a write — a
@@ -599,7 +659,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const stats = this.walkStats;
     const before = stats.pteReads;
     const pa = twoStageWalk(this.bus, va, access, {
-      vs: { satp: vsatp, priv, sum: (vss & SSTATUS.SUM) !== 0, mxr: mxrG || (vss & SSTATUS.MXR) !== 0 },
+      vs: {
+        satp: vsatp, priv, sum: (vss & SSTATUS.SUM) !== 0, mxr: mxrG || (vss & SSTATUS.MXR) !== 0,
+        executeForRead: access === Access.Load && this.accessExecute,
+      },
       hgatp, mxrG,
     }, stats);
     this.chargeWalk(before, priv);
@@ -666,7 +729,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * byte by byte, as QEMU's virt board does rather than trapping). Returns the zero-extended
    * value, or undefined after raising a fault.
    */
-  loadSlow(va: number, width: AccessWidth): number | undefined {
+  private loadSlow(va: number, width: AccessWidth): number | undefined {
     if ((va & (width - 1)) !== 0) {
       let v = 0;
       for (let i = 0; i < width; i++) {
@@ -676,7 +739,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       }
       return v >>> 0;
     }
-    const pa = this.translate(va, Access.Load, this.dataPriv(), this.dataVirt());
+    const pa = this.translate(va, Access.Load, this.accessPriv, this.accessVirt);
     if (pa < 0) return undefined;
     const v = this.bus.read(pa, width);
     if (v === undefined) {
@@ -687,12 +750,12 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   }
 
   /** A store that missed the fast path. Returns false after raising a fault. */
-  storeSlow(va: number, width: AccessWidth, value: number): boolean {
+  private storeSlow(va: number, width: AccessWidth, value: number): boolean {
     if ((va & (width - 1)) !== 0) {
       // Translate every byte first so a fault leaves memory untouched.
       const pas: number[] = [];
       for (let i = 0; i < width; i++) {
-        const pa = this.translate((va + i) | 0, Access.Store, this.dataPriv(), this.dataVirt());
+        const pa = this.translate((va + i) | 0, Access.Store, this.accessPriv, this.accessVirt);
         if (pa < 0) return false;
         if (this.bus.find(pa) === undefined) {
           this.raiseAccessFault(Access.Store, (va + i) | 0);
@@ -703,7 +766,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       pas.forEach((pa, i) => this.bus.write(pa, 1, (value >>> (8 * i)) & 0xff));
       return true;
     }
-    const pa = this.translate(va, Access.Store, this.dataPriv(), this.dataVirt());
+    const pa = this.translate(va, Access.Store, this.accessPriv, this.accessVirt);
     if (pa < 0) return false;
     if (!this.bus.write(pa, width, value)) {
       this.raiseAccessFault(Access.Store, va);
@@ -715,6 +778,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   // ---- A extension -----------------------------------------------------------------------
 
   private atomic(op: Op, rd: number, rs1: number, rs2: number): void {
+    this.beginDataAccess();
     const x = this.x;
     const va = x[rs1] as number;
     const isLoad = op === Op.LR_W;
@@ -726,7 +790,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       const reserved = this.reservation;
       this.reservation = -1;
       // A failed sc.w need not check permissions (it does not write); a successful one must.
-      const pa = this.translate(va, Access.Store, this.dataPriv(), this.dataVirt());
+      const pa = this.translate(va, Access.Store, this.accessPriv, this.accessVirt);
       if (pa < 0) return;
       if (pa !== reserved) {
         if (rd !== 0) x[rd] = 1;
@@ -741,7 +805,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       this.pc = (this.pc + 4) | 0;
       return;
     }
-    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.dataPriv(), this.dataVirt());
+    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.accessPriv, this.accessVirt);
     if (pa < 0) return;
     // AMOs are only supported on RAM; QEMU's virt devices do not support them either.
     const off = (pa - this.ramBase) >>> 0;
@@ -987,8 +1051,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, from);
       return;
     }
-    // A trap into HS or M records whether tval is a guest virtual address.
-    const gva = fromV && !isInterrupt && ADDRESS_CAUSES.has(code);
+    // A trap into HS or M records whether tval is a guest virtual address: it is one for a
+    // trap from V = 1, and for the data access of an instruction that translated it as though
+    // V = 1 (M-mode with MPRV and MPV, hlv/hsv) whatever V was.
+    const gva = (fromV || this.accessVirt) && !isInterrupt && ADDRESS_CAUSES.has(code);
     const ms = csr.mstatus;
     let vector: number;
     let vectorCode = code;

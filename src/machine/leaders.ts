@@ -43,6 +43,8 @@ export function flowOf(op: Op): Flow {
     case Op.AMOMAXU_W:
     case Op.SRET: case Op.MRET: case Op.WFI: case Op.SFENCE_VMA:
     case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: case Op.ILLEGAL:
+    case Op.HLV_B: case Op.HLV_BU: case Op.HLV_H: case Op.HLV_HU: case Op.HLVX_HU: case Op.HLV_W:
+    case Op.HLVX_WU: case Op.HSV_B: case Op.HSV_H: case Op.HSV_W:
       return Flow.Slow;
     default:
       return Flow.Next;
