@@ -358,10 +358,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const dataSet = this.tlb.set(this.dataPriv(), this.dataVirt());
     const fTag = fetchSet.fetchTag;
     const fOff = fetchSet.fetchOff;
-    const lT = dataSet.loadTag;
-    const lO = dataSet.loadOff;
-    const sT = dataSet.storeTag;
-    const sO = dataSet.storeOff;
+    const dataTlb = dataSet.entries;
     // Module-level imports are cell loads with a hole check on every use; locals are registers.
     const pageShift = PAGE_SHIFT;
     const pageMask = PAGE_SIZE - 1;
@@ -415,8 +412,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         base = pc;
       }
       this.dispatches++;
-      const done = region.fn(this, x, base, label, budget - n,
-        m8, ms8, m16, ms16, m32, lT, lO, sT, sO);
+      const done = region.fn(this, x, base, label, budget - n, m8, ms8, m16, ms16, m32, dataTlb);
       if (done >= SLOW_EXIT) {
         // The slow path commits everything and ends the slice.
         this.slowStep(n + done - SLOW_EXIT);

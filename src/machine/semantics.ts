@@ -12,7 +12,7 @@
  *   h      the Hart (only the region's exit path calls it)
  *   p      the virtual pc of the region's first word (instruction k is at p + 4k)
  *   m8 ms8 m16 ms16 m32   RAM views (unsigned/signed bytes and halves, words)
- *   lT lO sT sO           the TLB's load and store tag/offset arrays for the current privilege
+ *   T                     the TLB set of the current data privilege (tlb.ts, TLB_LAYOUT)
  * and mulh, mulhu, mulhsu from the enclosing scope.
  *
  * Anything the fast path cannot finish — a TLB miss, a device, a misaligned access or target,
@@ -23,7 +23,7 @@ import { PAGE_SHIFT, PAGE_SIZE } from '../isa/csr.js';
 import { immB, immI, immJ, immS, immU } from '../isa/decode.js';
 import { Op } from '../isa/instructions.js';
 import { Flow, auipcJalrOffset, flowOf } from './leaders.js';
-import { TLB_MASK } from './tlb.js';
+import { TLB_LAYOUT, TLB_MASK } from './tlb.js';
 
 /** How a region holds registers and transfers control; the translator implements it. */
 export interface Frame {
@@ -97,14 +97,14 @@ const STORES: Partial<Record<Op, LoadKind>> = {
 /** Aligned accesses whose page hits in the TLB are served from RAM directly; the rest (TLB
  *  miss, device, misaligned, fault) take the slow path. A TLB tag is its page's address, so one
  *  compare checks the page and, with the low bits of the width kept in the mask, alignment. */
-function tlbHit(tag: string, width: number): string {
-  return `sl = (va >>> ${PAGE_SHIFT}) & ${TLB_MASK}; if (${tag}[sl] === (va & ${~PAGE_MASK | (width - 1)}))`;
+function tlbHit(tagAt: number, width: number): string {
+  return `sl = (va >>> ${PAGE_SHIFT}) & ${TLB_MASK}; if (T[${tagAt} + sl] === (va & ${~PAGE_MASK | (width - 1)}))`;
 }
 
 function load(f: Frame, s: InsnSite, k: LoadKind): Emitted {
-  const hit = s.rd === 0 ? '' : `o = lO[sl] + (va & ${PAGE_MASK}); ${f.write(s.rd, k.read)}`;
+  const hit = s.rd === 0 ? '' : `o = T[${TLB_LAYOUT.loadOff} + sl] + (va & ${PAGE_MASK}); ${f.write(s.rd, k.read)}`;
   return {
-    code: `{ va = (${f.read(s.rs1)} + ${immI(s.insn)}) | 0; ${tlbHit('lT', k.width)} { ${hit} } ` +
+    code: `{ va = (${f.read(s.rs1)} + ${immI(s.insn)}) | 0; ${tlbHit(TLB_LAYOUT.loadTag, k.width)} { ${hit} } ` +
       `else { ${f.slow(s.k)} } }`,
     ends: false,
   };
@@ -112,8 +112,8 @@ function load(f: Frame, s: InsnSite, k: LoadKind): Emitted {
 
 function store(f: Frame, s: InsnSite, k: LoadKind): Emitted {
   return {
-    code: `{ va = (${f.read(s.rs1)} + ${immS(s.insn)}) | 0; ${tlbHit('sT', k.width)} ` +
-      `{ o = sO[sl] + (va & ${PAGE_MASK}); ${k.read} = ${f.read(s.rs2)}; } ` +
+    code: `{ va = (${f.read(s.rs1)} + ${immS(s.insn)}) | 0; ${tlbHit(TLB_LAYOUT.storeTag, k.width)} ` +
+      `{ o = T[${TLB_LAYOUT.storeOff} + sl] + (va & ${PAGE_MASK}); ${k.read} = ${f.read(s.rs2)}; } ` +
       `else { ${f.slow(s.k)} } }`,
     ends: false,
   };

@@ -20,13 +20,34 @@ export const tagOf = (vpn: number): number => (vpn << PAGE_SHIFT) | 0;
 export const TLB_MASK = TLB_ENTRIES - 1;
 const INVALID = -1;
 
+/**
+ * Where each array of a set sits in its one Int32Array (`TlbSet.entries`), in entries.
+ * Translated code indexes the data arrays of one `entries` object: every typed array a
+ * V8-compiled function touches costs it a type and bounds check per straight run, so one
+ * array for the four is cheaper than four.
+ */
+export const TLB_LAYOUT = {
+  fetchTag: 0, fetchOff: TLB_ENTRIES, loadTag: 2 * TLB_ENTRIES, loadOff: 3 * TLB_ENTRIES,
+  storeTag: 4 * TLB_ENTRIES, storeOff: 5 * TLB_ENTRIES,
+} as const;
+const SET_SIZE = 6 * TLB_ENTRIES;
+
 export class TlbSet {
-  readonly fetchTag = new Int32Array(TLB_ENTRIES).fill(INVALID);
-  readonly fetchOff = new Int32Array(TLB_ENTRIES);
-  readonly loadTag = new Int32Array(TLB_ENTRIES).fill(INVALID);
-  readonly loadOff = new Int32Array(TLB_ENTRIES);
-  readonly storeTag = new Int32Array(TLB_ENTRIES).fill(INVALID);
-  readonly storeOff = new Int32Array(TLB_ENTRIES);
+  readonly entries = new Int32Array(SET_SIZE);
+  readonly fetchTag = this.view(TLB_LAYOUT.fetchTag);
+  readonly fetchOff = this.view(TLB_LAYOUT.fetchOff);
+  readonly loadTag = this.view(TLB_LAYOUT.loadTag);
+  readonly loadOff = this.view(TLB_LAYOUT.loadOff);
+  readonly storeTag = this.view(TLB_LAYOUT.storeTag);
+  readonly storeOff = this.view(TLB_LAYOUT.storeOff);
+
+  constructor() {
+    this.flush();
+  }
+
+  private view(at: number): Int32Array {
+    return this.entries.subarray(at, at + TLB_ENTRIES);
+  }
 
   flush(): void {
     this.fetchTag.fill(INVALID);

@@ -35,11 +35,10 @@ const WORD = 4;
 
 export type RegionFn = (
   h: unknown, x: Int32Array, p: number, b: number, rem: number, m8: Uint8Array, ms8: Int8Array,
-  m16: Uint16Array, ms16: Int16Array, m32: Int32Array, lT: Int32Array, lO: Int32Array, sT: Int32Array,
-  sO: Int32Array,
+  m16: Uint16Array, ms16: Int16Array, m32: Int32Array, T: Int32Array,
 ) => number;
 
-const PARAMS = ['h', 'x', 'p', 'b', 'rem', 'm8', 'ms8', 'm16', 'ms16', 'm32', 'lT', 'lO', 'sT', 'sO'];
+const PARAMS = ['h', 'x', 'p', 'b', 'rem', 'm8', 'ms8', 'm16', 'ms16', 'm32', 'T'];
 
 export interface Region {
   readonly fn: RegionFn;
