@@ -23,9 +23,9 @@
  *
  * Host memory is bounded: the cold table has CACHE_SIZE entries (a conflicting entry replaces
  * the old one, translated again if it is needed again), regions cover at most MAX_HOT_WORDS
- * instructions (when a new one would pass that, all are dropped and grow again as they are
- * used, as QEMU flushes its translation buffer when it is full), and the compiled functions
- * are shared through the translator's bounded memo.
+ * instructions in at most MAX_HOT_PAGES pages (when a new one would pass either, all are
+ * dropped and grow again as they are used, as QEMU flushes its translation buffer when it is
+ * full), and the compiled functions are shared through the translator's bounded memos.
  */
 import { PAGE_SHIFT } from '../isa/csr.js';
 import { growRegion } from './leaders.js';
@@ -55,8 +55,10 @@ const CO_HOT_AFTER = 256;
 const HEAT_MAX = 0xffff;
 /** About how many instructions a region takes in. */
 const REGION_INSNS = 256;
-/** Instructions in regions at once (1 MiB of code). */
+/** Instructions in regions at once (1 MiB of code), and pages with regions at once (each page's
+ *  map costs about 18 KiB). */
 const MAX_HOT_WORDS = 1 << 18;
+const MAX_HOT_PAGES = 1024;
 
 /** The regions of one page, by the words their runs start at. */
 export interface PageRegions {
@@ -80,6 +82,7 @@ export class CodeCache {
   /** By RAM page: its regions. The hart looks here before calling get(). */
   readonly pages: (PageRegions | undefined)[];
   private hotWords = 0;
+  private hotPages = 0;
   private readonly invalidations: Uint16Array;
   /** Pages executed one instruction at a time (see above). */
   readonly volatilePages: Uint8Array;
@@ -150,7 +153,9 @@ export class CodeCache {
    */
   private grow(off: number, block: Region): Region {
     const page = off >>> PAGE_SHIFT;
-    if (this.hotWords >= MAX_HOT_WORDS) this.dropRegions();
+    if (this.hotWords >= MAX_HOT_WORDS || (this.pages[page] === undefined && this.hotPages >= MAX_HOT_PAGES)) {
+      this.dropRegions();
+    }
     const map = this.pages[page] ?? this.newPageRegions(page);
     const base = page << WORDS_PER_PAGE_SHIFT;
     const root = (off >>> 2) - base;
@@ -210,12 +215,14 @@ export class CodeCache {
       owner: new Array<Region | undefined>(WORDS_PER_PAGE).fill(undefined),
     };
     this.pages[page] = map;
+    this.hotPages++;
     return map;
   }
 
   private dropRegions(): void {
     this.pages.fill(undefined);
     this.hotWords = 0;
+    this.hotPages = 0;
   }
 
   private forgetSlot(page: number, slot: number): void {
@@ -240,6 +247,7 @@ export class CodeCache {
     if (map !== undefined) {
       this.hotWords -= map.owner.reduce((n, r) => n + (r === undefined ? 0 : 1), 0);
       this.pages[page] = undefined;
+      this.hotPages--;
     }
     this.ram.codePages[page] = 0;
     const n = (this.invalidations[page] as number) + 1;

@@ -29,8 +29,10 @@ import { MAX_RUN, formRuns, regionSource, runTables, type Run } from './region-f
 
 export { MAX_RUN, SLOW_EXIT } from './region-frame.js';
 
-/** Distinct translations kept compiled per process (first in, first out). */
-const MEMO_CAPACITY = 8192;
+/** Distinct translations kept compiled per process, first in first out: cold blocks are small
+ *  (about a kilobyte of source and code each), regions a few tens of kilobytes. */
+const BLOCK_MEMO_CAPACITY = 8192;
+const REGION_MEMO_CAPACITY = 512;
 const WORD = 4;
 
 export type RegionFn = (
@@ -51,17 +53,18 @@ export interface Region {
   readonly entryOffset: number;
 }
 
-const MEMO = new Map<string, Region>();
+const BLOCK_MEMO = new Map<string, Region>();
+const REGION_MEMO = new Map<string, Region>();
 
-function memoized(key: string, make: () => Region): Region {
-  const known = MEMO.get(key);
+function memoized(memo: Map<string, Region>, capacity: number, key: string, make: () => Region): Region {
+  const known = memo.get(key);
   if (known !== undefined) return known;
-  if (MEMO.size >= MEMO_CAPACITY) {
-    const oldest = MEMO.keys().next().value;
-    if (oldest !== undefined) MEMO.delete(oldest);
+  if (memo.size >= capacity) {
+    const oldest = memo.keys().next().value;
+    if (oldest !== undefined) memo.delete(oldest);
   }
   const region = make();
-  MEMO.set(key, region);
+  memo.set(key, region);
   return region;
 }
 
@@ -75,8 +78,8 @@ function wordsKey(words: Int32Array, from: number, to: number): string {
  *  the cache at word `root`, one of its leaders. */
 export function translateRegion(words: Int32Array, base: number, span: number, shape: RegionShape, root: number): Region {
   const runs = formRuns(words, base, span, shape);
-  const key = `R${span}|${root}|${runs.map((r) => `${r.start}:${wordsKey(words, base + r.start, base + r.end)}`).join('|')}`;
-  return memoized(key, () => {
+  const key = `${span}|${root}|${runs.map((r) => `${r.start}:${wordsKey(words, base + r.start, base + r.end)}`).join('|')}`;
+  return memoized(REGION_MEMO, REGION_MEMO_CAPACITY, key, () => {
     const tables = runTables(runs, span);
     const { source, unrun } = regionSource(words, base, span, runs, tables, PARAMS);
     const own = new Int32Array(span + 1);
@@ -112,7 +115,8 @@ function compileBlock(words: Int32Array, start: number, length: number): Region 
 /** The cold block at words[start], cut at `limit` words (the end of the page). */
 export function translateBlock(words: Int32Array, start: number, limit: number): Region {
   const length = blockLength(words, start, limit);
-  return memoized(`B${wordsKey(words, start, start + length)}`, () => compileBlock(words, start, length));
+  const key = wordsKey(words, start, start + length);
+  return memoized(BLOCK_MEMO, BLOCK_MEMO_CAPACITY, key, () => compileBlock(words, start, length));
 }
 
 const ONE_MEMO = new Map<number, Region>();
@@ -122,7 +126,7 @@ const ONE_MEMO = new Map<number, Region>();
 export function translateOne(insn: number): Region {
   let region = ONE_MEMO.get(insn);
   if (region === undefined) {
-    if (ONE_MEMO.size >= MEMO_CAPACITY) ONE_MEMO.clear();
+    if (ONE_MEMO.size >= BLOCK_MEMO_CAPACITY) ONE_MEMO.clear();
     region = compileBlock(Int32Array.of(insn), 0, 1);
     ONE_MEMO.set(insn, region);
   }
