@@ -79,8 +79,9 @@ export class CodeCache {
   /** Entries into each cold block since it was translated. */
   private readonly heat = new Uint16Array(CACHE_SIZE);
   private readonly slotsByPage = new Map<number, number[]>();
-  /** By RAM page: its regions. The hart looks here before calling get(). */
-  readonly pages: (PageRegions | undefined)[];
+  /** By RAM page: its regions. The hart looks here before calling get(). Empty until the first
+   *  region grows (most short runs never get that far, and the array costs 8 bytes a page). */
+  pages: (PageRegions | undefined)[] = [];
   private hotWords = 0;
   private hotPages = 0;
   private readonly invalidations: Uint16Array;
@@ -93,7 +94,6 @@ export class CodeCache {
 
   constructor(private readonly ram: Ram, private readonly tlb: Tlb) {
     const pages = ram.codePages.length;
-    this.pages = new Array<PageRegions | undefined>(pages);
     this.invalidations = new Uint16Array(pages);
     this.volatilePages = new Uint8Array(pages);
     ram.onCodeWrite = (page) => this.invalidatePage(page);
@@ -209,6 +209,7 @@ export class CodeCache {
   }
 
   private newPageRegions(page: number): PageRegions {
+    if (this.pages.length === 0) this.pages = new Array<PageRegions | undefined>(this.ram.codePages.length);
     const map: PageRegions = {
       region: new Array<Region | undefined>(WORDS_PER_PAGE).fill(undefined),
       label: new Int16Array(WORDS_PER_PAGE),
