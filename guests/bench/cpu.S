@@ -7,86 +7,18 @@
 #
 # The iteration count is the symbol `iterations`, which the benchmark patches in the image.
 
-    .equ UART0_BASE,    0x10000000
+    .include "sv32-bench.inc"
+
     .equ UART_THR,      0
-    .equ TEST_BASE,     0x00100000
-    .equ FINISHER_PASS, 0x5555
-    .equ RAM_BASE,      0x80000000
-
-    # Sv32 page-table entry bits
-    .equ PTE_V, 0x001
-    .equ PTE_R, 0x002
-    .equ PTE_W, 0x004
-    .equ PTE_X, 0x008
-    .equ PTE_A, 0x040
-    .equ PTE_D, 0x080
-    .equ PTE_RWX, PTE_R | PTE_W | PTE_X
-    .equ PTE_LEAF, PTE_V | PTE_RWX | PTE_A | PTE_D
-    .equ PAGE_SHIFT, 12
-    .equ PTE_PPN_SHIFT, 10
-    .equ SATP_MODE_SV32, 0x80000000
-    .equ MSTATUS_MPP_MASK, 0x1800
-    .equ MSTATUS_MPP_S, 0x0800
-
     .equ ARRAY_WORDS, 16384          # 64 KiB
-
-    # PMP: one NAPOT region covering all of memory, readable/writable/executable. Real hardware
-    # (and QEMU) deny S-mode everything until M-mode opens PMP; pvlab has no PMP regions and
-    # allows everything, so this is only needed elsewhere, but it is what firmware does.
-    .equ PMP_R, 0x01
-    .equ PMP_W, 0x02
-    .equ PMP_X, 0x04
-    .equ PMP_NAPOT, 0x18
 
     .text
     .globl _start
 _start:
-    # Level-0 table: 4 KiB pages for the first 4 MiB of RAM (code, data, stack, array).
-    la      t0, pt_level0
-    li      t1, RAM_BASE >> PAGE_SHIFT  # physical page number of the first RAM page
-    li      t2, 1024
-1:  slli    t3, t1, PTE_PPN_SHIFT
-    ori     t3, t3, PTE_LEAF
-    sw      t3, 0(t0)
-    addi    t0, t0, 4
-    addi    t1, t1, 1
-    addi    t2, t2, -1
-    bnez    t2, 1b
-
-    # Root: RAM's first 4 MiB through the level-0 table; the devices as identity megapages.
-    la      t0, pt_root
-    la      t1, pt_level0
-    srli    t1, t1, PAGE_SHIFT
-    slli    t1, t1, PTE_PPN_SHIFT
-    ori     t1, t1, PTE_V
-    li      t2, (RAM_BASE >> 22) * 4
-    add     t2, t2, t0
-    sw      t1, 0(t2)
-    li      t1, ((TEST_BASE >> 22) << 20) | PTE_LEAF          # megapage 0: test device
-    sw      t1, ((TEST_BASE >> 22) * 4)(t0)
-    li      t1, ((UART0_BASE >> 22) << 20) | PTE_LEAF         # megapage 64: UART
-    li      t2, (UART0_BASE >> 22) * 4
-    add     t2, t2, t0
-    sw      t1, 0(t2)
-
-    li      t0, -1
-    csrw    pmpaddr0, t0
-    li      t0, PMP_NAPOT | PMP_R | PMP_W | PMP_X
-    csrw    pmpcfg0, t0
-
+    SV32_BENCH_TABLES pt_root, pt_level0
+    PMP_OPEN_ALL
     # Enter S-mode at s_main with translation on.
-    la      t0, pt_root
-    srli    t0, t0, PAGE_SHIFT
-    li      t1, SATP_MODE_SV32
-    or      t0, t0, t1
-    csrw    satp, t0
-    sfence.vma
-    li      t0, MSTATUS_MPP_MASK
-    csrc    mstatus, t0
-    li      t0, MSTATUS_MPP_S
-    csrs    mstatus, t0
-    la      t0, s_main
-    csrw    mepc, t0
+    SV32_PREPARE_SUPERVISOR pt_root, s_main
     la      sp, stack_top
     mret
 
@@ -176,12 +108,7 @@ putc:
 iterations:
     .word   1000
 
-    .bss
-    .balign 4096
-pt_root:
-    .space  4096
-pt_level0:
-    .space  4096
+    SV32_BENCH_TABLE_SPACE
 array:
     .space  ARRAY_WORDS * 4
     .balign 16

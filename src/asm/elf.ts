@@ -358,3 +358,25 @@ function readSymbols(bytes: Uint8Array, view: DataView, fail: (what: string) => 
   }
   return symbols;
 }
+
+/**
+ * A copy of an ELF executable with the 32-bit little-endian word at (physical) address `addr`
+ * set to `value` — a parameter patched by symbol for a loader that reads the file itself
+ * (QEMU's -kernel). The word must lie in the file contents of a PT_LOAD segment.
+ */
+export function patchElfWord(bytes: Uint8Array, addr: number, value: number): Uint8Array {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const u32 = (at: number): number => view.getUint32(at, true);
+  const phoff = u32(Ehdr.e_phoff);
+  const phentsize = view.getUint16(Ehdr.e_phentsize, true);
+  for (let i = 0; i < view.getUint16(Ehdr.e_phnum, true); i++) {
+    const at = phoff + i * phentsize;
+    if (u32(at + Phdr.p_type) !== PT_LOAD) continue;
+    const rel = (addr >>> 0) - u32(at + Phdr.p_paddr);
+    if (rel < 0 || rel + 4 > u32(at + Phdr.p_filesz)) continue;
+    view.setUint32(u32(at + Phdr.p_offset) + rel, value >>> 0, true);
+    return out;
+  }
+  throw new ElfError(`no loadable file contents at 0x${(addr >>> 0).toString(16)} to patch`);
+}

@@ -48,9 +48,11 @@ const WORD_HEX_DIGITS = 8;
 const X0 = 0;
 const TP = 4;
 
-/** fence's fm field (inst[31:28]). objdump has no syntax for fm values other than 0 (plain
- *  fence) and fence.tso's, which is its own table row, so it prints such words as data. */
-const FENCE_FM_MASK = 0xf0000000;
+/** The reserved fields of fence — fm (inst[31:28]), rs1, rd — and of fence.i — imm, rs1, rd.
+ *  The hart ignores them, as the spec requires; objdump has no syntax for them (fence.tso is
+ *  its own table row) and prints such words as data. */
+const FENCE_RESERVED_MASK = 0xf00f8f80;
+const FENCE_I_RESERVED_MASK = 0xffff8f80;
 
 /** fence pred/succ bits in objdump's letter order: i, o, r, w. */
 const FENCE_SET_LETTERS: readonly [bit: number, letter: string][] = [
@@ -91,7 +93,9 @@ function dataWord(w: number): string {
 }
 
 function objdumpCanPrint(spec: InstructionSpec, w: number): boolean {
-  return spec.op !== Op.FENCE || (w & FENCE_FM_MASK) === 0;
+  if (spec.op === Op.FENCE) return (w & FENCE_RESERVED_MASK) === 0;
+  if (spec.op === Op.FENCE_I) return (w & FENCE_I_RESERVED_MASK) === 0;
+  return true;
 }
 
 function firstMatch(rules: readonly AliasRule[] | undefined, w: number): AliasRule | undefined {

@@ -95,6 +95,9 @@ export function encode(spec: InstructionSpec, v: OperandValues): number {
     case 'RS1RS2':
       w |= rs1() | rs2();
       break;
+    case 'RDRS1':
+      w |= rd() | rs1();
+      break;
     case 'FIXED':
       break;
     default: {

@@ -1,5 +1,5 @@
 /**
- * The RV32IMA + Zicsr + Zifencei + privileged instruction table.
+ * The RV32IMA + Zicsr + Zifencei + privileged + H instruction table.
  *
  * This is the one source of truth for instruction encodings. The decoder (decode.ts), the
  * encoder used by the assembler (encode.ts), the disassembler (disasm.ts) and the hart's
@@ -26,6 +26,7 @@ export const enum Op {
   AMOMINU_W, AMOMAXU_W,
   SRET, MRET, WFI, SFENCE_VMA,
   HFENCE_VVMA, HFENCE_GVMA,
+  HLV_B, HLV_BU, HLV_H, HLV_HU, HLVX_HU, HLV_W, HLVX_WU, HSV_B, HSV_H, HSV_W,
   /** Not a table row: what the decoder returns for a word no row matches. */
   ILLEGAL,
 }
@@ -81,11 +82,14 @@ export type Format =
   | 'AMO'
   /** rd, rs1 (rs2 = 0) with funct5 fixed and aq/rl operand bits: lr.w. */
   | 'LR'
-  /** fm, pred, succ in imm[11:0]; rd = rs1 = 0. */
+  /** pred, succ in imm[7:0]; fm (imm[11:8]), rd and rs1 are reserved: not fixed, so a word
+   *  with them set still decodes as a fence (base implementations must ignore them). */
   | 'FENCE'
-  /** rs1, rs2; funct7 fixed, rd = 0: sfence.vma. */
+  /** rs1, rs2; funct7 fixed, rd = 0: sfence.vma, and the H extension's stores hsv.*. */
   | 'RS1RS2'
-  /** Every bit fixed (ecall, mret, wfi, fence.i, pause...). */
+  /** rd, rs1; funct7 and rs2 fixed: the H extension's loads hlv.*, hlvx.*. */
+  | 'RDRS1'
+  /** No operands: every bit fixed (ecall, mret, wfi, pause…), or the rest reserved (fence.i). */
   | 'FIXED';
 
 /**
@@ -115,7 +119,7 @@ export interface InstructionSpec {
   readonly mask: number;
   /** …and their values. `(word & mask) === match` identifies the instruction. */
   readonly match: number;
-  /** Loads and stores: access width in bytes (AMOs are always 4). */
+  /** Loads and stores (and hlv/hsv): access width in bytes (AMOs are always 4). */
   readonly width?: 1 | 2 | 4;
 }
 
@@ -174,6 +178,8 @@ const ST: OperandKind[] = ['rs2', 'mem'];
 const AMO3: OperandKind[] = ['rd', 'rs2', 'amem'];
 const CSRR: OperandKind[] = ['rd', 'csr', 'rs1'];
 const CSRI: OperandKind[] = ['rd', 'csr', 'zimm'];
+const HLV: OperandKind[] = ['rd', 'amem'];
+const HSV: OperandKind[] = ['rs2', 'amem'];
 
 /** funct7 values of the OP major opcode. */
 const F7_BASE = 0b0000000;
@@ -183,6 +189,18 @@ const F7_SFENCE_VMA = 0b0001001;
 /** The H extension's fences (same format as sfence.vma). */
 const F7_HFENCE_VVMA = 0b0010001;
 const F7_HFENCE_GVMA = 0b0110001;
+/** The H extension's virtual-machine loads and stores: SYSTEM, funct3 HLSV; funct7 names the
+ *  width and direction, and for loads rs2 the variant (HLV_UNSIGNED, HLVX). */
+const F3_HLSV = 0b100;
+const F7_HLV_B = 0b0110000;
+const F7_HSV_B = 0b0110001;
+const F7_HLV_H = 0b0110010;
+const F7_HSV_H = 0b0110011;
+const F7_HLV_W = 0b0110100;
+const F7_HSV_W = 0b0110101;
+const RS2_HLV = 0b00000;
+const RS2_HLV_UNSIGNED = 0b00001;
+const RS2_HLVX = 0b00011;
 
 /** funct12 values of SYSTEM instructions with funct3 = PRIV. */
 const F12_ECALL = 0x000;
@@ -240,11 +258,13 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   row(Op.AND, 'and', 'I', 'R', R3, { opcode: O.OP, funct3: 0b111, funct7: F7_BASE }),
 
   // fence.tso and pause are specific fence encodings; the decoder prefers the row with the
-  // most fixed bits, so they win over the general fence.
-  row(Op.FENCE, 'fence', 'I', 'FENCE', ['pred', 'succ'], { opcode: O.MISC_MEM, funct3: 0b000, rd: 0, rs1: 0 }),
+  // most fixed bits, so they win over the general fence. fence and fence.i leave their
+  // reserved fields (rd, rs1, fm; fence.i's imm) unfixed: the spec reserves them for
+  // finer-grained fences and requires base implementations to ignore them.
+  row(Op.FENCE, 'fence', 'I', 'FENCE', ['pred', 'succ'], { opcode: O.MISC_MEM, funct3: 0b000 }),
   row(Op.FENCE_TSO, 'fence.tso', 'I', 'FIXED', [], { opcode: O.MISC_MEM, funct3: 0b000, rd: 0, rs1: 0, imm12: FENCE_TSO_IMM }),
   row(Op.PAUSE, 'pause', 'I', 'FIXED', [], { opcode: O.MISC_MEM, funct3: 0b000, rd: 0, rs1: 0, imm12: PAUSE_IMM }),
-  row(Op.FENCE_I, 'fence.i', 'Zifencei', 'FIXED', [], { opcode: O.MISC_MEM, funct3: 0b001, rd: 0, rs1: 0, imm12: 0 }),
+  row(Op.FENCE_I, 'fence.i', 'Zifencei', 'FIXED', [], { opcode: O.MISC_MEM, funct3: 0b001 }),
 
   row(Op.ECALL, 'ecall', 'I', 'FIXED', [], { opcode: O.SYSTEM, funct3: 0, rd: 0, rs1: 0, imm12: F12_ECALL }),
   row(Op.EBREAK, 'ebreak', 'I', 'FIXED', [], { opcode: O.SYSTEM, funct3: 0, rd: 0, rs1: 0, imm12: F12_EBREAK }),
@@ -283,6 +303,18 @@ export const INSTRUCTIONS: readonly InstructionSpec[] = [
   row(Op.SFENCE_VMA, 'sfence.vma', 'Priv', 'RS1RS2', ['rs1', 'rs2'], { opcode: O.SYSTEM, funct3: 0, rd: 0, funct7: F7_SFENCE_VMA }),
   row(Op.HFENCE_VVMA, 'hfence.vvma', 'H', 'RS1RS2', ['rs1', 'rs2'], { opcode: O.SYSTEM, funct3: 0, rd: 0, funct7: F7_HFENCE_VVMA }),
   row(Op.HFENCE_GVMA, 'hfence.gvma', 'H', 'RS1RS2', ['rs1', 'rs2'], { opcode: O.SYSTEM, funct3: 0, rd: 0, funct7: F7_HFENCE_GVMA }),
+
+  // Loads and stores with the guest's translation and permissions (as though V = 1).
+  row(Op.HLV_B, 'hlv.b', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_B, rs2: RS2_HLV }, 1),
+  row(Op.HLV_BU, 'hlv.bu', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_B, rs2: RS2_HLV_UNSIGNED }, 1),
+  row(Op.HLV_H, 'hlv.h', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_H, rs2: RS2_HLV }, 2),
+  row(Op.HLV_HU, 'hlv.hu', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_H, rs2: RS2_HLV_UNSIGNED }, 2),
+  row(Op.HLVX_HU, 'hlvx.hu', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_H, rs2: RS2_HLVX }, 2),
+  row(Op.HLV_W, 'hlv.w', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_W, rs2: RS2_HLV }, 4),
+  row(Op.HLVX_WU, 'hlvx.wu', 'H', 'RDRS1', HLV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HLV_W, rs2: RS2_HLVX }, 4),
+  row(Op.HSV_B, 'hsv.b', 'H', 'RS1RS2', HSV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HSV_B, rd: 0 }, 1),
+  row(Op.HSV_H, 'hsv.h', 'H', 'RS1RS2', HSV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HSV_H, rd: 0 }, 2),
+  row(Op.HSV_W, 'hsv.w', 'H', 'RS1RS2', HSV, { opcode: O.SYSTEM, funct3: F3_HLSV, funct7: F7_HSV_W, rd: 0 }, 4),
 ];
 
 /** Rows by mnemonic, for the assembler. */

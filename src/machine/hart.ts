@@ -20,7 +20,8 @@ import {
   CSR, HSTATUS, MIP, MSTATUS, MSTATUSH, PAGE_SHIFT, PAGE_SIZE, Priv, SATP, SSTATUS, TVEC,
   VS_CSR_OFFSET, VS_INTERRUPTS, VS_SUBSTITUTED, type PrivLevel,
 } from '../isa/csr.js';
-import { Op, Opcode } from '../isa/instructions.js';
+import { decode, immB, immI, immJ, immS } from '../isa/decode.js';
+import { BY_OP, Op, Opcode } from '../isa/instructions.js';
 import type { Bus } from './bus.js';
 import { CSR_OK, CsrFile, type CsrHost } from './csr-file.js';
 import type { AccessWidth, Clock, InterruptPins } from './device.js';
@@ -33,9 +34,10 @@ import { amoValue } from '../isa/amo.js';
 import { csrReads, csrSource, csrWriteValue, csrWrites } from '../isa/zicsr.js';
 import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './htinst.js';
 import type { Probe } from './probe.js';
-import { BlockCache } from './block-cache.js';
-import { TLB_MASK, Tlb } from './tlb.js';
-import { translateOne } from './translator.js';
+import { CodeCache } from './code-cache.js';
+import { Flow, flowOf } from './leaders.js';
+import { TLB_MASK, Tlb, tagOf } from './tlb.js';
+import { SLOW_EXIT, translateOne, type Region } from './translator.js';
 
 /** Modeled costs, in cycles, added on top of one cycle per instruction. */
 export interface MachineTiming {
@@ -82,6 +84,8 @@ const TRAP_LOOP_LIMIT = 64;
 const SLICE_MAX = 1 << 16;
 const UINT32 = 0x1_0000_0000;
 const PHYS_LIMIT = UINT32;
+/** inst[6:0], the major opcode. */
+const OPCODE_MASK = 0x7f;
 
 /** Interrupt priority order of the privileged spec (§3.1.9, and the H extension's for the
  *  virtual-supervisor ones): MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI. */
@@ -99,6 +103,8 @@ const ADDRESS_CAUSES = new Set<number>([
   Cause.StoreAccessFault, Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault,
   Cause.InstructionGuestPageFault, Cause.LoadGuestPageFault, Cause.StoreGuestPageFault,
 ]);
+
+const HYPERVISOR_STORES = new Set<Op>([Op.HSV_B, Op.HSV_H, Op.HSV_W]);
 
 const GUEST_PAGE_FAULT: Record<Access, number> = {
   [Access.Fetch]: Cause.InstructionGuestPageFault,
@@ -146,11 +152,20 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
   /** Traps taken so far (slow paths compare it to see whether their instruction trapped). */
   trapCount = 0;
-  /** Instructions run in the current slice and not yet committed, for block slow paths. */
-  private uncommitted = 0;
-  /** Privilege of the instruction in the current slow path (mret/sret change this.priv). */
-  private slowPriv: PrivLevel = Priv.M;
-  readonly blocks: BlockCache;
+  /** The instruction word a region left through its slow exit (translator.ts). */
+  slowWord = 0;
+  /**
+   * The data access of the instruction in the slow path: the privilege and V it is translated
+   * with (the current ones, or with mstatus.MPRV those of MPP/MPV, or for hlv/hsv those of
+   * hstatus.SPVP with V = 1), and whether it is HLVX (execute permission in place of read).
+   * accessVirt also tells trap() that an address it writes to xtval is guest virtual (GVA).
+   */
+  private accessPriv: PrivLevel = Priv.M;
+  private accessVirt = false;
+  private accessExecute = false;
+  /** Calls of translated code so far (statistics: instructions per call show how much stays inside regions). */
+  dispatches = 0;
+  readonly blocks: CodeCache;
   /** LR/SC reservation: the reserved physical address, or -1. */
   private reservation = -1;
   private stopRequest: HartStop | null = null;
@@ -181,7 +196,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     this.ramI32 = ram.i32;
     this.ramBase = bus.ramBase;
     this.ramSize = ram.size;
-    this.blocks = new BlockCache(ram, this.tlb);
+    this.blocks = new CodeCache(ram, this.tlb);
     // An uncached device access stalls the hart; the bus tells it when one happens.
     const deviceAccess = this.timing.deviceAccess ?? 0;
     if (deviceAccess > 0) bus.onDeviceAccess = () => { this.cycle += deviceAccess; };
@@ -328,12 +343,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
   /**
    * Execute up to `budget` instructions without looking at events or interrupts, by running
-   * translated blocks. A separate function from run() so that V8 optimizes it on entry rather
-   * than by on-stack replacement of one endless loop.
+   * translated regions (translator.ts, code-cache.ts). A separate function from run() so that V8
+   * optimizes it on entry rather than by on-stack replacement of one endless loop.
    *
-   * Exactly `budget` instructions run unless a slow path intervenes: a block longer than what
-   * is left of the budget is replaced by single-instruction blocks, so where a slice ends (and
-   * hence when interrupts are taken) does not depend on how code was cut into blocks.
+   * Exactly `budget` instructions run unless a slow path intervenes: a region never enters a
+   * run longer than what is left of the budget, and a block longer than that is replaced by
+   * single instructions, so where a slice ends (and hence when interrupts are taken) does not
+   * depend on how code was cut into blocks, runs or regions.
    */
   private execSlice(budget: number): void {
     const x = this.x;
@@ -344,14 +360,12 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const m32 = this.ramI32;
     const trace = this.traceHook;
     const cache = this.blocks;
+    const hotPages = cache.pages;
     const fetchSet = this.tlb.set(this.priv, this.virt);
     const dataSet = this.tlb.set(this.dataPriv(), this.dataVirt());
     const fTag = fetchSet.fetchTag;
     const fOff = fetchSet.fetchOff;
-    const lT = dataSet.loadTag;
-    const lO = dataSet.loadOff;
-    const sT = dataSet.storeTag;
-    const sO = dataSet.storeOff;
+    const dataTlb = dataSet.entries;
     // Module-level imports are cell loads with a hole check on every use; locals are registers.
     const pageShift = PAGE_SHIFT;
     const pageMask = PAGE_SIZE - 1;
@@ -360,10 +374,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
     while (n < budget) {
       const pc = this.pc;
-      const vpn = pc >>> pageShift;
-      const slot = vpn & tlbMask;
+      const slot = (pc >>> pageShift) & tlbMask;
       let pageOff: number;
-      if (fTag[slot] === vpn) {
+      if (fTag[slot] === (pc & ~pageMask)) {
         pageOff = fOff[slot] as number;
       } else {
         this.commit(n);
@@ -376,72 +389,146 @@ export class Hart implements CsrHost, Clock, InterruptPins {
         // whatever fell due meanwhile before this instruction, as it would when single-stepping.
         if (this.cycle !== before) return;
       }
-      const off = pageOff + (pc & pageMask);
-      let block = trace === null ? cache.get(off) : undefined;
-      if (block === undefined || block.length > budget - n) {
+      const inPage = pc & pageMask;
+      const off = pageOff + inPage;
+      // A region with a run starting here, else the cache's cold block (or a region just
+      // grown from it), else (volatile pages, tracing, budget tails) one instruction.
+      let region: Region | undefined;
+      let label = 0;
+      let base = pc;
+      const regions = trace === null ? hotPages[off >>> pageShift] : undefined;
+      if (regions !== undefined) {
+        region = regions.region[inPage >>> 2];
+        if (region !== undefined) {
+          label = regions.label[inPage >>> 2] as number;
+          base = (pc - inPage) | 0;
+        }
+      }
+      if (region === undefined && trace === null) {
+        region = cache.get(off);
+        if (region !== undefined) {
+          label = region.entryLabel;
+          base = (pc - region.entryOffset) | 0;
+        }
+      }
+      if (region === undefined || (region.lengths[label] as number) > budget - n) {
         const insn = m32[off >>> 2] as number;
         if (trace !== null) trace(pc >>> 0, insn >>> 0, this.priv);
-        block = translateOne(insn);
+        region = translateOne(insn);
+        label = 0;
+        base = pc;
       }
-      this.uncommitted = n;
-      const done = block.fn(this, x, pc, m8, ms8, m16, ms16, m32, lT, lO, sT, sO);
-      if (done === 0) return; // a slow path ran and committed everything
+      this.dispatches++;
+      const done = region.fn(this, x, base, label, budget - n, m8, ms8, m16, ms16, m32, dataTlb);
+      if (done >= SLOW_EXIT) {
+        // The slow path commits everything and ends the slice.
+        this.slowStep(n + done - SLOW_EXIT);
+        return;
+      }
       n += done;
     }
     this.commit(n);
   }
 
-  // ---- the block ABI: slow paths called from translated code (see semantics.ts) -------------
+  // ---- the region ABI: the slow path of translated code (see translator.ts) ----------------
 
   /**
-   * Enter a slow path for instruction `count` of a block (1-based) at pc p + pcOff: commit
-   * the instructions before it and make this.pc point at it.
+   * Carry out the instruction a region left through its slow exit (this.slowWord at this.pc)
+   * the slow way: a load or store that missed the TLB fast path (TLB miss, device, misaligned),
+   * a jump or taken branch to a misaligned target, and everything the fast path never does
+   * (CSRs, atomics, ecall/ebreak, xRET, WFI, the fences of the privileged spec, illegal words).
+   * `count` is how many instructions the slice executed, this one included: those before it
+   * retire now, this one only if it does not trap. The slice then ends, so run() looks at
+   * interrupts and events before anything else executes.
    */
-  private enterSlow(pcOff: number, p: number, count: number): void {
-    this.pc = (p + pcOff) | 0;
-    this.commit(this.uncommitted + count - 1);
-    this.uncommitted = 0;
-    this.slowPriv = this.priv;
-  }
-
-  /** Retire the slow instruction unless it trapped. Always 0: the block must return. The
-   *  instruction is charged to the privilege it ran in, not the one an xRET left behind. */
-  private leaveSlow(trapsBefore: number): 0 {
-    if (this.trapCount === trapsBefore) this.commit(1, this.slowPriv);
-    return 0;
-  }
-
-  blockLoad(pcOff: number, p: number, count: number, va: number, width: AccessWidth, rd: number, signed: boolean): 0 {
-    this.enterSlow(pcOff, p, count);
+  private slowStep(count: number): void {
+    const pc = this.pc;
+    const insn = this.slowWord;
+    this.commit(count - 1);
+    // Charged to the privilege it ran in, not the one an xRET leaves behind.
+    const priv = this.priv;
     const traps = this.trapCount;
-    const v = this.loadSlow(va, width);
-    if (v !== undefined) {
-      if (rd !== 0) {
-        this.x[rd] = !signed ? v : width === 1 ? (v << 24) >> 24 : width === 2 ? (v << 16) >> 16 : v | 0;
-      }
-      this.pc = (this.pc + 4) | 0;
-    }
-    return this.leaveSlow(traps);
-  }
-
-  blockStore(pcOff: number, p: number, count: number, va: number, width: AccessWidth, value: number): 0 {
-    this.enterSlow(pcOff, p, count);
-    const traps = this.trapCount;
-    if (this.storeSlow(va, width, value)) this.pc = (this.pc + 4) | 0;
-    return this.leaveSlow(traps);
-  }
-
-  blockException(pcOff: number, p: number, count: number, cause: number, tval: number): 0 {
-    this.enterSlow(pcOff, p, count);
-    this.trap(cause, tval);
-    return 0;
-  }
-
-  blockSystem(pcOff: number, p: number, count: number, insn: number, op: Op): 0 {
-    this.enterSlow(pcOff, p, count);
-    const traps = this.trapCount;
+    const op = decode(insn);
+    const x = this.x;
     const rd = (insn >>> 7) & 31;
     const rs1 = (insn >>> 15) & 31;
+    const width = BY_OP[op]?.width;
+    switch (flowOf(op)) {
+      case Flow.Branch: this.trap(Cause.InstructionAddressMisaligned, (pc + immB(insn)) >>> 0); break;
+      case Flow.Jal: this.trap(Cause.InstructionAddressMisaligned, (pc + immJ(insn)) >>> 0); break;
+      case Flow.Jalr:
+        this.trap(Cause.InstructionAddressMisaligned, (((x[rs1] as number) + immI(insn)) & -2) >>> 0);
+        break;
+      case Flow.Next:
+        if (width === undefined) throw new Error(`slowStep: nothing slow about ${insn >>> 0}`);
+        if ((insn & OPCODE_MASK) === Opcode.LOAD) this.loadInstruction(op, insn, width, rd, rs1);
+        else this.storeSlowInstruction(insn, width, rs1);
+        break;
+      default:
+        this.systemInstruction(op, insn, rd, rs1);
+        break;
+    }
+    if (this.trapCount === traps) this.commit(1, priv);
+    this.accessVirt = false;
+    this.accessExecute = false;
+  }
+
+  /** A load, store or AMO: its accesses are translated as mstatus.MPRV says. */
+  private beginDataAccess(): void {
+    this.accessPriv = this.dataPriv();
+    this.accessVirt = this.dataVirt();
+    this.accessExecute = false;
+  }
+
+  private loadInstruction(op: Op, insn: number, width: AccessWidth, rd: number, rs1: number): void {
+    this.beginDataAccess();
+    this.loadInto(rd, ((this.x[rs1] as number) + immI(insn)) | 0, width, op !== Op.LBU && op !== Op.LHU);
+  }
+
+  /** Load `width` bytes at `va` into rd (sign-extended if `signed`) and advance, or fault. */
+  private loadInto(rd: number, va: number, width: AccessWidth, signed: boolean): void {
+    const v = this.loadSlow(va, width);
+    if (v === undefined) return;
+    if (rd !== 0) {
+      this.x[rd] = !signed ? v : width === 1 ? (v << 24) >> 24 : width === 2 ? (v << 16) >> 16 : v | 0;
+    }
+    this.pc = (this.pc + 4) | 0;
+  }
+
+  /**
+   * hlv.*, hlvx.*, hsv.* (H extension): a load or store as though V = 1, at VS or VU as
+   * hstatus.SPVP says, through both translation stages with the guest's vsstatus.SUM/MXR (and
+   * mstatus.MXR). Allowed in M and HS, and in U when hstatus.HU is set; from V = 1 a virtual
+   * instruction. HLVX needs execute permission instead of read.
+   */
+  private hypervisorAccess(op: Op, insn: number, rd: number, rs1: number): void {
+    if (this.virt) {
+      this.exception(Cause.VirtualInstruction, insn >>> 0);
+      return;
+    }
+    if (this.priv === Priv.U && (this.csr.hstatus & HSTATUS.HU) === 0) {
+      this.exception(Cause.IllegalInstruction, insn >>> 0);
+      return;
+    }
+    this.accessPriv = (this.csr.hstatus & HSTATUS.SPVP) !== 0 ? Priv.S : Priv.U;
+    this.accessVirt = true;
+    this.accessExecute = op === Op.HLVX_HU || op === Op.HLVX_WU;
+    const width = BY_OP[op]?.width as AccessWidth;
+    const va = this.x[rs1] as number;
+    if (HYPERVISOR_STORES.has(op)) {
+      if (this.storeSlow(va, width, this.x[(insn >>> 20) & 31] as number)) this.pc = (this.pc + 4) | 0;
+    } else {
+      this.loadInto(rd, va, width, op === Op.HLV_B || op === Op.HLV_H);
+    }
+  }
+
+  private storeSlowInstruction(insn: number, width: AccessWidth, rs1: number): void {
+    this.beginDataAccess();
+    const value = this.x[(insn >>> 20) & 31] as number;
+    if (this.storeSlow(((this.x[rs1] as number) + immS(insn)) | 0, width, value)) this.pc = (this.pc + 4) | 0;
+  }
+
+  private systemInstruction(op: Op, insn: number, rd: number, rs1: number): void {
     const rs2 = (insn >>> 20) & 31;
     switch (op) {
       case Op.ECALL:
@@ -458,10 +545,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       case Op.WFI: this.wfi(insn); break;
       case Op.SFENCE_VMA: this.sfenceVma(insn, rs1, rs2); break;
       case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: this.hfence(op, insn); break;
+      case Op.HLV_B: case Op.HLV_BU: case Op.HLV_H: case Op.HLV_HU: case Op.HLVX_HU: case Op.HLV_W:
+      case Op.HLVX_WU: case Op.HSV_B: case Op.HSV_H: case Op.HSV_W:
+        this.hypervisorAccess(op, insn, rd, rs1);
+        break;
       case Op.ILLEGAL: this.trap(Cause.IllegalInstruction, insn >>> 0); break;
       default: this.atomic(op, rd, rs1, rs2); break;
     }
-    return this.leaveSlow(traps);
   }
 
   /**
@@ -526,19 +616,23 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const off = (pa - this.ramBase) >>> 0;
     if (off < this.ramSize) {
       const set = this.tlb.set(priv, virt);
-      const vpn = (va >>> PAGE_SHIFT) | 0;
+      const vpn = va >>> PAGE_SHIFT;
       const slot = vpn & TLB_MASK;
+      const tag = tagOf(vpn);
       const pageOff = off & ~(PAGE_SIZE - 1);
       switch (access) {
-        case Access.Fetch: set.fetchTag[slot] = vpn; set.fetchOff[slot] = pageOff; break;
-        case Access.Load: set.loadTag[slot] = vpn; set.loadOff[slot] = pageOff; break;
+        case Access.Fetch: set.fetchTag[slot] = tag; set.fetchOff[slot] = pageOff; break;
+        case Access.Load:
+          // HLVX's translation checked execute permission, not read: not one for loads.
+          if (this.accessExecute) break;
+          set.loadTag[slot] = tag; set.loadOff[slot] = pageOff; break;
         case Access.Store:
           // Never map a page translated code was made from for fast-path stores: they would
           // bypass block invalidation. (A translation need not be followed by a write — a
           // failed sc.w, a misaligned store that faults on its second page — so the write's own
           // invalidation cannot be relied on to clear the flag first.)
           if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0) break;
-          set.storeTag[slot] = vpn; set.storeOff[slot] = pageOff; break;
+          set.storeTag[slot] = tag; set.storeOff[slot] = pageOff; break;
       }
     }
     return pa;
@@ -567,7 +661,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const stats = this.walkStats;
     const before = stats.pteReads;
     const pa = twoStageWalk(this.bus, va, access, {
-      vs: { satp: vsatp, priv, sum: (vss & SSTATUS.SUM) !== 0, mxr: mxrG || (vss & SSTATUS.MXR) !== 0 },
+      vs: {
+        satp: vsatp, priv, sum: (vss & SSTATUS.SUM) !== 0, mxr: mxrG || (vss & SSTATUS.MXR) !== 0,
+        executeForRead: access === Access.Load && this.accessExecute,
+      },
       hgatp, mxrG,
     }, stats);
     this.chargeWalk(before, priv);
@@ -599,11 +696,11 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const set = this.tlb.set(this.priv, this.virt);
     const vpn = pc >>> PAGE_SHIFT;
     const slot = vpn & TLB_MASK;
-    if (set.fetchTag[slot] !== vpn) return 0;
+    if (set.fetchTag[slot] !== tagOf(vpn)) return 0;
     const insn = this.ramI32[((set.fetchOff[slot] as number) + (pc & (PAGE_SIZE - 1))) >>> 2] as number;
     // The access's first byte: x[rs1] + imm (the faulting instruction wrote nothing yet).
     const rs1 = (insn >>> 15) & 31;
-    const opcode = insn & 0x7f;
+    const opcode = insn & OPCODE_MASK;
     const imm = opcode === Opcode.STORE ? ((insn >> 25) << 5) | ((insn >>> 7) & 31)
       : opcode === Opcode.LOAD ? insn >> 20 : 0;
     const first = ((this.x[rs1] as number) + imm) | 0;
@@ -632,7 +729,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * byte by byte, as QEMU's virt board does rather than trapping). Returns the zero-extended
    * value, or undefined after raising a fault.
    */
-  loadSlow(va: number, width: AccessWidth): number | undefined {
+  private loadSlow(va: number, width: AccessWidth): number | undefined {
     if ((va & (width - 1)) !== 0) {
       let v = 0;
       for (let i = 0; i < width; i++) {
@@ -642,7 +739,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       }
       return v >>> 0;
     }
-    const pa = this.translate(va, Access.Load, this.dataPriv(), this.dataVirt());
+    const pa = this.translate(va, Access.Load, this.accessPriv, this.accessVirt);
     if (pa < 0) return undefined;
     const v = this.bus.read(pa, width);
     if (v === undefined) {
@@ -653,12 +750,12 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   }
 
   /** A store that missed the fast path. Returns false after raising a fault. */
-  storeSlow(va: number, width: AccessWidth, value: number): boolean {
+  private storeSlow(va: number, width: AccessWidth, value: number): boolean {
     if ((va & (width - 1)) !== 0) {
       // Translate every byte first so a fault leaves memory untouched.
       const pas: number[] = [];
       for (let i = 0; i < width; i++) {
-        const pa = this.translate((va + i) | 0, Access.Store, this.dataPriv(), this.dataVirt());
+        const pa = this.translate((va + i) | 0, Access.Store, this.accessPriv, this.accessVirt);
         if (pa < 0) return false;
         if (this.bus.find(pa) === undefined) {
           this.raiseAccessFault(Access.Store, (va + i) | 0);
@@ -669,7 +766,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       pas.forEach((pa, i) => this.bus.write(pa, 1, (value >>> (8 * i)) & 0xff));
       return true;
     }
-    const pa = this.translate(va, Access.Store, this.dataPriv(), this.dataVirt());
+    const pa = this.translate(va, Access.Store, this.accessPriv, this.accessVirt);
     if (pa < 0) return false;
     if (!this.bus.write(pa, width, value)) {
       this.raiseAccessFault(Access.Store, va);
@@ -681,6 +778,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   // ---- A extension -----------------------------------------------------------------------
 
   private atomic(op: Op, rd: number, rs1: number, rs2: number): void {
+    this.beginDataAccess();
     const x = this.x;
     const va = x[rs1] as number;
     const isLoad = op === Op.LR_W;
@@ -692,7 +790,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       const reserved = this.reservation;
       this.reservation = -1;
       // A failed sc.w need not check permissions (it does not write); a successful one must.
-      const pa = this.translate(va, Access.Store, this.dataPriv(), this.dataVirt());
+      const pa = this.translate(va, Access.Store, this.accessPriv, this.accessVirt);
       if (pa < 0) return;
       if (pa !== reserved) {
         if (rd !== 0) x[rd] = 1;
@@ -707,7 +805,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       this.pc = (this.pc + 4) | 0;
       return;
     }
-    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.dataPriv(), this.dataVirt());
+    const pa = this.translate(va, isLoad ? Access.Load : Access.Store, this.accessPriv, this.accessVirt);
     if (pa < 0) return;
     // AMOs are only supported on RAM; QEMU's virt devices do not support them either.
     const off = (pa - this.ramBase) >>> 0;
@@ -931,8 +1029,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, from);
       return;
     }
-    // A trap into HS or M records whether tval is a guest virtual address.
-    const gva = fromV && !isInterrupt && ADDRESS_CAUSES.has(code);
+    // A trap into HS or M records whether tval is a guest virtual address: it is one for a
+    // trap from V = 1, and for the data access of an instruction that translated it as though
+    // V = 1 (M-mode with MPRV and MPV, hlv/hsv) whatever V was.
+    const gva = (fromV || this.accessVirt) && !isInterrupt && ADDRESS_CAUSES.has(code);
     const ms = csr.mstatus;
     let vector: number;
     let vectorCode = code;

@@ -5,13 +5,14 @@
  *
  *   load   imm[11:0] | rs1 | funct3 | rd | opcode   →   0 | offset | funct3 | rd | opcode
  *   store  imm[11:5] | rs2 | rs1 | funct3 | imm[4:0] | opcode  →  0 | rs2 | offset | funct3 | 0 | opcode
- *   AMO    (no immediate)                             →   rs1 replaced by offset
+ *   AMO, hlv/hlvx/hsv (no immediate)                  →   rs1 replaced by offset
  *
  * where `offset` is the faulting address minus the access's first byte (non-zero only when a
  * misaligned access faults on a later page). For the VS-stage walk's own references to its
  * page tables (implicit accesses) it is a pseudoinstruction instead. Zero is always legal
  * (instruction fetches, anything else).
  */
+import { decodeSpec } from '../isa/decode.js';
 import { Opcode } from '../isa/instructions.js';
 
 /** Pseudoinstructions for implicit accesses of a VS-stage walk (RV32: 32-bit PTEs). */
@@ -33,6 +34,13 @@ export function transformedInstruction(insn: number, offset: number): number {
     case Opcode.LOAD: return ((insn & ~(LOAD_IMM | RS1_FIELD)) | off) >>> 0;
     case Opcode.STORE: return ((insn & ~(STORE_IMM | RS1_FIELD)) | off) >>> 0;
     case Opcode.AMO: return ((insn & ~RS1_FIELD) | off) >>> 0;
+    case Opcode.SYSTEM: return isHypervisorAccess(insn) ? ((insn & ~RS1_FIELD) | off) >>> 0 : 0;
     default: return 0;
   }
+}
+
+/** hlv.*, hlvx.*, hsv.*: the H extension's instructions that access memory. */
+function isHypervisorAccess(insn: number): boolean {
+  const spec = decodeSpec(insn);
+  return spec !== undefined && spec.ext === 'H' && spec.width !== undefined;
 }

@@ -64,6 +64,8 @@ export interface WalkContext {
   priv: PrivLevel;
   sum: boolean;
   mxr: boolean;
+  /** HLVX: a load that needs execute permission in place of read permission. */
+  executeForRead?: boolean;
 }
 
 export interface WalkStats {
@@ -154,11 +156,13 @@ export function sv32Walk(bus: Bus, va: number, access: Access, ctx: WalkContext,
  * The G-stage alone: guest-physical `gpa` to host-physical under `hgatp` (identity when Bare).
  * Every G-stage access counts as a U-mode access (leaves need PTE.U); `mxr` is mstatus.MXR.
  */
-export function gstageWalk(bus: Bus, gpa: number, access: Access, hgatp: number, mxr: boolean, stats: WalkStats): number {
+export function gstageWalk(
+  bus: Bus, gpa: number, access: Access, hgatp: number, mxr: boolean, stats: WalkStats, executeForRead = false,
+): number {
   if ((hgatp >>> 31) !== HGATP.MODE_SV32X4) return gpa;
   const before = stats.pteReads;
   const r = walkStage(bus, gpa, access, (hgatp & HGATP.PPN) * PAGE_SIZE, SV32X4_ROOT_VPN_BITS,
-    { satp: 0, priv: Priv.U, sum: false, mxr }, stats, null);
+    { satp: 0, priv: Priv.U, sum: false, mxr, executeForRead }, stats, null);
   stats.gstageReads += stats.pteReads - before;
   return r;
 }
@@ -181,8 +185,10 @@ export interface TwoStageContext {
  */
 export function twoStageWalk(bus: Bus, va: number, access: Access, ctx: TwoStageContext, stats: WalkStats): number {
   const { hgatp, mxrG } = ctx;
+  // HLVX needs execute permission for its own access in both stages, not for the VS-stage
+  // walk's implicit reads of page-table entries.
   const gstage = (gpa: number, acc: Access, implicit: boolean): number => {
-    const hpa = gstageWalk(bus, gpa, acc, hgatp, mxrG, stats);
+    const hpa = gstageWalk(bus, gpa, acc, hgatp, mxrG, stats, !implicit && ctx.vs.executeForRead === true);
     if (hpa === WALK_PAGE_FAULT) {
       stats.faultGpa = gpa;
       stats.faultImplicit = implicit;
@@ -213,7 +219,9 @@ function permitted(pte: number, access: Access, ctx: WalkContext): boolean {
   if (ctx.priv === Priv.S && user && (access === Access.Fetch || !ctx.sum)) return false;
   switch (access) {
     case Access.Fetch: return (pte & PTE.X) !== 0;
-    case Access.Load: return (pte & PTE.R) !== 0 || (ctx.mxr && (pte & PTE.X) !== 0);
+    case Access.Load:
+      if (ctx.executeForRead === true) return (pte & PTE.X) !== 0;
+      return (pte & PTE.R) !== 0 || (ctx.mxr && (pte & PTE.X) !== 0);
     case Access.Store: return (pte & PTE.W) !== 0;
   }
 }

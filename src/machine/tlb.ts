@@ -5,25 +5,49 @@
  * to flush — while changes of satp, vsatp, hgatp, SUM, MXR or MPRV, and the fences,
  * invalidate.
  *
- * An entry caches only a RAM page: tag = virtual page number, value = byte offset of the
- * physical page within RAM. Under V=1 that is the combined translation of both stages, guest
+ * An entry caches only a RAM page: tag = the virtual page's address (vpn << 12, so that
+ * translated code compares an address masked to its page, with the alignment bits of the
+ * access kept, in one go), value = byte offset of the physical page within RAM. Under V=1 that is the combined translation of both stages, guest
  * virtual to host physical, as a real TLB caches it. Device pages are never cached, so every MMIO access reaches the
  * bus. An entry for stores exists only once the walk has set PTE.D, and for loads/fetches once
  * it has set PTE.A, so a hit never needs to touch the page table.
  */
-import { Priv, type PrivLevel } from '../isa/csr.js';
+import { PAGE_SHIFT, Priv, type PrivLevel } from '../isa/csr.js';
 
 export const TLB_ENTRIES = 256;
+/** The tag of virtual page `vpn`: its address, as an int32. */
+export const tagOf = (vpn: number): number => (vpn << PAGE_SHIFT) | 0;
 export const TLB_MASK = TLB_ENTRIES - 1;
 const INVALID = -1;
 
+/**
+ * Where each array of a set sits in its one Int32Array (`TlbSet.entries`), in entries.
+ * Translated code indexes the data arrays of one `entries` object: every typed array a
+ * V8-compiled function touches costs it a type and bounds check per straight run, so one
+ * array for the four is cheaper than four.
+ */
+export const TLB_LAYOUT = {
+  fetchTag: 0, fetchOff: TLB_ENTRIES, loadTag: 2 * TLB_ENTRIES, loadOff: 3 * TLB_ENTRIES,
+  storeTag: 4 * TLB_ENTRIES, storeOff: 5 * TLB_ENTRIES,
+} as const;
+const SET_SIZE = 6 * TLB_ENTRIES;
+
 export class TlbSet {
-  readonly fetchTag = new Int32Array(TLB_ENTRIES).fill(INVALID);
-  readonly fetchOff = new Int32Array(TLB_ENTRIES);
-  readonly loadTag = new Int32Array(TLB_ENTRIES).fill(INVALID);
-  readonly loadOff = new Int32Array(TLB_ENTRIES);
-  readonly storeTag = new Int32Array(TLB_ENTRIES).fill(INVALID);
-  readonly storeOff = new Int32Array(TLB_ENTRIES);
+  readonly entries = new Int32Array(SET_SIZE);
+  readonly fetchTag = this.view(TLB_LAYOUT.fetchTag);
+  readonly fetchOff = this.view(TLB_LAYOUT.fetchOff);
+  readonly loadTag = this.view(TLB_LAYOUT.loadTag);
+  readonly loadOff = this.view(TLB_LAYOUT.loadOff);
+  readonly storeTag = this.view(TLB_LAYOUT.storeTag);
+  readonly storeOff = this.view(TLB_LAYOUT.storeOff);
+
+  constructor() {
+    this.flush();
+  }
+
+  private view(at: number): Int32Array {
+    return this.entries.subarray(at, at + TLB_ENTRIES);
+  }
 
   flush(): void {
     this.fetchTag.fill(INVALID);
@@ -40,9 +64,10 @@ export class TlbSet {
 
   flushPage(vpn: number): void {
     const slot = vpn & TLB_MASK;
-    if (this.fetchTag[slot] === vpn) this.fetchTag[slot] = INVALID;
-    if (this.loadTag[slot] === vpn) this.loadTag[slot] = INVALID;
-    if (this.storeTag[slot] === vpn) this.storeTag[slot] = INVALID;
+    const tag = tagOf(vpn);
+    if (this.fetchTag[slot] === tag) this.fetchTag[slot] = INVALID;
+    if (this.loadTag[slot] === tag) this.loadTag[slot] = INVALID;
+    if (this.storeTag[slot] === tag) this.storeTag[slot] = INVALID;
   }
 }
 

@@ -10,6 +10,7 @@ import { PTE, Priv, SSTATUS, type PrivLevel } from '../../src/isa/csr.js';
 import { EventQueue } from '../../src/machine/events.js';
 import { Hart, type HartStop } from '../../src/machine/hart.js';
 import { Access } from '../../src/machine/mmu.js';
+import { tagOf } from '../../src/machine/tlb.js';
 import { GuestMemory, SHADOW_POOL_BASE } from '../../src/hypervisor/guest-memory.js';
 import { ShadowMmu, type ShadowResult } from '../../src/hypervisor/shadow/shadow-mmu.js';
 
@@ -298,9 +299,9 @@ describe('fills', () => {
     load(env, K_DATA);
     const set = env.hart.tlb.set(Priv.U);
     const slot = (K_DATA >>> 12) & 255;
-    expect(set.loadTag[slot]).toBe((K_DATA >>> 12) | 0);
+    expect(set.loadTag[slot]).toBe(tagOf(K_DATA >>> 12));
     env.shadow.enter(Priv.S, env.vsatp, 0);
-    expect(set.loadTag[slot]).toBe((K_DATA >>> 12) | 0);
+    expect(set.loadTag[slot]).toBe(tagOf(K_DATA >>> 12));
     env.shadow.enter(Priv.U, env.vsatp, 0); // another root: the untagged TLB is flushed
     expect(set.loadTag[slot]).toBe(-1);
   });

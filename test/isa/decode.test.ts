@@ -62,10 +62,6 @@ describe('decode', () => {
     [0x0000302f, 'amoadd.d (funct3 011)'],
     [0x1025a52f, 'lr.w with rs2 ≠ 0'],
     [0x2800202f, 'AMO funct5 00101 (unassigned)'],
-    [0x0000100f | (1 << 7), 'fence.i with rd ≠ 0'],
-    [0x0010100f, 'fence.i with imm ≠ 0'],
-    [0x0ff0008f, 'fence with rd ≠ 0'],
-    [0x0ff5000f, 'fence with rs1 ≠ 0'],
     [0x0000200f, 'MISC-MEM funct3 010 (cbo.* not implemented)'],
     [0x000000f3, 'ecall with rd ≠ 0'],
     [0x00008073, 'ecall with rs1 ≠ 0'],
@@ -76,7 +72,10 @@ describe('decode', () => {
     [0x10400073, 'SYSTEM funct12 0x104 (unassigned)'],
     [0x120000f3, 'sfence.vma with rd ≠ 0'],
     [0x22000073 | (1 << 7), 'hfence.vvma with rd ≠ 0'],
-    [0x00004073, 'SYSTEM funct3 100 (hypervisor loads)'],
+    [0x00004073, 'SYSTEM funct3 100, funct7 0 (no hypervisor load or store)'],
+    [0x60204073, 'hlv with rs2 00010 (unassigned)'],
+    [0x68104073, 'hlv.wu (RV64 only)'],
+    [0x600040f3 | (1 << 25), 'hsv.b with rd ≠ 0'],
     [0xffffffff, 'all ones'],
   ];
   for (const [w, what] of reserved) {
@@ -97,6 +96,16 @@ describe('decode', () => {
     expect(decode(0x8ff0000f)).toBe(Op.FENCE); // reserved fm with iorw: executes as fence
     expect(decode(0x8310000f)).toBe(Op.FENCE); // fm=1000 but r,w: not TSO
     expect(decode(0x0000100f)).toBe(Op.FENCE_I);
+  });
+
+  it('ignores the reserved fields of fence and fence.i (rd, rs1, fm; fence.i imm), as the spec requires', () => {
+    expect(decode(0x0ff0008f)).toBe(Op.FENCE); // rd ≠ 0
+    expect(decode(0x0ff5000f)).toBe(Op.FENCE); // rs1 ≠ 0
+    expect(decode(0x5ff5058f)).toBe(Op.FENCE); // reserved fm, rd and rs1
+    expect(decode(0x8335008f)).toBe(Op.FENCE); // fence.tso's bits with rd, rs1 ≠ 0: a plain fence
+    expect(decode(0x0000100f | (1 << 7))).toBe(Op.FENCE_I); // rd ≠ 0
+    expect(decode(0x0010100f)).toBe(Op.FENCE_I); // imm ≠ 0
+    expect(decode(0xffff908f)).toBe(Op.FENCE_I); // every reserved bit set
   });
 
   it('sends exactly the keys that need more than opcode/funct3/funct7 to the slow path', () => {

@@ -112,6 +112,16 @@ const ROWS: [string, OperandValues, string, string][] = [
   ['sfence.vma', { rs1: r('a0'), rs2: r('a1') }, 'sfence.vma\ta0,a1', 'sfence.vma\ta0,a1'],
   ['hfence.vvma', { rs1: r('a0'), rs2: r('a1') }, 'hfence.vvma\ta0,a1', 'hfence.vvma\ta0,a1'],
   ['hfence.gvma', { rs1: r('a0'), rs2: r('a1') }, 'hfence.gvma\ta0,a1', 'hfence.gvma\ta0,a1'],
+  ['hlv.b', { rd: r('a0'), rs1: r('a1') }, 'hlv.b\ta0,(a1)', 'hlv.b\ta0,(a1)'],
+  ['hlv.bu', { rd: r('t0'), rs1: r('sp') }, 'hlv.bu\tt0,(sp)', 'hlv.bu\tt0,(sp)'],
+  ['hlv.h', { rd: r('a0'), rs1: r('a1') }, 'hlv.h\ta0,(a1)', 'hlv.h\ta0,(a1)'],
+  ['hlv.hu', { rd: r('s0'), rs1: r('s1') }, 'hlv.hu\ts0,(s1)', 'hlv.hu\ts0,(s1)'],
+  ['hlvx.hu', { rd: r('a0'), rs1: r('a1') }, 'hlvx.hu\ta0,(a1)', 'hlvx.hu\ta0,(a1)'],
+  ['hlv.w', { rd: r('zero'), rs1: r('t6') }, 'hlv.w\tzero,(t6)', 'hlv.w\tzero,(t6)'],
+  ['hlvx.wu', { rd: r('a0'), rs1: r('a1') }, 'hlvx.wu\ta0,(a1)', 'hlvx.wu\ta0,(a1)'],
+  ['hsv.b', { rs2: r('a0'), rs1: r('a1') }, 'hsv.b\ta0,(a1)', 'hsv.b\ta0,(a1)'],
+  ['hsv.h', { rs2: r('t1'), rs1: r('gp') }, 'hsv.h\tt1,(gp)', 'hsv.h\tt1,(gp)'],
+  ['hsv.w', { rs2: r('a0'), rs1: r('a1') }, 'hsv.w\ta0,(a1)', 'hsv.w\ta0,(a1)'],
 ];
 
 /** [row, operands, default text] for the alias rules; `-M no-aliases` prints the base row. */
@@ -243,6 +253,9 @@ describe('disassemble: words that are not instructions', () => {
     [0x0000000b, '.word\t0x0000000b'],
     [0x00200073, '.word\t0x00200073'],
     [0x0010100f, '.word\t0x0010100f'],
+    // fence and fence.i with reserved fields set: the hart ignores them, objdump prints data.
+    [0x0ff0008f, '.word\t0x0ff0008f'],
+    [0x0000108f, '.word\t0x0000108f'],
     // fm = 1000 with sets other than rw,rw: the hart treats it as a fence, objdump as data.
     [0x8ff0000f, '.word\t0x8ff0000f'],
   ])('%d', (w, text) => {

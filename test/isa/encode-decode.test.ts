@@ -21,6 +21,7 @@ function extract(spec: InstructionSpec, w: number): OperandValues {
   const regs = { rd: rdOf(w), rs1: rs1Of(w), rs2: rs2Of(w) };
   switch (spec.format) {
     case 'R': case 'RS1RS2': return regs;
+    case 'RDRS1': return { rd: regs.rd, rs1: regs.rs1 };
     case 'I': return { ...regs, imm: immI(w) };
     case 'Ishamt': return { ...regs, imm: rs2Of(w) };
     case 'S': return { ...regs, imm: immS(w) };
@@ -96,7 +97,11 @@ describe('the instruction table', () => {
 
   it('gives loads and stores their access width', () => {
     const widths = Object.fromEntries(INSTRUCTIONS.filter((s) => s.width).map((s) => [s.mnemonic, s.width]));
-    expect(widths).toEqual({ lb: 1, lh: 2, lw: 4, lbu: 1, lhu: 2, sb: 1, sh: 2, sw: 4 });
+    expect(widths).toEqual({
+      lb: 1, lh: 2, lw: 4, lbu: 1, lhu: 2, sb: 1, sh: 2, sw: 4,
+      'hlv.b': 1, 'hlv.bu': 1, 'hlv.h': 2, 'hlv.hu': 2, 'hlvx.hu': 2, 'hlv.w': 4, 'hlvx.wu': 4,
+      'hsv.b': 1, 'hsv.h': 2, 'hsv.w': 4,
+    });
   });
 });
 

@@ -251,10 +251,10 @@ describe.skipIf(!HAVE_BINUTILS)('disassembler vs GNU objdump', () => {
     expect(report.differences).toEqual([]);
     expect(report.counts.DIFFERENT).toBe(0);
     // What objdump decodes and pvlab rejects: the foreign SYSTEM instructions (all in the
-    // funct12 sweep) and RV64 shift amounts (the random shifts hit them).
-    expect([...report.foreign].sort()).toEqual(
-      [...FOREIGN_TO_PVLAB, ...SHIFTS].sort(),
-    );
+    // funct12 sweep) and RV64 shift amounts (whichever of them the random words hit).
+    const foreign = [...report.foreign];
+    expect(foreign.filter((m) => !FOREIGN_TO_PVLAB.has(m) && !SHIFTS.has(m))).toEqual([]);
+    expect([...FOREIGN_TO_PVLAB].filter((m) => !report.foreign.has(m))).toEqual([]);
   });
 
   it('GNU as reads back pvlab\'s disassembly of every row as the same word', () => {

@@ -61,6 +61,8 @@ export function variantsFor(spec: InstructionSpec): OperandValues[] {
     case 'R':
     case 'RS1RS2':
       return registerVariants();
+    case 'RDRS1':
+      return registerVariants().map(({ rd, rs1 }) => ({ rd, rs1 }));
     case 'I':
       return withImms(IMM12);
     case 'S':

@@ -120,6 +120,15 @@ const enter = (mode: VMode, label: string): string => `
   mret
 `;
 
+/** From M-mode: MPRV with MPP = S and MPV = 1, so loads and stores translate as VS's. */
+const MPRV_AS_VS = `
+  li t0, ${MSTATUSH.MPV}
+  csrs mstatush, t0
+  li t0, 0x1800
+  csrc mstatus, t0
+  li t0, ${(1 << 11) | MSTATUS.MPRV}
+  csrs mstatus, t0`;
+
 function runOk(source: string, opts: Parameters<typeof run>[1] = {}): Run {
   const r = run(source, opts);
   expect(r.stop).toEqual({ kind: 'power-off', code: 0 });
@@ -1195,12 +1204,7 @@ back:
   it('M-mode with MPRV, MPP=S and MPV=1 loads through both stages', () => {
     const r = runOk(`${H_PRELUDE}
 main:
-  li t0, ${MSTATUSH.MPV}
-  csrs mstatush, t0
-  li t0, 0x1800
-  csrc mstatus, t0
-  li t0, ${(1 << 11) | MSTATUS.MPRV}
-  csrs mstatus, t0
+  ${MPRV_AS_VS}
   li a0, 0x40000000
   lw a1, 0(a0)
   li t0, ${MSTATUS.MPRV}
@@ -1628,5 +1632,178 @@ bad_vec:
   sret
 `);
     expect(r.reg('a0')).toBe(0x66);
+  });
+});
+
+describe('hypervisor virtual-machine loads and stores: hlv, hlvx, hsv (§8.3)', () => {
+  /** Run `body` in `mode` with both stages set up; hstatus starts as `hstatus`. */
+  function hlsv(body: string, opts: { mode?: VMode; hstatus?: number; mSetup?: string; medeleg?: number } = {}): Run {
+    return runOk(`${H_PRELUDE}
+main:
+  li t0, ${opts.hstatus ?? 0}
+  csrw hstatus, t0
+  li t0, ${opts.medeleg ?? 0}
+  csrw medeleg, t0
+  ${opts.mSetup ?? ''}
+  ${opts.mode === undefined ? 'j body' : enter(opts.mode, 'body')}
+body:
+  ${body}
+  ${POWER_OFF}
+`, {
+      setup: (b) => {
+        const t = twoStageSetup(b);
+        // VA 0x4000_c000: execute-only in the VS stage onto GPA +7, execute-only in the G stage.
+        t.vsSet(VS_L0_GPA + 0xc * 4, t.pteOf(GPA_DATA + 0x7000, V | X | A | D));
+        b.bus.write(HPA_DATA + 8, 4, 0x8081_f0f1);
+        // While V = 0 the hart translates with satp (Bare), not these tables.
+        b.hart.csr.hgatp = HGATP_VALUE;
+      },
+    });
+  }
+
+  it('from M-mode: loads through both stages with every width and extension', () => {
+    const r = hlsv(`
+  li a0, 0x40000000
+  hlv.w a1, (a0)
+  addi a0, a0, 8
+  hlv.b a2, (a0)          # 0xf1
+  hlv.bu a3, (a0)
+  hlv.h a4, (a0)          # 0xf0f1
+  hlv.hu a5, (a0)
+  hlvx.wu a6, (a0)        # execute permission is not there (RW pages): a page fault
+  mv a7, s9
+`, { hstatus: HSTATUS.SPVP });
+    expect(r.ureg('a1')).toBe(0x1111_1111);
+    expect(r.reg('a2')).toBe(-15);
+    expect(r.reg('a3')).toBe(0xf1);
+    expect(r.reg('a4')).toBe(0xf0f1 - 0x10000);
+    expect(r.reg('a5')).toBe(0xf0f1);
+    expect(r.reg('a7')).toBe(Cause.LoadPageFault);
+    expect(r.board.hart.virt).toBe(false);
+  });
+
+  it('stores through both stages (hsv.b/h/w)', () => {
+    const r = hlsv(`
+  li a0, 0x40000010
+  li a1, 0x40000014
+  li a2, 0x40000018
+  li t0, 0x12345678
+  hsv.w t0, (a0)
+  li t0, 0xabcd
+  hsv.h t0, (a1)
+  hsv.b t0, (a2)
+`, { hstatus: HSTATUS.SPVP });
+    expect(r.word(HPA_DATA + 0x10)).toBe(0x1234_5678);
+    expect(r.word(HPA_DATA + 0x14) & 0xffff).toBe(0xabcd);
+    expect(r.word(HPA_DATA + 0x18) & 0xff).toBe(0xcd);
+  });
+
+  it('hstatus.SPVP picks the privilege: a VS-stage U page is VU\'s, and VS\'s only with vsstatus.SUM', () => {
+    const body = `
+  li a0, 0x4000b000
+  hlv.w a1, (a0)
+  mv a2, s8
+`;
+    expect(hlsv(body, { hstatus: 0 }).ureg('a1')).toBe(0x1111_1111); // SPVP = 0: as VU
+    const vs = hlsv(body, { hstatus: HSTATUS.SPVP });
+    expect(vs.reg('a2')).toBe(1);
+    expect(vs.reg('s9')).toBe(Cause.LoadPageFault);
+    const sum = hlsv(body, { hstatus: HSTATUS.SPVP, mSetup: `li t0, ${SSTATUS.SUM}\n  csrw vsstatus, t0` });
+    expect(sum.reg('a2')).toBe(0);
+    expect(sum.ureg('a1')).toBe(0x1111_1111);
+  });
+
+  it('hlvx reads execute-only memory (both stages) that hlv may not', () => {
+    const r = hlsv(`
+  li a0, 0x4000c000
+  hlvx.wu a1, (a0)
+  hlvx.hu a2, (a0)
+  mv a3, s8
+  hlv.w a4, (a0)
+  mv a5, s9
+`, { hstatus: HSTATUS.SPVP });
+    expect(r.ureg('a1')).toBe(0x7777_7777);
+    expect(r.ureg('a2')).toBe(0x7777);
+    expect(r.reg('a3')).toBe(0);
+    expect(r.reg('a5')).toBe(Cause.LoadPageFault);
+  });
+
+  it('a fault records a guest virtual address: mstatush.GVA from M, hstatus.GVA from HS, V = 0 before', () => {
+    const body = `
+  li a0, 0x40001000       # missing in the G stage
+  hlv.w a1, (a0)
+  mv a2, s9
+  mv a3, s10
+  mv a4, s5
+  mv a5, s2
+`;
+    const m = hlsv(body, { hstatus: HSTATUS.SPVP });
+    expect(m.reg('a2')).toBe(Cause.LoadGuestPageFault);
+    expect(m.ureg('a3')).toBe(0x4000_1000);
+    expect(m.ureg('a4') & (MSTATUSH.GVA | MSTATUSH.MPV)).toBe(MSTATUSH.GVA);
+    expect(m.ureg('a5')).toBe(((GPA_DATA + 0x1000) / 4) >>> 0);
+    const hsPage = hlsv(`
+  li a0, 0x4000b000       # a VS-stage U page: a page fault for VS
+  hsv.w a0, (a0)
+  mv a2, s9
+  mv a4, s5
+  mv a6, s6
+`, { mode: 'HS', hstatus: HSTATUS.SPVP, medeleg: 1 << Cause.StorePageFault });
+    expect(hsPage.reg('a2')).toBe(Cause.StorePageFault);
+    expect(hsPage.reg('a6')).toBe(LEVEL.HS);
+    expect(hsPage.ureg('a4') & (HSTATUS.GVA | HSTATUS.SPV)).toBe(HSTATUS.GVA);
+  });
+
+  it('a guest-page fault of hlv/hsv hands htinst the instruction with rs1 replaced by the offset', () => {
+    const r = hlsv(`
+  li a0, 0x40001000
+faulting:
+  hsv.w a1, (a0)
+  mv a2, s9
+  mv a3, s3
+`, { hstatus: HSTATUS.SPVP });
+    expect(r.reg('a2')).toBe(Cause.StoreGuestPageFault);
+    expect(r.ureg('a3')).toBe((r.word(r.sym('faulting')) & ~(0x1f << 15)) >>> 0);
+  });
+
+  it('allowed in U-mode only with hstatus.HU (else illegal); from VS a virtual instruction', () => {
+    const body = `
+  li a0, 0x40000000
+  hlv.w a1, (a0)
+  mv a2, s8
+  mv a3, s9
+  li a7, 0x5d
+  ecall
+`;
+    const u = hlsv(body, { mode: 'U', hstatus: HSTATUS.SPVP });
+    expect([u.reg('a2'), u.reg('a3')]).toEqual([1, Cause.IllegalInstruction]);
+    const hu = hlsv(body, { mode: 'U', hstatus: HSTATUS.SPVP | HSTATUS.HU });
+    expect(hu.reg('a2')).toBe(0);
+    expect(hu.ureg('a1')).toBe(0x1111_1111);
+    const vs = hlsv(body, { mode: 'VS', hstatus: HSTATUS.SPVP | HSTATUS.HU });
+    expect([vs.reg('a2'), vs.reg('a3')]).toEqual([1, Cause.VirtualInstruction]);
+  });
+});
+
+describe('GVA for M-mode accesses with MPRV = 1 and MPV = 1', () => {
+  it('a page fault of such a load sets mstatush.GVA (the address is guest virtual, though V = 0)', () => {
+    const r = runOk(`${H_PRELUDE}
+main:
+  ${MPRV_AS_VS}
+  li a0, 0x40001000       # missing in the G stage
+  lw a1, 0(a0)
+  li t0, ${MSTATUS.MPRV}
+  csrc mstatus, t0
+  mv a2, s9
+  mv a3, s10
+  mv a4, s5
+  ebreak                  # an address that is not guest virtual: GVA clear again
+  mv a5, s5
+  ${POWER_OFF}
+`, { setup: (b) => { twoStageSetup(b); } });
+    expect(r.reg('a2')).toBe(Cause.LoadGuestPageFault);
+    expect(r.ureg('a3')).toBe(0x4000_1000);
+    expect(r.ureg('a4') & MSTATUSH.GVA).toBe(MSTATUSH.GVA);
+    expect(r.ureg('a5') & MSTATUSH.GVA).toBe(0);
   });
 });

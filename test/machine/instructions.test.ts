@@ -245,6 +245,26 @@ data:
   });
 });
 
+describe('fences', () => {
+  it('fence and fence.i with their reserved fields set execute as fences: no trap, no register written', () => {
+    const r = run(`${RECORDING_PRELUDE}
+main:
+  li ra, 0x1234
+  li a0, 0x5678
+  .word 0x0ff5008f        # fence iorw,iorw with rd = ra, rs1 = a0
+  .word 0x5ff5008f        # the same with a reserved fm (0101)
+  .word 0x8335008f        # fence.tso's fields with rd, rs1 set: a plain fence
+  .word 0xffff908f        # fence.i with imm, rs1 and rd set
+  mv a1, s8
+  ${POWER_OFF}
+`);
+    expect(r.stop.kind).toBe('power-off');
+    expect(r.reg('a1')).toBe(0); // no trap recorded
+    expect(r.ureg('ra')).toBe(0x1234);
+    expect(r.ureg('a0')).toBe(0x5678);
+  });
+});
+
 describe('jumps', () => {
   it('jal and jalr write the link, jalr clears bit 0 and rd may equal rs1', () => {
     const r = run(`${RECORDING_PRELUDE}

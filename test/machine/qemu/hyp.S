@@ -52,6 +52,10 @@
 #define VTSR (1 << 22)
 #define HFENCE_VVMA .word 0x22000073
 #define HFENCE_GVMA .word 0x62000073
+/* The hypervisor virtual-machine loads and stores (SYSTEM, funct3 100, funct7 by width). */
+#define HLV_W(rd, rs1) .insn r 0x73, 4, 0x34, rd, rs1, x0
+#define HSV_W(rs2, rs1) .insn r 0x73, 4, 0x35, x0, rs1, rs2
+#define HSV_B(rs2, rs1) .insn r 0x73, 4, 0x31, x0, rs1, rs2
 
 /* PTE bits */
 #define V_ 0x01
@@ -577,6 +581,42 @@ m_2s:
   la t0, g_l0
   lw t1, 16(t0)
   PUTM t1, A_|D_
+  /* hlv/hsv from M (V = 0): as VS (hstatus.SPVP), through both stages. */
+  li t0, SPVP
+  csrw HSTATUS, t0
+  li s8, 0
+  li t4, 0x40000000
+  HLV_W(a0, t4)
+  call puthex
+  li t1, 0xa5
+  HSV_B(t1, t4)
+  /* (hlvx of a page that is not executable is a load page fault; QEMU 7.2 reads it, so that
+   * is left to pvlab's own tests.) */
+  la t0, data0
+  lw a0, 0(t0)
+  call puthex
+  li t4, 0x40001008
+  HLV_W(a0, t4)                     /* G leaf missing: GVA although V was 0 */
+  PUT s9
+  PUT s10
+  PUT s2
+  PUTM s5, MPV | GVA_M
+  /* M-mode with MPRV, MPP = S and MPV: loads translate as VS, so GVA again. (The cause is a
+   * load guest-page fault; QEMU 7.2 reports a load page fault, so only tval and GVA here.) */
+  li t0, MPV
+  csrs MSTATUSH, t0
+  li t0, 0x1800
+  csrc mstatus, t0
+  li t0, 0x20800                    /* MPRV, MPP = S */
+  csrs mstatus, t0
+  li t4, 0x40001010
+  lw a0, 0(t4)
+  li t0, 0x20000
+  csrc mstatus, t0
+  PUT s10
+  PUTM s5, MPV | GVA_M
+  PUT s8
+  csrw HSTATUS, zero
   li t0, (1 << 21)                  /* load guest-page faults: to HS */
   csrw medeleg, t0
   ENTER 1, 1, vs_2s_hs
