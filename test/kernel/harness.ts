@@ -152,7 +152,7 @@ export function runOnQemu(opts: KernelBootOptions): QemuRun {
     if (opts.disk) {
       const disk = join(dir, 'disk.img');
       writeFileSync(disk, opts.disk);
-      args.push(...qemuDisk(disk).map((a) => (a.startsWith('virtio-blk-device') ? `${a},bus=virtio-mmio-bus.0` : a)));
+      args.push(...qemuDisk(disk));
     }
     const q = runQemuVirt(args);
     return { status: q.status, console: (q.stdout ?? '').replace(/\r\n/g, '\n') };
