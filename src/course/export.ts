@@ -71,7 +71,8 @@ function isEmptyDir(dir: string): boolean {
   return readdirSync(dir).length === 0;
 }
 
-function inside(child: string, parent: string): boolean {
+/** Whether `child` is `parent` or lies below it. */
+export function inside(child: string, parent: string): boolean {
   const r = relative(parent, child);
   return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AssignmentError, loadAssignments, parseAssignment } from '../../src/course/assignments.js';
+import { buildAutograder } from '../../src/course/autograder.js';
 import { checkMarkers, exportAssignment, exported } from '../../src/course/export.js';
 import { applyMarkers, findRegions, MarkerError } from '../../src/course/markers.js';
 import { cleanFailure, score, summary } from '../../src/course/grade.js';
@@ -110,6 +111,11 @@ describe('pvlab assignment: errors', () => {
     writeFileSync(join(d, 'tree', 'keep.txt'), 'x');
     expect(() => exportAssignment('scheduler', join(d, 'tree'))).toThrow(/is not empty \(use --force/);
     expect(() => exportAssignment('scheduler', join(packageRoot(), 'out'))).toThrow(/export outside the project/);
+  });
+
+  it('autograder refuses to write its zip inside the project (it holds the hidden tests)', () => {
+    expect(() => buildAutograder('scheduler', join(packageRoot(), 'scheduler.zip'))).toThrow(/write the autograder outside the project/);
+    expect(() => buildAutograder('nope', join(tmpdir(), 'x.zip'))).toThrow(/unknown assignment "nope"/);
   });
 });
 
