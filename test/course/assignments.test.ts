@@ -17,7 +17,7 @@ import { exportAssignment } from '../../src/course/export.js';
 import { changedOutside, gradeAssignment, type GradeResults } from '../../src/course/grade.js';
 import { hasMarkers } from '../../src/course/markers.js';
 import { packageRoot } from '../../src/guest/paths.js';
-import { TypeChecker } from './typecheck.js';
+import { TypeChecker } from '../typecheck.js';
 
 const ROOT = packageRoot();
 const ALL = loadAssignments();
@@ -42,6 +42,15 @@ function visibleText(r: GradeResults): string {
 /** What grading writes must never land in the graded tree. */
 const gradingLeftovers = (tree: string): string[] =>
   existsSync(join(tree, 'assignments')) ? readdirSync(join(tree, 'assignments')).filter((e) => e.includes('--grading-')) : [];
+
+describe('this checkout', () => {
+  // The base every export's type errors are compared with, and so the project's own type check
+  // (test/typecheck.test.ts leaves it to this file where this file exists).
+  it('has no type errors (npm run typecheck shows where)', () => {
+    referenceErrors ??= checker.errors(ROOT);
+    expect([...referenceErrors]).toEqual([]);
+  }, TIMEOUT);
+});
 
 describe('the reference solution, graded end to end', () => {
   const a = ALL[0] as Assignment;

@@ -16,10 +16,15 @@ import ts from 'typescript';
 
 const CONFIG = 'tsconfig.check.json';
 
-/** "file: TSnnnn: message" — without line and column, so that two trees compare by content. */
-function describe(d: ts.Diagnostic, base: string): string {
-  const file = d.file ? relative(base, d.file.fileName) : '(global)';
-  return `${file}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+/** "file: TSnnnn: message", or "file(line,column): …" with positions (which two trees that
+ *  differ elsewhere in a file do not share). */
+function describe(d: ts.Diagnostic, base: string, positions = false): string {
+  let where = d.file ? relative(base, d.file.fileName) : '(global)';
+  if (positions && d.file && d.start !== undefined) {
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    where += `(${line + 1},${character + 1})`;
+  }
+  return `${where}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
 }
 
 export class TypeChecker {
@@ -29,8 +34,9 @@ export class TypeChecker {
   /** @param checkout the path every tree is compiled at (its own node_modules are used). */
   constructor(private readonly checkout: string) {}
 
-  /** The tree's type errors, as "file: TSnnnn: message" lines. */
-  errors(tree: string): Set<string> {
+  /** The tree's type errors, as "file: TSnnnn: message" lines ("file(line,column): …" with
+   *  `positions`). */
+  errors(tree: string, positions = false): Set<string> {
     const toTree = (p: string): string | undefined => {
       const r = relative(this.checkout, p);
       if (r.startsWith('..') || isAbsolute(r) || r === 'node_modules' || r.startsWith(`node_modules/`)) return undefined;
@@ -53,7 +59,7 @@ export class TypeChecker {
       ...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(),
       ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics(),
     ];
-    return new Set(all.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => describe(d, this.checkout)));
+    return new Set(all.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => describe(d, this.checkout, positions)));
   }
 
   /** A compiler host that reads the checkout's paths from the tree, and reuses parsed files. */
