@@ -38,7 +38,8 @@ class LongestFirst extends BaseSequencer {
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    // A guard against a hung test, not a speed check: generous, because a busy host is slow.
+    testTimeout: 300_000,
     // vitest's default leaves one core idle; the suite is CPU-bound, so use them all.
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
