@@ -20,9 +20,10 @@ const include = ['test/**/*.test.ts', ...ASSIGNMENT_TESTS];
 
 /**
  * The files that export and grade whole trees in child processes, and the type check: the
- * longest files of the suite, longest first. They start first, so that the rest of the suite fills the other cores
- * meanwhile — on a first run too, when vitest has no durations cached to order by (it would
- * run larger files first). The others keep vitest's order: failed first, then longest first.
+ * longest files of the suite, longest first. They start first, so that the rest of the suite
+ * fills the other cores meanwhile — on a first run too, when vitest has no durations cached to
+ * order by (it would run larger files first). The others keep vitest's order: failed first,
+ * then longest first.
  */
 const LONGEST = ['test/course/assignments.test.ts', 'test/course/autograder.test.ts', 'test/typecheck.test.ts'];
 
