@@ -16,7 +16,8 @@
 
         .text
 
-# console_init(): 8 data bits, no parity, FIFOs on, receive interrupts on.
+# console_init(): 8 data bits, no parity, FIFOs on, receive interrupts on, and the UART's
+# interrupt line routed to console_intr (after plic_init).
         .globl console_init
 console_init:
         li      t0, VIRT_UART0_BASE
@@ -34,7 +35,9 @@ console_init:
         PV_MMIO_WRITE8 t1, t0, UART_MCR
         li      t1, UART_IER_ERBFI              # interrupt when input arrives
         PV_MMIO_WRITE8 t1, t0, UART_IER
-        ret
+        li      a0, VIRT_UART0_IRQ
+        la      a1, console_intr
+        tail    plic_enable
 
 # uart_write(a0 = buffer, a1 = length): send bytes, polling for room in the transmitter.
         .globl uart_write

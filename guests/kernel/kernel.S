@@ -42,7 +42,7 @@
 .include "proc.S"         # processes: table, fork/exit/wait, sleep/wakeup, scheduler
 .include "vm.S"           # Sv32 page tables, demand-zero faults, user memory, sbrk/mmap
 .include "kalloc.S"       # physical page allocator
-.include "fdt.S"          # reading the RAM size from the device tree
+.include "fdt.S"          # reading the device tree: nodes, properties, the RAM size
 .if BUILD_PARAVIRT || BUILD_PV_IO
 # The paravirtual drivers behind the device ops (paravirt and pvio builds), and in the
 # paravirt build the out-of-line half of its CPU and MMU ops.
@@ -54,6 +54,7 @@
 .else
 # The virt board's devices, driven through their registers (the unmodified build's drivers).
 .include "console.S"      # NS16550A UART driver and console input buffer
+.include "virtio.S"       # the virtio-mmio transports of the device tree, by device ID
 .include "virtio_blk.S"   # virtio-blk driver (virtio-mmio version 2, one split virtqueue)
 .include "plic.S"         # PLIC: interrupt routing and external-interrupt dispatch
 .endif

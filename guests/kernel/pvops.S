@@ -245,13 +245,16 @@
 
 # ---------------------------------------------------------------------------------------------
 # Device operations (function calls). The unmodified build drives the virt board's devices:
-# NS16550A (console.S), virtio-blk on virtio-mmio (virtio_blk.S), the PLIC (plic.S).
+# NS16550A (console.S), the PLIC (plic.S), and the virtio devices the device tree lists
+# (virtio.S: virtio-blk, virtio_blk.S).
 # ---------------------------------------------------------------------------------------------
 
-.macro PV_DEVICES_INIT                  # console, interrupt controller, disk; before any output
-        call    console_init
+# Interrupt controller, console, then the virtio devices the device tree lists (virtio.S);
+# before any output.
+.macro PV_DEVICES_INIT
         call    plic_init
-        call    virtio_blk_init
+        call    console_init
+        call    virtio_probe
 .endm
 .macro PV_CONSOLE_WRITE                 # write a1 bytes at kernel address a0 to the console
         call    uart_write

@@ -1,6 +1,6 @@
-# virtio_blk.S — driver for a virtio block device on virtio-mmio (transport version 2) in the
-# virt board's slot 0, interrupting through PLIC source VIRT_VIRTIO_IRQ (Virtual I/O Device
-# (VIRTIO) Version 1.1: §4.2 virtio-mmio, §2.6 split virtqueues, §5.2 block device).
+# virtio_blk.S — driver for a virtio block device on a virtio-mmio transport (version 2), the
+# first one virtio.S finds in the device tree (Virtual I/O Device (VIRTIO) Version 1.1: §4.2
+# virtio-mmio, §2.6 split virtqueues, §5.2 block device).
 #
 # Initialisation follows §3.1.1: reset, ACKNOWLEDGE, DRIVER, feature negotiation (only
 # VIRTIO_F_VERSION_1, which a version-2 transport requires), FEATURES_OK (checked), one
@@ -8,14 +8,12 @@
 # — the 16-byte header (type, reserved, sector), the data, the 1-byte status the device writes
 # — put in the available ring, announced with a QueueNotify; the caller sleeps until the
 # completion interrupt shows the chain in the used ring. One request is in flight at a time.
-# With no device in slot 0 (or one that fails initialisation) the capacity stays 0 and every
-# request fails with EIO.
+# With no block device in the tree (or one that fails initialisation) the capacity stays 0
+# and every request fails with EIO.
 #
 # Register accesses use PV_MMIO_*; the rings and buffers are ordinary memory the device reads
 # and writes (DMA). The rest of the kernel calls this driver only through PV_BLK_RW and
-# PV_BLK_CAPACITY (and PV_DEVICES_INIT, PV_EXTERNAL_INTR).
-
-.equ BLK_MMIO_BASE, VIRT_VIRTIO_BASE            # slot 0
+# PV_BLK_CAPACITY (and virtio.S's driver table: attach, interrupt).
 
 # Feature bits 32..63 are read and written as word 1 through the *FeaturesSel registers.
 .equ FEATURE_BITS_PER_WORD, 32
@@ -49,20 +47,14 @@
 
         .text
 
-# virtio_blk_init(): find and set up the disk in slot 0, if there is one.
-        .globl virtio_blk_init
-virtio_blk_init:
-        li      t0, BLK_MMIO_BASE
-        PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_MAGICVALUE
-        li      t2, VIRTIO_MMIO_MAGIC
-        bne     t1, t2, .Lblk_init_none
-        PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_VERSION
-        li      t2, VIRTIO_MMIO_VERSION_2
-        bne     t1, t2, .Lblk_init_none         # legacy (version 1) transport: not supported
-        PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_DEVICEID
-        li      t2, VIRTIO_ID_BLOCK
-        bne     t1, t2, .Lblk_init_none         # empty slot (0) or another kind of device
-
+# virtio_blk_attach(a0 = transport registers) -> a0 = 0 if the device is
+# now this driver's disk, else 1: it drives one disk (the first), and declines a device that
+# does not initialise. virtio.S has checked the transport and that a block device is behind it.
+        .globl virtio_blk_attach
+virtio_blk_attach:
+        lw      t0, blk_regs
+        bnez    t0, .Lblk_attach_declined       # already has its disk
+        mv      t0, a0                          # t0 = the registers
         PV_MMIO_WRITE32 zero, t0, VIRTIO_MMIO_STATUS        # reset
         li      t3, VIRTIO_STATUS_ACKNOWLEDGE                # t3 = status so far
         PV_MMIO_WRITE32 t3, t0, VIRTIO_MMIO_STATUS
@@ -112,12 +104,14 @@ virtio_blk_init:
         beqz    t2, 1f
         li      t1, -1                          # 2^32 sectors or more: as many as we can name
 1:      sw      t1, blk_capacity, t2
+        sw      t0, blk_regs, t2
+        li      a0, 0
         ret
 .Lblk_init_failed:
         li      t1, VIRTIO_STATUS_FAILED
         PV_MMIO_WRITE32 t1, t0, VIRTIO_MMIO_STATUS
-.Lblk_init_none:
-        sw      zero, blk_capacity, t1
+.Lblk_attach_declined:
+        li      a0, 1
         ret
 
 # virtio_blk_capacity() -> a0 = the disk's size in sectors, 0 if there is no (working) disk
@@ -198,7 +192,7 @@ virtio_blk_rw:
         addi    t1, t1, 1
         sh      t1, VIRTQ_AVAIL_IDX(t0)
         fence                                   # index before the notify
-        li      t0, BLK_MMIO_BASE
+        lw      t0, blk_regs
         PV_MMIO_WRITE32 zero, t0, VIRTIO_MMIO_QUEUENOTIFY   # queue 0
 
 5:      la      t0, vq_used                     # sleep until the used ring moves
@@ -247,7 +241,7 @@ set_desc:
 # A configuration-change interrupt with DEVICE_NEEDS_RESET means the device gave up on us.
         .globl virtio_blk_intr
 virtio_blk_intr:
-        li      t0, BLK_MMIO_BASE
+        lw      t0, blk_regs
         PV_MMIO_READ32 t1, t0, VIRTIO_MMIO_INTERRUPTSTATUS
         PV_MMIO_WRITE32 t1, t0, VIRTIO_MMIO_INTERRUPTACK
         andi    t1, t1, VIRTIO_MMIO_INT_CONFIG
@@ -283,4 +277,6 @@ blk_broken:                                     # 1 once the device asked to be 
         .space  4
         .globl blk_capacity
 blk_capacity:                                   # sectors; 0 = no disk
+        .space  4
+blk_regs:                                       # the disk's transport registers; 0 = no disk
         .space  4

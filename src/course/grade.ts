@@ -3,15 +3,17 @@
  * against a tree (a student's export, or this checkout for the reference) and score them,
  * writing Gradescope's results.json and a summary (docs/assignments.md, "Grading").
  *
- * The tests always come from the grader's checkout (a student cannot edit them away): they are
- * copied into DIR/assignments/<name>--grading-<pid>/ — the same depth as the assignment's own
- * folder, so their relative imports reach DIR's sources — run there with DIR's vitest, and
- * removed. Each test file's points are shared equally by its tests; a file that fails to load
- * scores 0 as one entry. The tests assert simulated figures only, so the grade does not depend
- * on the machine.
+ * The tests always come from the grader's checkout (a student cannot edit them away). They run in
+ * a scratch directory, never in DIR: a view of DIR (each of its top-level entries linked) in
+ * which the tests sit at assignments/<name>--grading-<pid>/ — the depth of the assignment's own
+ * folder, so their relative imports reach DIR's sources — run with DIR's vitest. Each test
+ * file's points are shared equally by its tests; a file that fails to load scores 0 as one
+ * entry. The tests assert simulated figures only, so the grade does not depend on the machine.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../guest/paths.js';
@@ -32,6 +34,9 @@ export interface GradedTest {
 export interface GradeResults {
   score: number;
   max_score: number;
+  /** Host seconds the grading took (Gradescope shows it to the instructor; never part of a grade). */
+  execution_time?: number;
+  /** The summary students see: visible tests only (hidden ones are counted, never named). */
   output: string;
   visibility: Visibility;
   stdout_visibility: Visibility;
@@ -82,6 +87,7 @@ function vitestEntry(tree: string, root: string): string {
 }
 
 export async function gradeAssignment(name: string, opts: GradeOptions = {}): Promise<GradeResults> {
+  const started = performance.now();
   const root = resolve(opts.root ?? packageRoot());
   const a = assignmentByName(name, root);
   const tree = resolve(opts.dir ?? root);
@@ -93,30 +99,53 @@ export async function gradeAssignment(name: string, opts: GradeOptions = {}): Pr
   }
   const vitest = vitestEntry(tree, root);
   const stageName = `${a.name}--grading-${process.pid}`;
-  const stage = join(tree, 'assignments', stageName);
   const work = mkdtempSync(join(tmpdir(), 'pvlab-grade-'));
-  const report = join(work, 'vitest.json');
   try {
-    rmSync(stage, { recursive: true, force: true });
-    mkdirSync(stage, { recursive: true });
+    const view = gradingView(tree, join(work, 'tree'));
+    const stage = join(view, 'assignments', stageName);
     for (const sub of ['public', 'hidden']) {
       if (existsSync(join(a.dir, sub))) cpSync(join(a.dir, sub), join(stage, sub), { recursive: true });
     }
-    const config = join(stage, 'vitest.grade.config.mjs');
-    const timeout = opts.testTimeoutMs ?? 600_000;
-    writeFileSync(config, `export default { test: { include: ${JSON.stringify(a.tests.map((t) => `assignments/${stageName}/${t.file}`))}, ` +
-      `testTimeout: ${timeout}, hookTimeout: ${timeout}, watch: false } };\n`);
-    const r = await runProcess(process.execPath, [vitest, 'run', '--root', tree, '--config', config, '--reporter=json', `--outputFile=${report}`], tree);
+    const report = join(work, 'vitest.json');
+    const config = writeGradeConfig(work, a, stageName, opts.testTimeoutMs ?? 600_000);
+    const r = await runProcess(process.execPath, [vitest, 'run', '--root', view, '--config', config, '--reporter=json', `--outputFile=${report}`], view);
     if (!existsSync(report)) {
       throw new AssignmentError(`vitest did not run in ${tree} (status ${r.status}):\n${cleanFailure(`${r.stdout}\n${r.stderr}`)}`);
     }
     const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults?: VitestFile[] };
     const changed = tree === root ? [] : changedOutside(a, root, tree);
-    return score(a, stage, json.testResults ?? [], changed);
+    return { ...score(a, stage, json.testResults ?? [], changed), execution_time: Math.round((performance.now() - started) / 1000) };
   } finally {
-    rmSync(stage, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A directory that shows `tree` as it is — each top-level entry a link to the tree's own — except
+ * assignments/, a real folder of links to the tree's assignment folders, where the grader adds
+ * its tests. Nothing is written into the tree itself. Module resolution follows the links to the
+ * real files, so the tests import the tree's sources and the tree's node_modules.
+ */
+function gradingView(tree: string, view: string): string {
+  mkdirSync(join(view, 'assignments'), { recursive: true });
+  for (const e of readdirSync(tree)) {
+    if (e !== 'assignments') symlinkSync(join(tree, e), join(view, e));
+  }
+  const assignments = join(tree, 'assignments');
+  if (existsSync(assignments)) {
+    for (const e of readdirSync(assignments)) symlinkSync(join(assignments, e), join(view, 'assignments', e));
+  }
+  return view;
+}
+
+/** The vitest configuration of one grading: only the assignment's tests, generous host-time
+ *  limits, and vitest's cache kept in the scratch directory. */
+function writeGradeConfig(work: string, a: Assignment, stageName: string, timeout: number): string {
+  const config = join(work, 'vitest.grade.config.mjs');
+  const include = a.tests.map((t) => `assignments/${stageName}/${t.file}`);
+  writeFileSync(config, `export default { cacheDir: ${JSON.stringify(join(work, 'cache'))}, test: { include: ${JSON.stringify(include)}, ` +
+    `testTimeout: ${timeout}, hookTimeout: ${timeout}, watch: false } };\n`);
+  return config;
 }
 
 /** A child process, its output collected (asynchronous, so several gradings can run at once). */
@@ -187,31 +216,60 @@ export function score(a: Assignment, stage: string, files: readonly VitestFile[]
     score: Math.round(total * 100) / 100, max_score: max, output: '', visibility: 'visible', stdout_visibility: 'hidden', tests,
     extra_data: { changed_outside_assignment: changed },
   };
-  results.output = summary(a, results, { forStudents: true });
+  results.output = studentSummary(a, results);
   return results;
 }
 
-/** The human-readable summary: every test with its points, then what failed and why. */
-export function summary(a: Assignment, r: GradeResults, opts: { forStudents?: boolean } = {}): string {
+const isVisible = (t: GradedTest): boolean => t.visibility === 'visible';
+const points = (tests: readonly GradedTest[], key: 'score' | 'max_score'): number =>
+  Math.round(tests.reduce((s, t) => s + t[key], 0) * 100) / 100;
+
+function testLine(t: GradedTest, markHidden: boolean): string {
+  const mark = markHidden && !isVisible(t) ? '  (hidden)' : '';
+  return `${t.status === 'passed' ? 'PASS' : 'FAIL'}  ${t.score.toFixed(2).padStart(6)} / ${t.max_score.toFixed(2).padStart(6)}  ${t.name}${mark}`;
+}
+
+/** "What is missing": each failing test with the first lines of why. */
+function failures(tests: readonly GradedTest[]): string[] {
+  const failed = tests.filter((t) => t.status === 'failed');
+  if (failed.length === 0) return [];
+  const lines = ['', 'What is missing:'];
+  for (const t of failed) {
+    lines.push(`- ${t.name}`);
+    for (const l of t.output.split('\n').slice(0, 6)) if (l.trim() !== '') lines.push(`    ${l}`);
+  }
+  return lines;
+}
+
+/**
+ * The instructor's summary (what `pvlab assignment grade` prints; on Gradescope it goes to the
+ * autograder's stdout, which students do not see): every test with its points, hidden ones
+ * marked, what failed and why, and the files changed outside the assignment.
+ */
+export function summary(a: Assignment, r: GradeResults): string {
   const lines: string[] = [`${a.name} — ${a.title}`, `score ${r.score} / ${r.max_score}`, ''];
-  for (const t of r.tests) {
-    const hidden = t.visibility !== 'visible';
-    lines.push(`${t.status === 'passed' ? 'PASS' : 'FAIL'}  ${t.score.toFixed(2).padStart(6)} / ${t.max_score.toFixed(2).padStart(6)}  ${t.name}${hidden && !opts.forStudents ? '  (hidden)' : ''}`);
-  }
-  const failed = r.tests.filter((t) => t.status === 'failed');
-  if (failed.length > 0) {
-    lines.push('', 'What is missing:');
-    for (const t of failed) {
-      lines.push(`- ${t.name}`);
-      for (const l of t.output.split('\n').slice(0, 6)) if (l.trim() !== '') lines.push(`    ${l}`);
-    }
-  }
+  lines.push(...r.tests.map((t) => testLine(t, true)), ...failures(r.tests));
   const changed = r.extra_data.changed_outside_assignment;
-  if (changed.length > 0 && !opts.forStudents) {
+  if (changed.length > 0) {
     lines.push('', `Note: ${changed.length} file(s) differ from the starter outside the assignment's sources (the tests ran this tree's simulator):`);
     for (const f of changed.slice(0, 20)) lines.push(`    ${f}`);
     if (changed.length > 20) lines.push(`    … and ${changed.length - 20} more`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The students' summary (results.json's top-level `output`, which Gradescope always shows):
+ * the visible tests only. Hidden tests are counted by their points, never named, and nothing
+ * of their results — not even how many passed — appears, so their names, failure messages and
+ * the answers those messages contain stay hidden until the tests' own visibility says otherwise.
+ */
+export function studentSummary(a: Assignment, r: GradeResults): string {
+  const visible = r.tests.filter(isVisible);
+  const hidden = r.tests.filter((t) => !isVisible(t));
+  const lines: string[] = [`${a.name} — ${a.title}`, `visible tests: ${points(visible, 'score')} / ${points(visible, 'max_score')} points`];
+  if (hidden.length > 0) lines.push(`hidden tests: ${points(hidden, 'max_score')} points more, graded now and shown when your instructor publishes them`);
+  lines.push('', ...visible.map((t) => testLine(t, false)), ...failures(visible));
   return `${lines.join('\n')}\n`;
 }
 

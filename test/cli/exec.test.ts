@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pvlab } from './helpers.js';
+import { runQemuVirt } from '../qemu.js';
 
 const HELLO = 'guests/baremetal/hello.S';
 const HELLO_OUTPUT = "Hello from pvlab: RV32IMA on QEMU's virt board.\nsum(1..100) = 5050\n";
@@ -146,8 +147,7 @@ describe.skipIf(!has('qemu-system-riscv32') || !has('riscv64-unknown-elf-gcc'))(
       '-march=rv32ima_zicsr_zifencei', '-mabi=ilp32', '-nostdlib', '-Wl,--no-relax',
       '-Ttext=0x80000000', HELLO, '-o', elf,
     ]);
-    const q = spawnSync('qemu-system-riscv32', ['-M', 'virt', '-bios', 'none', '-nographic', '-kernel', elf],
-      { timeout: 20_000, encoding: 'latin1' });
+    const q = runQemuVirt(['-bios', 'none', '-nographic', '-kernel', elf]);
     expect(q.status).toBe(0);
     const ours = await pvlab('exec', elf);
     expect(ours.stdout).toBe(q.stdout);

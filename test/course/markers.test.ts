@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AssignmentError, loadAssignments, parseAssignment } from '../../src/course/assignments.js';
+import { buildAutograder } from '../../src/course/autograder.js';
 import { checkMarkers, exportAssignment, exported } from '../../src/course/export.js';
 import { applyMarkers, findRegions, MarkerError } from '../../src/course/markers.js';
-import { cleanFailure, score } from '../../src/course/grade.js';
+import { cleanFailure, score, summary } from '../../src/course/grade.js';
 import { packageRoot } from '../../src/guest/paths.js';
 import { main } from '../../src/cli/main.js';
 
@@ -111,6 +112,11 @@ describe('pvlab assignment: errors', () => {
     expect(() => exportAssignment('scheduler', join(d, 'tree'))).toThrow(/is not empty \(use --force/);
     expect(() => exportAssignment('scheduler', join(packageRoot(), 'out'))).toThrow(/export outside the project/);
   });
+
+  it('autograder refuses to write its zip inside the project (it holds the hidden tests)', () => {
+    expect(() => buildAutograder('scheduler', join(packageRoot(), 'scheduler.zip'))).toThrow(/write the autograder outside the project/);
+    expect(() => buildAutograder('nope', join(tmpdir(), 'x.zip'))).toThrow(/unknown assignment "nope"/);
+  });
 });
 
 describe('scoring vitest results', () => {
@@ -141,7 +147,23 @@ describe('scoring vitest results', () => {
     ]);
     expect(r.tests[1]?.output).toBe('AssertionError: csr exits: expected 0 to be greater than 0');
     expect(r.tests[3]?.output).toContain('Transform failed');
-    expect(r.output).toContain('score 6 / 12');
     expect(r.extra_data.changed_outside_assignment).toEqual([]);
+    expect(summary(a, r)).toContain('score 6 / 12');
+    expect(summary(a, r)).toContain('hidden/b.test.ts: (the file did not load)  (hidden)');
+  });
+
+  it('shows students the visible tests only: no hidden test\'s name, result or failure text in the top-level output', () => {
+    const r = score(a, stage, [
+      { name: `${stage}/public/a.test.ts`, assertionResults: [{ title: 'pub', status: 'failed', failureMessages: ['expected 3 exits'] }] },
+      { name: `${stage}/hidden/b.test.ts`, assertionResults: [{ title: 'secret name', status: 'failed', failureMessages: ['expected 42.17, the answer'] }] },
+      { name: `${stage}/hidden/c.test.ts`, assertionResults: [{ title: 'other secret', status: 'passed' }] },
+    ]);
+    expect(r.output).toContain('visible tests: 0 / 6 points');
+    expect(r.output).toContain('hidden tests: 6 points more');
+    expect(r.output).toContain('public/a.test.ts: pub');
+    expect(r.output).toContain('expected 3 exits');
+    for (const secret of ['secret name', 'other secret', '42.17', 'hidden/', 'score 2']) expect(r.output).not.toContain(secret);
+    expect(r.visibility).toBe('visible');
+    expect(r.stdout_visibility).toBe('hidden');
   });
 });

@@ -14,6 +14,7 @@ import { VirtBoard } from '../../src/machine/board.js';
 import type { HartStop } from '../../src/machine/hart.js';
 import { virtBoardFdt } from '../../src/machine/fdt.js';
 import { VIRT } from '../../src/machine/memory-map.js';
+import { runQemuVirt } from '../qemu.js';
 
 export const FIRMWARE_SOURCE = resolve('guests/firmware/firmware.S');
 export const PAYLOAD_SOURCE = resolve('test/firmware/payload.S');
@@ -123,8 +124,6 @@ export interface QemuRun {
 }
 
 export function runQemu(elf: string, ramMib = 128, extra: string[] = []): QemuRun {
-  const q = spawnSync('qemu-system-riscv32', [
-    '-M', 'virt', '-m', `${ramMib}M`, '-bios', 'none', '-nographic', '-no-reboot', '-kernel', elf, ...extra,
-  ], { timeout: 20_000, encoding: 'latin1', input: '' });
+  const q = runQemuVirt(['-m', `${ramMib}M`, '-bios', 'none', '-nographic', '-no-reboot', '-kernel', elf, ...extra]);
   return { status: q.status, console: q.stdout };
 }

@@ -1,11 +1,13 @@
 /**
  * Boot: the kernel reads the RAM size from the device tree (the board's own, and hand-made
- * trees with other cell sizes and decoy nodes), reports the disk, runs init and powers off
- * with init's exit status.
+ * trees with other cell sizes and decoy nodes), finds its disk among the tree's virtio-mmio
+ * transports by device ID, reports it, runs init and powers off with init's exit status.
  */
 import { describe, expect, it } from 'vitest';
-import { node, writeFdt } from '../../src/machine/fdt.js';
+import { node, writeFdt, type FdtNode } from '../../src/machine/fdt.js';
+import { VIRT } from '../../src/machine/memory-map.js';
 import { MIB, runKernel, SECTOR } from './harness.js';
+import { reportObject } from './helpers.js';
 
 const PROGRAM = 'ktest_shutdown';
 
@@ -66,5 +68,41 @@ describe('boot', () => {
     const r = runKernel({ workload: PROGRAM, ramBytes: 32 * MIB, fdt: new Uint8Array(64) });
     expect(r.console, r.explain()).toContain('[kernel] panic: no memory node in the device tree');
     expect(r.stop).toEqual({ kind: 'power-off', code: 1 });
+  });
+});
+
+describe('finding the disk in the device tree', () => {
+  const slot = (i: number) => VIRT.VIRTIO_BASE + i * VIRT.VIRTIO_STRIDE;
+  /** A virtio-mmio transport node for slot i of the board (one-cell reg under `soc` below). */
+  const transport = (i: number, compatible: string | string[] = 'virtio,mmio'): FdtNode =>
+    node(`virtio_mmio@${slot(i).toString(16)}`, { interrupts: VIRT.VIRTIO_IRQ + i, reg: [slot(i), VIRT.VIRTIO_STRIDE], compatible });
+  const tree = (soc: FdtNode[]): Uint8Array => writeFdt(node('', { '#address-cells': 2, '#size-cells': 2 }, [
+    node('memory@80000000', { device_type: 'memory', reg: [0, 0x8000_0000, 0, 32 * MIB] }),
+    node('soc', { '#address-cells': 1, '#size-cells': 1, compatible: 'simple-bus', ranges: true }, soc),
+  ]));
+  // The board's disk is behind its first transport (slot 0); the other transports are empty.
+  const block = (fdt: Uint8Array) => runKernel({
+    workload: 'ktest_block', ramBytes: 32 * MIB, disk: new Uint8Array(64 * SECTOR), params: { first: 3, count: 20, capacity: 64 }, fdt,
+  });
+
+  it('walks every transport, in the tree\'s order (QEMU lists the highest slot first), and drives the block device', () => {
+    const all = Array.from({ length: VIRT.VIRTIO_COUNT }, (_, i) => transport(VIRT.VIRTIO_COUNT - 1 - i));
+    const r = block(tree([node('serial@10000000', { compatible: 'ns16550a' }), ...all]));
+    expect(r.console, r.explain()).toContain('[kernel] disk: virtio-blk, 64 sectors\n');
+    const rep = reportObject(r.console);
+    expect([rep['blkwrite'], rep['blkread'], rep['words-differ']], r.explain()).toEqual([20, 20, 0]);
+    expect(r.stop).toEqual({ kind: 'power-off', code: 0 });
+  });
+
+  it('matches any string of a compatible list, reads reg in the parent\'s cells, and skips what is not a transport', () => {
+    const r = block(tree([node('bus', {}, [node('deep', {})]), transport(0, ['vendor,fast-disk', 'virtio,mmio'])]));
+    expect(r.console, r.explain()).toContain('[kernel] disk: virtio-blk, 64 sectors\n');
+    expect(reportObject(r.console)['words-differ'], r.explain()).toBe(0);
+  });
+
+  it('finds no disk when the tree does not list its transport as virtio,mmio', () => {
+    const others = Array.from({ length: VIRT.VIRTIO_COUNT - 1 }, (_, i) => transport(i + 1));
+    const r = block(tree([transport(0, 'virtio,mmio-not'), ...others]));
+    expect(r.console, r.explain()).toContain('[kernel] disk: none\n');
   });
 });

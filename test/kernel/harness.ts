@@ -4,7 +4,6 @@
  * harness), but keeps the board: the kernel tests look at kernel memory after a run, feed the
  * UART, and run in stages. Also builds the same image as an ELF and runs it on QEMU.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import type { HartStop } from '../../src/machine/hart.js';
 import { VIRT } from '../../src/machine/memory-map.js';
 import { buildImage, type GuestImage } from '../../src/guest/image.js';
 import { imageToElf } from '../../src/guest/image-elf.js';
+import { qemuDisk, runQemuVirt } from '../qemu.js';
 
 export const MIB = 1024 * 1024;
 export const SECTOR = 512;
@@ -133,8 +133,7 @@ export function runKernel(opts: KernelBootOptions, maxInsns = 50_000_000): Kerne
 
 // ---- QEMU ---------------------------------------------------------------------------------
 
-export const QEMU = 'qemu-system-riscv32';
-export const haveQemu = spawnSync(QEMU, ['--version']).status === 0;
+export { haveQemu } from '../qemu.js';
 
 export interface QemuRun {
   status: number | null;
@@ -149,14 +148,13 @@ export function runOnQemu(opts: KernelBootOptions): QemuRun {
     const elf = join(dir, 'image.elf');
     writeFileSync(elf, imageToElf(image));
     const ramMib = (opts.ramBytes ?? 32 * MIB) / MIB;
-    const args = ['-M', 'virt', '-bios', 'none', '-m', `${ramMib}M`, '-nographic', '-no-reboot', '-kernel', elf];
+    const args = ['-bios', 'none', '-m', `${ramMib}M`, '-nographic', '-no-reboot', '-kernel', elf];
     if (opts.disk) {
       const disk = join(dir, 'disk.img');
       writeFileSync(disk, opts.disk);
-      args.push('-global', 'virtio-mmio.force-legacy=false',
-        '-drive', `file=${disk},if=none,format=raw,id=hd0`, '-device', 'virtio-blk-device,drive=hd0,bus=virtio-mmio-bus.0');
+      args.push(...qemuDisk(disk));
     }
-    const q = spawnSync(QEMU, args, { encoding: 'latin1', timeout: 30_000, input: '' });
+    const q = runQemuVirt(args);
     return { status: q.status, console: (q.stdout ?? '').replace(/\r\n/g, '\n') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

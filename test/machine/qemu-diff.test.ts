@@ -5,7 +5,9 @@
  * compiler is not installed.
  *
  * QEMU runs with `-cpu rv32,c=false,f=false,d=false,h=true` so that it implements what pvlab
- * does (RV32IMA + H, IALIGN = 32, no FS/VS state). The programs print only
+ * does (RV32IMA + H, IALIGN = 32, no FS/VS state), and with its clock following the
+ * instructions it executes (test/qemu.ts), so csr.S's Sstc check — a timer 5000 ticks ahead
+ * must not have fired yet — holds however busy the host is. The programs print only
  * what the specification defines; where it leaves a choice (WARL values, mepc low bits,
  * medeleg[11], reserved MPP values), they print the bits both must agree on or leave it out.
  */
@@ -17,19 +19,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readElf } from '../../src/asm/elf.js';
 import { VirtBoard } from '../../src/machine/board.js';
+import { have, runQemuVirt } from '../qemu.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCES = join(HERE, 'qemu');
 const GCC = 'riscv64-unknown-elf-gcc';
-const QEMU = 'qemu-system-riscv32';
 const QEMU_CPU = 'rv32,c=false,f=false,d=false,h=true';
 
-function available(cmd: string): boolean {
-  const r = spawnSync(cmd, ['--version'], { stdio: 'ignore' });
-  return r.error === undefined && r.status === 0;
-}
-
-const HAVE_TOOLS = available(GCC) && available(QEMU);
+const HAVE_TOOLS = have(GCC) && have('qemu-system-riscv32');
 const work = HAVE_TOOLS ? mkdtempSync(join(tmpdir(), 'pvlab-qemu-')) : '';
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -51,11 +48,10 @@ function onQemu(elf: string): { out: string; code: number } {
   const outFile = `${elf}.qemu-out`;
   const fd = openSync(outFile, 'w');
   try {
-    const r = spawnSync(QEMU, [
-      '-M', 'virt', '-cpu', QEMU_CPU, '-m', '128M', '-bios', 'none', '-display', 'none',
+    const r = runQemuVirt([
+      '-cpu', QEMU_CPU, '-m', '128M', '-bios', 'none', '-display', 'none',
       '-monitor', 'none', '-serial', 'stdio', '-kernel', elf,
-    ], { timeout: 20_000, stdio: ['ignore', fd, 'pipe'] });
-    if (r.error) throw r.error;
+    ], { stdout: fd });
     if (r.status === null) throw new Error(`QEMU did not exit (signal ${r.signal})`);
     return { out: readFileSync(outFile, 'latin1'), code: r.status };
   } finally {

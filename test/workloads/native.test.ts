@@ -1,24 +1,21 @@
 /**
  * Every workload booted natively — firmware + kernel + workload on the bare virt board — runs to
  * completion and prints exactly the catalog's result line, with N operations and with 0; two
- * runs give identical counters; and, when qemu-system-riscv32 is installed, the same image prints
- * the same result line on QEMU.
+ * runs give identical counters. (test/workloads/qemu.test.ts boots the same images on QEMU.)
  *
  * Skips until the kernel and firmware have landed: every file kernel.S and firmware.S include
  * must exist (a kernel that exists but does not build or boot fails these tests rather than
  * skipping them).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guestPath } from '../../src/guest/paths.js';
 import { Cause, causeName } from '../../src/isa/causes.js';
 import {
   findFailure, findResultLine, resolveParams, WORKLOADS, workloadByName, type WorkloadParams,
 } from '../../src/guest/workloads.js';
-import { SMALL } from './params.js';
+import { NATIVE } from './params.js';
 
 /** Whether `file` and everything it .includes (transitively) exist. */
 function sourcesPresent(file: string, seen = new Set<string>()): boolean {
@@ -34,8 +31,6 @@ function sourcesPresent(file: string, seen = new Set<string>()): boolean {
 
 const LANDED = sourcesPresent(guestPath('kernel', 'kernel.S')) && sourcesPresent(guestPath('firmware', 'firmware.S'));
 
-/** Native runs take real timer interrupts: give timer chunks long enough to span several ticks. */
-const NATIVE: Readonly<Record<string, WorkloadParams>> = { ...SMALL, timer: { iterations: 3, chunk: 200_000 } };
 
 const MAX_INSNS = 200_000_000;
 
@@ -97,35 +92,5 @@ describe.skipIf(!LANDED)('workloads on the native technique', () => {
     expect(await traps('compute', causeName(Cause.EnvironmentCallFromU))).toBe(0);
     expect(await traps('tlb-walk', causeName(Cause.EnvironmentCallFromU))).toBe(0);
     expect(await traps('tlb-walk', causeName(Cause.LoadPageFault))).toBe(0);
-  });
-});
-
-// ---- the same images on QEMU ---------------------------------------------------------------
-
-const QEMU = 'qemu-system-riscv32';
-const haveQemu = spawnSync(QEMU, ['--version']).status === 0;
-
-describe.skipIf(!LANDED || !haveQemu)('workloads on QEMU (the same image)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pvlab-workloads-qemu-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it.each(WORKLOADS.map((w) => w.name))('%s prints the expected result line', async (name) => {
-    const { buildImage } = await import('../../src/guest/image.js');
-    const { imageToElf } = await import('../../src/guest/image-elf.js');
-    const w = workloadByName(name);
-    const params = NATIVE[name] as WorkloadParams;
-    const elf = join(dir, `${name}.elf`);
-    writeFileSync(elf, imageToElf(buildImage({ build: 'unmodified', workload: name, params })));
-    const args = ['-M', 'virt', '-bios', 'none', '-m', '128M', '-nographic', '-no-reboot', '-kernel', elf];
-    if (w.disk) {
-      const disk = join(dir, `${name}.img`);
-      writeFileSync(disk, new Uint8Array(w.disk.bytes(resolveParams(w, params))));
-      args.push('-global', 'virtio-mmio.force-legacy=false',
-        '-drive', `file=${disk},if=none,format=raw,id=hd0`, '-device', 'virtio-blk-device,drive=hd0,bus=virtio-mmio-bus.0');
-    }
-    const q = spawnSync(QEMU, args, { encoding: 'latin1', timeout: 30_000 });
-    const console = q.stdout ?? '';
-    expect(findResultLine(console, name), `QEMU status ${q.status}, console:\n${console.slice(-2000)}`).toBe(w.expected(params));
-    expect(q.status).toBe(0);
   });
 });

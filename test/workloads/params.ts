@@ -13,3 +13,7 @@ export const SMALL: Readonly<Record<string, WorkloadParams>> = {
   timer: { iterations: 3, chunk: 1000 },
   'tlb-walk': { iterations: 3, pages: 520 },
 };
+
+/** For runs that take real timer interrupts (the bare machine, QEMU): timer chunks long enough
+ *  to span several ticks. */
+export const NATIVE: Readonly<Record<string, WorkloadParams>> = { ...SMALL, timer: { iterations: 3, chunk: 200_000 } };

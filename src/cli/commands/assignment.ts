@@ -6,10 +6,11 @@ import type { Argv } from 'yargs';
 import { AssignmentError, loadAssignments } from '../../course/assignments.js';
 import { checkMarkers, exportAssignment } from '../../course/export.js';
 import { gradeAssignment, summary, writeResults } from '../../course/grade.js';
+import { buildAutograder } from '../../course/autograder.js';
 import { assignmentByName } from '../../course/assignments.js';
 import { EXIT, UserError } from '../errors.js';
 
-export const ASSIGNMENT_ACTIONS = ['list', 'export', 'grade', 'check'] as const;
+export const ASSIGNMENT_ACTIONS = ['list', 'export', 'grade', 'check', 'autograder'] as const;
 
 export interface AssignmentArgs {
   action: (typeof ASSIGNMENT_ACTIONS)[number];
@@ -22,15 +23,16 @@ export interface AssignmentArgs {
 
 export function assignmentBuilder(y: Argv): Argv<AssignmentArgs> {
   return y
-    .positional('action', { type: 'string', choices: ASSIGNMENT_ACTIONS, describe: 'list the assignments; export a starter tree; grade a tree; check the markers' })
+    .positional('action', { type: 'string', choices: ASSIGNMENT_ACTIONS, describe: 'list the assignments; export a starter tree; grade a tree; check the markers; write a Gradescope autograder zip' })
     .positional('name', { type: 'string', describe: 'the assignment (see `pvlab assignment list`)' })
-    .positional('dir', { type: 'string', describe: 'export: the directory to write the starter tree to; grade (also as --dir): the tree to grade (default: this checkout, the reference solution)' })
+    .positional('dir', { type: 'string', describe: 'export: the directory to write the starter tree to; grade (also as --dir): the tree to grade (default: this checkout, the reference solution); autograder: the zip file to write' })
     .option('force', { type: 'boolean', default: false, describe: 'export: replace a non-empty directory' })
     .option('out', { type: 'string', default: 'results.json', describe: 'grade: where to write Gradescope\'s results.json' })
     .option('json', { type: 'boolean', default: false, describe: 'list/grade: print JSON instead of text' })
     .example('$0 assignment list', 'the assignments and what each teaches')
     .example('$0 assignment export trap-emulate /tmp/te-starter', 'a starter tree for students')
-    .example('$0 assignment grade trap-emulate --dir /tmp/te-starter --out results.json', 'grade a student\'s tree') as unknown as Argv<AssignmentArgs>;
+    .example('$0 assignment grade trap-emulate --dir /tmp/te-starter --out results.json', 'grade a student\'s tree')
+    .example('$0 assignment autograder trap-emulate te-autograder.zip', 'a Gradescope autograder (setup.sh, run_autograder)') as unknown as Argv<AssignmentArgs>;
 }
 
 function need(v: string | undefined, what: string): string {
@@ -87,6 +89,12 @@ async function dispatch(args: AssignmentArgs): Promise<number> {
       writeResults(args.out, r);
       if (args.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else process.stdout.write(`${summary(assignmentByName(name), r)}\nwrote ${args.out}\n`);
+      return 0;
+    }
+    case 'autograder': {
+      const name = need(args.name, 'the assignment');
+      const r = buildAutograder(name, need(args.dir, 'the zip file to write'));
+      process.stdout.write(`wrote ${r.zip}: the ${r.assignment.name} autograder for Gradescope, ${r.files} files, ${(r.bytes / 1024).toFixed(0)} KiB (docs/assignments.md)\n`);
       return 0;
     }
     case 'check': {
