@@ -5,16 +5,18 @@
  * QEMU's timer normally follows the host's wall clock, so a program that reads `time` or waits
  * for a timer interrupt sees different values on a busy host than on an idle one. With
  * `-icount shift=0` QEMU's virtual clock advances 2^0 = 1 ns per executed instruction (the rate
- * of pvlab's 1 GHz hart), and `sleep=off` makes a hart that waits (wfi) jump straight to the
- * next timer deadline instead of sleeping in host time. QEMU's run then depends only on the
- * program, never on how loaded the machine is.
+ * of pvlab's 1 GHz hart) while a hart runs, so what a program measures between two reads of
+ * `time` depends only on the program. `sleep=on`: a hart that waits (wfi) sleeps in host time
+ * until its next event. (`sleep=off` would jump to the next timer deadline instead, but QEMU 7.2
+ * then never completes a virtio-blk request made before a wfi with no timer armed — the kernel's
+ * tick runs only on demand — and hangs, deaf to SIGTERM.)
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
 export const QEMU = 'qemu-system-riscv32';
 
 /** QEMU's clock driven by the instructions it executes, not by the host (see above). */
-export const QEMU_ICOUNT = ['-icount', 'shift=0,sleep=off'] as const;
+export const QEMU_ICOUNT = ['-icount', 'shift=0,sleep=on'] as const;
 
 /** Whether a command runs at all (`cmd --version` succeeds). */
 export function have(cmd: string): boolean {
@@ -41,7 +43,7 @@ export interface QemuOptions {
 export function runQemuVirt(args: readonly string[], opts: QemuOptions = {}): SpawnSyncReturns<string> {
   const stdout = opts.stdout ?? 'pipe';
   const r = spawnSync(QEMU, ['-M', 'virt', ...QEMU_ICOUNT, ...args], {
-    encoding: 'latin1', timeout: QEMU_TIMEOUT_MS, input: opts.input ?? '', stdio: ['pipe', stdout, 'pipe'],
+    encoding: 'latin1', timeout: QEMU_TIMEOUT_MS, killSignal: 'SIGKILL', input: opts.input ?? '', stdio: ['pipe', stdout, 'pipe'],
   });
   if (r.error) throw r.error;
   return r;
