@@ -54,7 +54,7 @@ describe('per-operation figures do not depend on N (issue 13)', () => {
   describe('two processes or the timer: once the loop is long against the tick', () => {
     it.each([
       ['context-switch', [100, 1_000]],
-      ['fork', [10, 100]],
+      ['fork', [20, 100]],
       ['timer', [10, 100]],
     ] as const)('%s', (workload, ns) => expectSameFigures(workload, ns));
   });
