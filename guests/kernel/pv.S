@@ -91,12 +91,6 @@ pv_set_pte:
         call    pv_mmu_limit                    # t1 = the batch size in effect
         bltu    t3, t1, 2f
 1:      call    pv_commit
-# ASSIGNMENT batching STUB
-# # TODO(assignment batching, step 1): commit only when pv_mmu_batch updates already wait in
-# # the current run (pv_mmu_count - pv_mmu_open; pv_mmu_limit gives the batch size in effect)
-# # or the buffer is full (PV_MMU_BATCH_MAX). Until then every update is submitted on its own,
-# # one exit each, whatever pv_mmu_batch says.
-#         call    pv_commit
 # ASSIGNMENT batching END
 2:      lw      t0, pv_mmu_count
         call    pv_mmu_entry                    # t1 = entry t0

@@ -73,20 +73,6 @@ pv_console_write:
         sub     t1, t1, a1
         j       1b
 3:      ret
-# ASSIGNMENT hypercall STUB
-# # TODO(assignment hypercall, step 3): one HC_CONSOLE_WRITE per buffer (a page at most per
-# # call; the hypervisor may take less than offered: loop on the rest). Until then: one SBI
-# # legacy putchar — one exit — per byte.
-#         mv      t0, a0                          # t0 = next byte
-#         mv      t1, a1                          # t1 = bytes left
-# 1:      beqz    t1, 3f
-#         lbu     a0, 0(t0)
-#         li      a7, SBI_EXT_LEGACY_CONSOLE_PUTCHAR
-#         ecall
-#         addi    t0, t0, 1
-#         addi    t1, t1, -1
-#         j       1b
-# 3:      ret
 # ASSIGNMENT hypercall END
 
 # pv_console_read(a0 = buffer, a1 = max) -> a0 = 0: no console input under the PV ABI.

@@ -644,11 +644,6 @@
         mv      a0, a1
         li      a1, 1
         PV_HYPERCALL HC_CONSOLE_WRITE
-# ASSIGNMENT hypercall STUB
-# # TODO(assignment hypercall, step 3): a one-byte HC_CONSOLE_WRITE (from pv_putchar_byte)
-# # instead of the SBI's legacy putchar, which the hypervisor serves as an SBI call.
-#         li      a7, SBI_EXT_LEGACY_CONSOLE_PUTCHAR
-#         ecall
 # ASSIGNMENT hypercall END
 .endm
 .macro PV_SBI_SHUTDOWN                  # a0 = reason: status 0 for "none", 1 for any other

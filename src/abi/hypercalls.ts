@@ -57,9 +57,6 @@ export const HYPERCALLS: readonly HypercallSpec[] = [
   // ASSIGNMENT hypercall BEGIN step 1: the ABI table entry
   { name: 'CONSOLE_WRITE', number: 9, args: ['buf', 'len'], returns: 'bytes written', part: 'io', inMulticall: true,
     doc: 'write a whole buffer to the console in one exit' },
-  // ASSIGNMENT hypercall STUB
-  // // TODO(assignment hypercall, step 1): the CONSOLE_WRITE entry — number 9, arguments buf and
-  // // len, returns the bytes written (then `npm run gen:includes`).
   // ASSIGNMENT hypercall END
   { name: 'BLK_SETUP', number: 10, args: ['ring'], returns: 'disk capacity in sectors', part: 'io', inMulticall: true,
     doc: 'register the block ring (one page, PV_RING layout); error NOT_SUPPORTED when the VM has no disk' },
@@ -95,9 +92,6 @@ export const HC = {
   BLK_SETUP: hc('BLK_SETUP'), BLK_NOTIFY: hc('BLK_NOTIFY'),
   // ASSIGNMENT hypercall BEGIN step 1: the hypercall's number
   CONSOLE_WRITE: hc('CONSOLE_WRITE'),
-  // ASSIGNMENT hypercall STUB
-  // // TODO(assignment hypercall, step 1): hc('CONSOLE_WRITE') once the table has it.
-  // CONSOLE_WRITE: HYPERCALLS.find((h) => h.name === 'CONSOLE_WRITE')?.number ?? -1,
   // ASSIGNMENT hypercall END
   MULTICALL: hc('MULTICALL'), BLOCK: hc('BLOCK'), YIELD: hc('YIELD'), EVENT_CHECK: hc('EVENT_CHECK'),
   SHUTDOWN: hc('SHUTDOWN'),

@@ -14,6 +14,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../guest/paths.js';
 import { AssignmentError, assignmentByName, loadAssignments, markedSources, type Assignment } from './assignments.js';
 import { applyMarkers, findRegions, MarkerError } from './markers.js';
+import { loadStubs, stubFile } from './stubs.js';
 
 /** Never copied into an export (besides other assignments and hidden tests). */
 const EXCLUDED_DIRS = ['node_modules', 'dist', 'reports', '.git', 'test/course'];
@@ -63,7 +64,8 @@ export function exported(file: string, name: string): boolean {
   if (EXCLUDED_DIRS.some((d) => f === d || f.startsWith(`${d}/`))) return false;
   if (f === 'reports/.gitkeep') return false;
   const m = /^assignments\/([^/]+)\/(.*)$/.exec(f);
-  if (m) return m[1] === name && !(m[2] as string).startsWith('hidden/');
+  // Hidden tests stay with the grader; the stubs are already in place in the starter's sources.
+  if (m) return m[1] === name && !(m[2] as string).startsWith('hidden/') && !(m[2] as string).startsWith('stubs/');
   return true;
 }
 
@@ -108,7 +110,7 @@ export function exportAssignment(name: string, dirArg: string, opts: ExportOptio
         const text = readFileSync(from, 'utf8');
         let r: { text: string; stubbed: number };
         try {
-          r = applyMarkers(text, a.name, f);
+          r = applyMarkers(text, a.name, f, a.sources.includes(f) ? loadStubs(a.dir, f) : new Map());
         } catch (e) {
           if (e instanceof MarkerError) throw new AssignmentError(e.message);
           throw e;
@@ -231,15 +233,22 @@ export function checkMarkers(root = packageRoot()): string[] {
     const path = join(root, f);
     if (!existsSync(path)) { problems.push(`${f}: listed by an assignment but missing`); continue; }
     try {
-      for (const r of findRegions(readFileSync(path, 'utf8'), f)) {
+      const text = readFileSync(path, 'utf8');
+      for (const r of findRegions(text, f)) {
         if (!names.has(r.assignment)) problems.push(`${f}:${r.begin}: region of unknown assignment ${r.assignment}`);
         else if (!all.find((a) => a.name === r.assignment)?.sources.includes(f)) problems.push(`${f}:${r.begin}: ${r.assignment} does not list this file in its sources`);
       }
+      // Every stub names a region of its assignment in this file.
+      for (const a of all.filter((x) => x.sources.includes(f))) applyMarkers(text, a.name, f, loadStubs(a.dir, f));
     } catch (e) {
       problems.push((e as Error).message);
     }
   }
   for (const a of all) {
+    for (const stub of projectFiles(a.dir).filter((x) => x.startsWith('stubs/'))) {
+      const source = stub.slice('stubs/'.length).replace(/\.stub$/, '');
+      if (!stub.endsWith('.stub') || stubFile(a.dir, source) !== join(a.dir, stub) || !a.sources.includes(source)) problems.push(`${a.name}: ${stub} is not the stub file of one of its sources`);
+    }
     for (const t of a.tests) if (!existsSync(join(a.dir, t.file))) problems.push(`${a.name}: test file ${t.file} is missing`);
     if (!existsSync(join(a.dir, 'handout.md'))) problems.push(`${a.name}: handout.md is missing`);
   }

@@ -178,6 +178,7 @@ export function changedOutside(a: Assignment, root: string, tree: string): strin
     const theirs = join(tree, f);
     if (!existsSync(theirs)) { out.push(`${f} (deleted)`); continue; }
     const ours = readFileSync(join(root, f));
+    // Only other assignments' regions here (a's own sources are skipped above): their solutions.
     const want = marked.has(f) ? Buffer.from(applyMarkers(ours.toString('utf8'), a.name, f).text) : ours;
     if (!want.equals(readFileSync(theirs))) out.push(f);
   }

@@ -51,15 +51,6 @@ export class Hypervisor {
         this.hostCycles += vm.cycles - vm.accounting.cycles.idle - busyBefore;
       }
     }
-    // ASSIGNMENT scheduler STUB
-    // // TODO(assignment scheduler): run every running VM in turn, one quantum
-    // // (this.quantumCycles) at a time, until none is left running; give each call the
-    // // instructions left of limits.maxInsnsPerVm; add each quantum's busy cycles (the VM's
-    // // cycles minus its idle cycles) to this.hostCycles. Until then: first come, first
-    // // served — each VM runs to its end before the next one starts, and nothing is counted.
-    // for (const vm of this.vms) {
-    //   while (vm.state === 'running') vm.runFor(Number.MAX_SAFE_INTEGER, limits.maxInsnsPerVm);
-    // }
     // ASSIGNMENT scheduler END
   }
 }

@@ -6,6 +6,7 @@ import { AssignmentError, loadAssignments, parseAssignment } from '../../src/cou
 import { buildAutograder } from '../../src/course/autograder.js';
 import { checkMarkers, exportAssignment, exported } from '../../src/course/export.js';
 import { applyMarkers, findRegions, MarkerError } from '../../src/course/markers.js';
+import { formatStubs, parseStubs } from '../../src/course/stubs.js';
 import { cleanFailure, score, summary } from '../../src/course/grade.js';
 import { packageRoot } from '../../src/guest/paths.js';
 import { main } from '../../src/cli/main.js';
@@ -14,14 +15,9 @@ const TS = [
   'const a = 1;',
   '  // ASSIGNMENT one BEGIN step 1',
   '  return solve(a);',
-  '  // ASSIGNMENT one STUB',
-  '  // // TODO(assignment one, step 1)',
-  '  // return 0;',
   '  // ASSIGNMENT one END',
   '// ASSIGNMENT two BEGIN',
   'other();',
-  '// ASSIGNMENT two STUB',
-  '// stubbed();',
   '// ASSIGNMENT two END',
   '// ASSIGNMENT one BEGIN step 2',
   'more();',
@@ -29,17 +25,26 @@ const TS = [
   'end();',
 ].join('\n');
 
+/** Assignment one's stub file for TS: a header, then the stub of step 1 (step 2 has none). */
+const STUBS = ['// Starter code for x.ts (assignment one).', '@@ step 1', '  // TODO(assignment one, step 1)', '  return 0;', ''].join('\n');
+
 describe('solution markers', () => {
-  it('finds regions with their solution, stub and label', () => {
+  it('finds regions with their solution and label', () => {
     const r = findRegions(TS, 'x.ts');
-    expect(r.map((x) => [x.assignment, x.label, x.begin, x.end])).toEqual([['one', 'step 1', 2, 7], ['two', '', 8, 12], ['one', 'step 2', 13, 15]]);
+    expect(r.map((x) => [x.assignment, x.label, x.begin, x.end])).toEqual([['one', 'step 1', 2, 4], ['two', '', 5, 7], ['one', 'step 2', 8, 10]]);
     expect(r[0]?.solution).toEqual(['  return solve(a);']);
-    expect(r[0]?.stub).toEqual(['  // TODO(assignment one, step 1)', '  return 0;']);
-    expect(r[2]?.stub).toBeNull();
   });
 
-  it('export of one assignment: its regions become stubs (or a TODO), the others keep their solution', () => {
-    const { text, stubbed } = applyMarkers(TS, 'one', 'x.ts');
+  it('reads a stub file: stubs by label, the header ignored, blank lines kept', () => {
+    const stubs = parseStubs(STUBS, 'x.ts.stub');
+    expect([...stubs]).toEqual([['step 1', ['  // TODO(assignment one, step 1)', '  return 0;']]]);
+    expect([...parseStubs('@@ a\n\nx\n@@ b\n')]).toEqual([['a', ['', 'x']], ['b', []]]);
+    expect(() => parseStubs('@@ a\n@@ a\n', 's.stub')).toThrow(/s\.stub:2: a second stub for "a"/);
+    expect(parseStubs(formatStubs(['// h'], stubs))).toEqual(stubs);
+  });
+
+  it('export of one assignment: its regions become their stubs (or a TODO), the others keep their solution', () => {
+    const { text, stubbed } = applyMarkers(TS, 'one', 'x.ts', parseStubs(STUBS));
     expect(stubbed).toBe(2);
     expect(text.split('\n')).toEqual([
       'const a = 1;', '  // TODO(assignment one, step 1)', '  return 0;', 'other();', '// TODO(assignment one, step 2)', 'end();',
@@ -48,15 +53,17 @@ describe('solution markers', () => {
 
   it('the reference without markers, and assembly comments', () => {
     expect(applyMarkers(TS, null).text.split('\n')).toEqual(['const a = 1;', '  return solve(a);', 'other();', 'more();', 'end();']);
-    const asm = ['# ASSIGNMENT b BEGIN', '        call    pv_commit', '# ASSIGNMENT b STUB', '# # TODO(assignment b)', '#         nop', '# ASSIGNMENT b END'].join('\n');
-    expect(applyMarkers(asm, 'b').text).toBe('# TODO(assignment b)\n        nop');
+    const asm = ['# ASSIGNMENT b BEGIN', '        call    pv_commit', '# ASSIGNMENT b END'].join('\n');
+    expect(applyMarkers(asm, 'b', 'a.S', parseStubs('@@ \n# TODO(assignment b)\n        nop\n')).text).toBe('# TODO(assignment b)\n        nop');
+    expect(applyMarkers(asm, 'b').text).toBe('# TODO(assignment b)');
   });
 
-  it('refuses unbalanced or malformed markers, naming file and line', () => {
+  it('refuses unbalanced or malformed markers, and stubs in the source or without a region, naming file and line', () => {
     expect(() => findRegions('// ASSIGNMENT a BEGIN\nx\n', 'f.ts')).toThrow(/f\.ts:1: ASSIGNMENT a BEGIN has no END/);
     expect(() => findRegions('// ASSIGNMENT a END\n', 'f.ts')).toThrow(MarkerError);
     expect(() => findRegions('// ASSIGNMENT a BEGIN\n// ASSIGNMENT b BEGIN\n', 'f.ts')).toThrow(/inside the region of a/);
-    expect(() => findRegions('// ASSIGNMENT a BEGIN\n// ASSIGNMENT a STUB\nnot commented\n// ASSIGNMENT a END\n', 'f.ts')).toThrow(/f\.ts:3: a STUB line must be commented/);
+    expect(() => findRegions('// ASSIGNMENT a BEGIN\n// ASSIGNMENT a STUB\n// x\n// ASSIGNMENT a END\n', 'f.ts')).toThrow(/f\.ts:2: starter code lives in assignments\/a\/stubs\/f\.ts\.stub/);
+    expect(() => applyMarkers(TS, 'one', 'x.ts', parseStubs('@@ step 3\nx\n'))).toThrow(/x\.ts: a stub for "step 3", but no ASSIGNMENT one region of that label/);
   });
 
   it('failure output loses colours and stack frames', () => {
@@ -80,6 +87,7 @@ describe('the assignments of this checkout', () => {
   it('export leaves out hidden tests, other assignments, the course tests and build output', () => {
     expect(exported('assignments/measure/hidden/a.test.ts', 'measure')).toBe(false);
     expect(exported('assignments/measure/public/a.test.ts', 'measure')).toBe(true);
+    expect(exported('assignments/measure/stubs/assignments/measure/answers.ts.stub', 'measure')).toBe(false);
     expect(exported('assignments/batching/handout.md', 'measure')).toBe(false);
     expect(exported('test/course/x.test.ts', 'measure')).toBe(false);
     expect(exported('node_modules/x/index.js', 'measure')).toBe(false);

@@ -76,14 +76,6 @@ export class GStage {
     pool[(tableOff >>> 2) + (ppn & (ENTRIES - 1))] = ((ppn << PTE.PPN_SHIFT) | LEAF_FLAGS) | 0;
     // Nothing to fence: the TLB never caches a failed translation.
     this.stats.fills++;
-    // ASSIGNMENT paging STUB
-    // // TODO(assignment paging, step 1): install the G-stage leaf for the page holding `gpa`.
-    // // The root (4 pages at pool offset 0, 2048 entries) is indexed by GPA bits 33:22; an
-    // // invalid root entry needs a fresh second-level table from the pool (this.used++) and a
-    // // pointer PTE to it (V only); the leaf (GPA bits 21:12) maps the page to itself with
-    // // V R W X U A D — why U, and why A and D? (docs/hw-assist.md). Count it in stats.fills.
-    // void ENTRIES; void ROOT_INDEX_MASK; void LEAF_FLAGS;
-    // throw new Error('G-stage fill not implemented: TODO(assignment paging, step 1) in src/hypervisor/hw/gstage.ts');
     // ASSIGNMENT paging END
   }
 

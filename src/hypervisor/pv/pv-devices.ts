@@ -50,16 +50,6 @@ export class PvDevices {
     this.ctx.charge('device');
     return ok(run.len);
   }
-  // ASSIGNMENT hypercall STUB
-  // /** CONSOLE_WRITE: not written yet. */
-  // consoleWrite(_buf: number, _len: number): HcResult {
-  //   // TODO(assignment hypercall, step 2): check len (at most PV_CONSOLE_MAX; 0 succeeds at
-  //   // once), find the buffer's guest RAM (this.space.prefix: null when it is not RAM), put
-  //   // its bytes on the console (this.ctx.host.consolePut), charge one device emulation
-  //   // (this.ctx.charge('device')), answer ok(bytes written).
-  //   void ok;
-  //   return fail(SBI_ERR.NOT_SUPPORTED);
-  // }
   // ASSIGNMENT hypercall END
 
   /** BLK_SETUP: the ring page, page-aligned guest RAM that is not a page table. */
@@ -86,8 +76,6 @@ export class PvDevices {
 export const DEVICE_HANDLERS: HandlerTable<PvDevices> = {
   // ASSIGNMENT hypercall BEGIN step 2: the dispatch entry
   CONSOLE_WRITE: (d, a) => d.consoleWrite(a[0] as number, a[1] as number),
-  // ASSIGNMENT hypercall STUB
-  // // TODO(assignment hypercall, step 2): CONSOLE_WRITE → d.consoleWrite(buf, len).
   // ASSIGNMENT hypercall END
   BLK_SETUP: (d, a) => d.blkSetup(a[0] as number),
   BLK_NOTIFY: (d) => d.blkNotify(),

@@ -16,8 +16,6 @@ import type { VirtualCsrs } from './vcsr.js';
 import { decode, rdOf, rs1Of, csrOf } from '../../isa/decode.js';
 import { csrSource, csrWriteValue, csrWrites } from '../../isa/zicsr.js';
 import { CsrEffect } from './vcsr.js';
-// ASSIGNMENT trap-emulate STUB
-// import { decode, rs1Of } from '../../isa/decode.js';
 // ASSIGNMENT trap-emulate END
 
 /** What the emulation needs of the trap-and-emulate vCPU (trap-emulate.ts). */
@@ -71,13 +69,6 @@ function csr(v: EmulationTarget, op: Op, insn: number, pc: number): ExitKind {
   v.hart.pc = (pc + 4) | 0;
   v.charge('emulate');
   return 'csr';
-  // ASSIGNMENT trap-emulate STUB
-  // // TODO(assignment trap-emulate, step 1): emulate the Zicsr instruction `insn` (operation `op`)
-  // // on the guest's virtual CSRs (v.vcsr): read the old value into rd, write the new one when
-  // // the instruction writes, act on the CsrEffect the write returns, step past it, charge the
-  // // emulation and return 'csr'. Until then the guest sees an illegal instruction.
-  // void op;
-  // return illegal(v, insn, pc);
   // ASSIGNMENT trap-emulate END
 }
 
@@ -86,10 +77,6 @@ function sret(v: EmulationTarget, insn: number, pc: number): ExitKind {
   v.returnFromTrap();
   v.charge('emulate');
   return 'sret';
-  // ASSIGNMENT trap-emulate STUB
-  // // TODO(assignment trap-emulate, step 2): emulate sret — return from the guest's trap into
-  // // its virtual U or S mode (see TrapEmulation.returnFromTrap, v.returnFromTrap here), charge the emulation, return 'sret'.
-  // return illegal(v, insn, pc);
   // ASSIGNMENT trap-emulate END
 }
 
