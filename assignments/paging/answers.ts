@@ -28,30 +28,22 @@ export interface Answers {
 
 export const ANSWERS: Answers = {
   // ASSIGNMENT paging BEGIN the reference answers
-  q1_fork_exits_shadow: 39.4,
-  q2_fork_exits_nested: 0.3,
+  q1_fork_exits_shadow: 19.0,
+  q2_fork_exits_nested: 0.0,
   q3_fork_most_frequent_exit_shadow: 'shadow-fill',
-  q4_context_switch_slowdown_shadow: 22.03,
-  q5_tlb_walk_slowdown_nested: 3.5,
+  q4_context_switch_slowdown_shadow: 4.45,
+  q5_tlb_walk_slowdown_nested: 3.48,
   q6_pte_reads_per_miss_nested: 8,
   e1_why_fork:
     'Under shadow paging the hypervisor must see every change of the guest page tables: fork builds a new ' +
-    'address space, so each page the child and parent touch is a hidden page fault (a shadow fill), and every ' +
-    'satp write and sfence.vma exits (VTVM) and drops the shadow. Under nested paging the guest writes its own ' +
-    'tables and satp in VS-mode with no exit; the hypervisor only maps guest-physical memory once in the G-stage.',
+    'address space, so each page the child and parent touch is a hidden page fault (a shadow fill), writes to ' +
+    'page-table pages the hypervisor traces exit (pte-write), and every satp write and sfence.vma exits (VTVM). ' +
+    'Under nested paging the guest writes its own tables and satp in VS-mode with no exit; the hypervisor only ' +
+    'maps guest-physical memory once in the G-stage.',
   e2_why_tlb_walk:
     'Every access of tlb-walk misses the TLB. With nested paging a miss walks the guest table and translates each ' +
     'of its entries, and the result, through the G-stage: (2+1)(2+1)-1 = 8 reads instead of 2. Shadow tables map ' +
     'guest virtual to host physical directly, so a miss costs what it costs natively. Page-walk caches, a nested ' +
     'TLB, and large pages in either stage (fewer levels) cut the difference.',
-  // ASSIGNMENT paging STUB
-  // q1_fork_exits_shadow: null,
-  // q2_fork_exits_nested: null,
-  // q3_fork_most_frequent_exit_shadow: null,
-  // q4_context_switch_slowdown_shadow: null,
-  // q5_tlb_walk_slowdown_nested: null,
-  // q6_pte_reads_per_miss_nested: null,
-  // e1_why_fork: '',
-  // e2_why_tlb_walk: '',
   // ASSIGNMENT paging END
 };
