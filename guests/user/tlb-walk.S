@@ -65,6 +65,15 @@ touch:
     add     s8, s8, s10
     bltu    s8, s4, touch
 
+    # Warm-up: one sweep of loads, not measured. Where the TLB is flushed at every VM exit and
+    # entry (p4-vtx: no VPID), the touches' own exits (shadow fills) left it cold, and the first
+    # measured sweep would pay for all of it alone; with more pages than the TLB holds, every
+    # access misses anyway.
+    mv      s8, s5
+warm:
+    lw      t0, 0(s8)
+    add     s8, s8, s10
+    bltu    s8, s4, warm
     # The measured loop: per page one load (the TLB miss), the fold and the pointer step.
     li      s1, 0                       # s1 = sweep
 sweep:
