@@ -93,7 +93,8 @@ function list(): void {
 /** One case, in this process, told in full. */
 function replay(seed: number, index: number, config: FuzzConfig): number {
   const r = new Campaign(seed, config).runCase(index);
-  console.log(`case ${index} of seed ${seed}: preset ${r.spec.preset}, neighbour ${r.spec.neighbour.workload} under ${targetName(r.spec.neighbour.target)}`);
+  const n = r.spec.neighbour;
+  console.log(`case ${index} of seed ${seed}: preset ${r.spec.preset}, quantum ${r.spec.quantumCycles} cycles, neighbour ${n.workload} (${n.build} build) under ${targetName(n.target)}`);
   r.spec.guests.forEach((g, i) => console.log(`  guest ${i}: ${g.generator} under ${targetName(g.target)}, ${g.ramBytes >> 20} MiB, seed ${g.seed} → ${JSON.stringify(r.stops[i])}`));
   for (const f of r.findings) console.log(`FOUND ${JSON.stringify(findingRecord(f, config), null, 2)}`);
   if (r.findings.length === 0) console.log('nothing found');

@@ -51,7 +51,7 @@ export class Campaign {
   private readonly alone: AloneRuns;
 
   constructor(readonly runSeed: number, readonly config: FuzzConfig) {
-    this.alone = new AloneRuns({ quantumCycles: config.quantumCycles }, config.limits);
+    this.alone = new AloneRuns(config.limits);
   }
 
   runCase(index: number): CaseResult {

@@ -30,7 +30,6 @@ import { FUZZ_PRESETS, FUZZ_TARGETS, targetName, type FuzzTarget } from './targe
 export interface FuzzConfig {
   /** Hostile guests per case, each beside the same neighbour. */
   readonly guestsPerCase: number;
-  readonly quantumCycles: number;
   /** Every VM's bounds: instructions, exits and cycles. */
   readonly limits: Required<HypervisorRunLimits>;
   /** Run every case twice and compare every VM's snapshot. */
@@ -42,7 +41,6 @@ export interface FuzzConfig {
 
 export const DEFAULT_FUZZ_CONFIG: FuzzConfig = {
   guestsPerCase: 4,
-  quantumCycles: 100_000,
   limits: { maxInsnsPerVm: 600_000, maxExitsPerVm: 50_000, maxCyclesPerVm: 2 ** 40 },
   recheck: false,
   generators: [],
@@ -51,6 +49,8 @@ export const DEFAULT_FUZZ_CONFIG: FuzzConfig = {
 
 /** RAM sizes of hostile guests (MiB multiples, not only powers of two; enough that the
  *  device tree, 2 MiB aligned below the end of RAM, clears the kernel at +2 MiB). */
+/** Scheduling quanta: from fine interleaving of the VMs to coarse. */
+const QUANTUM_CHOICES = [10_000, 100_000, 1_000_000];
 const GUEST_RAM_CHOICES = [6, 8, 12, 16].map((m) => m * 1024 * 1024);
 const GUEST_DISK_BYTES = 64 * 1024;
 const GUEST_CONSOLE_KEEP = 4096;
@@ -59,6 +59,7 @@ export interface CaseSpec {
   readonly runSeed: number;
   readonly index: number;
   readonly preset: string;
+  readonly quantumCycles: number;
   readonly neighbour: NeighbourSpec;
   /** Where the neighbour comes in the VMs' order (the scheduler's round). */
   readonly neighbourAt: number;
@@ -89,11 +90,12 @@ export function caseSpec(runSeed: number, index: number, config: FuzzConfig = DE
   const generators = config.generators.length > 0 ? config.generators : GENERATORS.map((g) => g.name);
   const targets = config.targets.length > 0 ? config.targets : FUZZ_TARGETS;
   const preset = rng.pick(FUZZ_PRESETS);
-  const neighbour = randomNeighbour(rng, rng.pick(FUZZ_TARGETS), preset);
+  const quantumCycles = rng.pick(QUANTUM_CHOICES);
+  const neighbour = randomNeighbour(rng, rng.pick(FUZZ_TARGETS), preset, quantumCycles);
   const guests = Array.from({ length: config.guestsPerCase }, (_, i): GuestSpec => ({
     index: i, seed: rng.word(), generator: rng.pick(generators), target: rng.pick(targets), ramBytes: rng.pick(GUEST_RAM_CHOICES),
   }));
-  return { runSeed, index, preset, neighbour, neighbourAt: rng.below(guests.length + 1), guests };
+  return { runSeed, index, preset, quantumCycles, neighbour, neighbourAt: rng.below(guests.length + 1), guests };
 }
 
 interface Ran {
@@ -117,7 +119,7 @@ function createGuest(hv: Hypervisor, spec: GuestSpec, preset: string): { vm: Vm;
 
 /** Run the neighbour and `guests` on one hypervisor. */
 function runTogether(spec: CaseSpec, guests: readonly GuestSpec[], config: FuzzConfig): Ran {
-  const hv = new Hypervisor({ quantumCycles: config.quantumCycles });
+  const hv = new Hypervisor({ quantumCycles: spec.quantumCycles });
   const created: Ran['guests'] = [];
   let neighbour: Vm | null = null;
   guests.forEach((g, i) => {

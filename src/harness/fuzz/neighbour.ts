@@ -3,9 +3,10 @@
  * the hostile guests. Its snapshot (snapshot.ts) beside them must equal its snapshot alone,
  * which is taken once per kind of neighbour and kept (AloneRuns).
  */
-import { IMPLIED_BUILD } from '../../hypervisor/techniques.js';
+import { BUILD_TECHNIQUES } from '../../hypervisor/techniques.js';
+import { GUEST_BUILDS, type GuestBuild } from '../../abi/guest-builds.js';
 import { presetByName } from '../../hypervisor/cost-presets.js';
-import { Hypervisor, type HypervisorOptions, type HypervisorRunLimits } from '../../hypervisor/hypervisor.js';
+import { Hypervisor, type HypervisorRunLimits } from '../../hypervisor/hypervisor.js';
 import type { Vm } from '../../hypervisor/vm.js';
 import { resolveParams, workloadByName } from '../../guest/workloads.js';
 import { createGuestVm } from '../run-guest.js';
@@ -31,11 +32,17 @@ export interface NeighbourSpec {
   readonly workload: string;
   readonly params: Readonly<Record<string, number>>;
   readonly target: FuzzTarget;
+  /** Any build the technique runs (hardware assist: the unmodified one or pvio's drivers). */
+  readonly build: GuestBuild;
   readonly preset: string;
+  /** The hypervisor's quantum (a VM's counters are the same whoever shares the core, for a
+   *  given quantum). */
+  readonly quantumCycles: number;
 }
 
-export function randomNeighbour(rng: Rng, target: FuzzTarget, preset: string): NeighbourSpec {
-  return { ...rng.pick(NEIGHBOUR_WORKLOADS), target, preset };
+export function randomNeighbour(rng: Rng, target: FuzzTarget, preset: string, quantumCycles: number): NeighbourSpec {
+  const builds = GUEST_BUILDS.filter((b) => BUILD_TECHNIQUES[b].includes(target.technique));
+  return { ...rng.pick(NEIGHBOUR_WORKLOADS), target, build: rng.pick(builds), preset, quantumCycles };
 }
 
 export function createNeighbour(hv: Hypervisor, spec: NeighbourSpec): Vm {
@@ -43,7 +50,7 @@ export function createNeighbour(hv: Hypervisor, spec: NeighbourSpec): Vm {
   const workload = workloadByName(spec.workload);
   const disk = workload.disk?.bytes(resolveParams(workload, spec.params)) ?? NEIGHBOUR_DISK_BYTES;
   const vm = createGuestVm(hv, {
-    name: 'neighbour', build: IMPLIED_BUILD[technique], technique, ...(shadowPaging ? { shadowPaging } : {}),
+    name: 'neighbour', build: spec.build, technique, ...(shadowPaging ? { shadowPaging } : {}),
     workload: spec.workload, params: spec.params, preset: presetByName(spec.preset), ramBytes: NEIGHBOUR_RAM_BYTES,
     disk: new Uint8Array(disk),
   });
@@ -55,13 +62,13 @@ export function createNeighbour(hv: Hypervisor, spec: NeighbourSpec): Vm {
 export class AloneRuns {
   private readonly runs = new Map<string, VmSnapshot>();
 
-  constructor(private readonly hvOptions: HypervisorOptions, private readonly limits: HypervisorRunLimits) {}
+  constructor(private readonly limits: HypervisorRunLimits) {}
 
   get(spec: NeighbourSpec): VmSnapshot {
-    const key = `${spec.workload} ${JSON.stringify(spec.params)} ${targetName(spec.target)} ${spec.preset}`;
+    const key = `${spec.workload} ${JSON.stringify(spec.params)} ${targetName(spec.target)} ${spec.build} ${spec.preset} ${spec.quantumCycles}`;
     let s = this.runs.get(key);
     if (s === undefined) {
-      const hv = new Hypervisor(this.hvOptions);
+      const hv = new Hypervisor({ quantumCycles: spec.quantumCycles });
       const vm = createNeighbour(hv, spec);
       hv.run(this.limits);
       s = snapshot(vm);
