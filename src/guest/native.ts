@@ -16,6 +16,7 @@ import type { Probe } from '../machine/probe.js';
 import type { PrivLevel } from '../isa/csr.js';
 import type { RunCounters } from './counters.js';
 import { buildImage, type GuestImage, type ImageOptions } from './image.js';
+import { ConsoleLog } from '../util/console-log.js';
 
 /** Default disk: 4 MiB of zeros, enough for the block-I/O workload. */
 export { DEFAULT_DISK_BYTES } from '../machine/board.js';
@@ -62,7 +63,7 @@ class TrapCounter implements Probe {
 export function runNative(opts: NativeOptions): NativeResult {
   const image = buildImage(opts);
   const ramBytes = opts.ramBytes ?? DEFAULT_RAM_BYTES;
-  const consoleBytes: number[] = [];
+  const consoleLog = new ConsoleLog();
   const sink = opts.consoleOut;
   const disk = opts.disk === false ? undefined
     : opts.disk instanceof Uint8Array ? new MemoryDisk(opts.disk)
@@ -70,7 +71,7 @@ export function runNative(opts: NativeOptions): NativeResult {
   const board = new VirtBoard({
     ramBytes,
     consoleOut: (b) => {
-      consoleBytes.push(b);
+      consoleLog.push(b);
       sink?.(b);
     },
     ...(disk ? { disk } : {}),
@@ -97,7 +98,7 @@ export function runNative(opts: NativeOptions): NativeResult {
 
   return {
     stop,
-    console: Buffer.from(consoleBytes).toString('latin1'),
+    console: consoleLog.text(),
     counters: {
       instructions: {
         total: hart.retired,

@@ -122,7 +122,7 @@ function vmRunner(p: Program, words: Record<string, number>, paravirt: boolean):
     mmioRead: () => undefined, mmioWrite: () => false, isDevice: () => false,
     consolePut: () => {}, consoleGet: () => -1, setTimer: () => {},
     systemReset: () => { done = true; vcpu.stopped = true; },
-    guestStuck: (m: string) => { throw new Error(`${p.source}: ${m}`); },
+    guestStuck: (_guard, m: string) => { throw new Error(`${p.source}: ${m}`); },
   };
   const vcpu: Vcpu = new Vcpu(mem, new EventQueue(), DEFAULT_CORE_HZ / VIRT.TIMEBASE_HZ, host, paravirt ? PARAVIRT : TRAP_EMULATE);
   return () => {

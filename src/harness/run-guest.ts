@@ -12,7 +12,7 @@ import type { DiskBackend } from '../machine/devices/disk.js';
 import type { HartStop } from '../machine/hart.js';
 import type { CycleCategory, ExitKind } from '../hypervisor/accounting.js';
 import type { CostPreset } from '../hypervisor/cost-model.js';
-import { Hypervisor } from '../hypervisor/hypervisor.js';
+import { Hypervisor, type HypervisorRunLimits } from '../hypervisor/hypervisor.js';
 import { buildRefusal, type ShadowPagingMode, type Technique, type VmTechnique } from '../hypervisor/techniques.js';
 import { VmConfigError, type Vm, type VmConfig, type VmStopReason } from '../hypervisor/vm.js';
 import type { ExitObserver } from '../hypervisor/vm-host.js';
@@ -82,13 +82,19 @@ function nativeStop(s: HartStop): VmStopReason {
     case 'reset': return { kind: 'reboot' };
     case 'insn-limit': return { kind: 'insn-limit', pc: s.pc };
     case 'idle': return { kind: 'waiting-forever', pc: s.pc };
-    case 'trap-loop': return { kind: 'error', message: `trap loop: ${causeName(s.cause)} at pc 0x${s.pc.toString(16)}` };
+    case 'trap-loop': return { kind: 'stuck', guard: 'trap-loop', message: `trap loop: ${causeName(s.cause)} at pc 0x${s.pc.toString(16)}` };
     case 'budget': case 'trap': return { kind: 'error', message: `unexpected stop ${s.kind}` };
     default: {
       const never: never = s;
       throw new Error(`unhandled stop ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The bounds a harness run gives each VM: `maxInsns` instructions, and as many exits (a
+ *  guest whose every instruction traps retires none, yet must stop too). */
+export function runLimits(maxInsns: number): HypervisorRunLimits {
+  return { maxInsnsPerVm: maxInsns, maxExitsPerVm: maxInsns };
 }
 
 export function exitCodeOf(stop: VmStopReason): number {
@@ -128,7 +134,7 @@ function runInVm(opts: GuestRunOptions, technique: VmTechnique, maxInsns: number
     ...(opts.shadowPaging ? { shadowPaging: opts.shadowPaging } : {}),
   });
   vm.powerOn();
-  hv.run({ maxInsnsPerVm: maxInsns });
+  hv.run(runLimits(maxInsns));
   const stop = vm.stopReason ?? { kind: 'error', message: 'VM did not stop' };
   const acc = vm.accounting;
   const hart = vm.cpu.hart;

@@ -12,7 +12,7 @@ import type { RunCounters } from '../guest/counters.js';
 import { CYCLE_CATEGORIES, EXIT_KINDS, type CycleCategory, type ExitKind } from '../hypervisor/accounting.js';
 import { Hypervisor } from '../hypervisor/hypervisor.js';
 import type { Technique, VmTechnique } from '../hypervisor/techniques.js';
-import { createGuestVm, exitCodeOf, runGuest, type GuestRunResult } from './run-guest.js';
+import { createGuestVm, exitCodeOf, runGuest, runLimits, type GuestRunResult } from './run-guest.js';
 import type { Vm, VmStopReason } from '../hypervisor/vm.js';
 import type { GuestBuild } from '../guest/image.js';
 import { DEFAULT_MAX_INSNS } from '../guest/native.js';
@@ -193,7 +193,7 @@ export function runMixedCell(cell: MixedCell, opts: { maxInsns?: number } = {}):
       preset: cell.preset, ramBytes: cell.ramBytes,
     }));
     for (const vm of vms) vm.powerOn();
-    hv.run({ maxInsnsPerVm: opts.maxInsns ?? DEFAULT_MAX_INSNS });
+    hv.run(runLimits(opts.maxInsns ?? DEFAULT_MAX_INSNS));
     vms.forEach((vm, i) => {
       const v = cell.vms[i] as MixedCell['vms'][number];
       checkRun(`cell ${cell.id} VM ${vm.name}${zero ? ' (iterations=0)' : ''}`, v.workload,

@@ -30,6 +30,7 @@ import { COST_ITEMS, COST_TABLE, resolveCosts, type CostItem } from './cost-tabl
 import type { ExitContext } from './exit-context.js';
 import { classifyTrap, type Exit, type ExitKind } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
+import { ProgressGuard, stuckMessage } from './progress-guard.js';
 import type { PolicyFactory, TechniquePolicy } from './technique-policy.js';
 import type { VcpuView, VmHost } from './vm-host.js';
 
@@ -38,7 +39,33 @@ export type VcpuStop =
   | { kind: 'quantum' }
   | { kind: 'stopped' }
   | { kind: 'waiting-forever'; pc: number }
-  | { kind: 'insn-limit'; pc: number };
+  | { kind: 'insn-limit'; pc: number }
+  | { kind: 'exit-limit'; pc: number }
+  | { kind: 'time-limit'; pc: number };
+
+/**
+ * The last cycle a VM's clock can count to exactly. The clock is a double: past 2^53 a cycle
+ * added may be lost, so time would stand still under a running guest. A VM whose clock gets
+ * there stops (time-limit), and a timer set beyond it is a timer that never fires.
+ */
+export const VM_CLOCK_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/** What one runFor() call may use beyond its turn of the clock (each bound: this call's). */
+export interface VcpuBounds {
+  /** Guest instructions it may retire. */
+  maxInsns?: number;
+  /** Exits it may take. */
+  maxExits?: number;
+  /** The cycle the VM's clock stops at (at most VM_CLOCK_LIMIT). */
+  clockLimit?: number;
+  /**
+   * The scheduler's turn, in cycles: a vCPU that slept through its whole turn and whose next
+   * event lies turns away sleeps through those whole turns at once — exactly what that many
+   * turns would have done, in one step of host work (a waiting VM leaps to its next event).
+   * Unset: the call ends at its turn.
+   */
+  leapTurn?: number;
+}
 
 /** Consecutive deliveries of one exception onto the handler's own first instruction that
  *  count as a guest that can never make progress. */
@@ -57,6 +84,8 @@ export class Vcpu implements ExitContext, VcpuView {
   readonly policy: TechniquePolicy;
   /** Set by the VM when it stops (shutdown, error): the loop returns at the next exit. */
   stopped = false;
+  /** Exits taken since the vCPU was created (the exit bound counts these). */
+  exits = 0;
   private readonly cost: Readonly<Record<CostItem, number>>;
   private readonly costCategory: Readonly<Record<CostItem, CycleCategory>>;
   private readonly flushTlbOnEntry: boolean;
@@ -69,6 +98,7 @@ export class Vcpu implements ExitContext, VcpuView {
   private lastDeliveryTarget = -1;
   private lastDeliveryCause = -1;
   private deliveryRepeat = 0;
+  private readonly progress = new ProgressGuard();
   // Marks for attributing the hart's cycles to guest user and kernel (attribute()).
   private cycleMark = 0;
   private idleMark = 0;
@@ -98,6 +128,7 @@ export class Vcpu implements ExitContext, VcpuView {
     this.deliveryRepeat = 0;
     this.lastDeliveryTarget = -1;
     this.lastDeliveryCause = -1;
+    this.progress.reset();
     this.cycleMark = hart.cycle;
     this.idleMark = hart.idleCycles;
     this.retiredMark.set(hart.retiredByPriv);
@@ -138,7 +169,7 @@ export class Vcpu implements ExitContext, VcpuView {
     this.charge(this.policy.delivery);
     const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
     if (!isInterrupt && (epc >>> 0) === this.lastDeliveryTarget && cause === this.lastDeliveryCause) {
-      if (++this.deliveryRepeat >= GUEST_TRAP_LOOP_LIMIT) this.host.guestStuck(trapLoopMessage(cause, epc));
+      if (++this.deliveryRepeat >= GUEST_TRAP_LOOP_LIMIT) this.host.guestStuck('trap-loop', trapLoopMessage(cause, epc));
     } else {
       this.deliveryRepeat = 0;
     }
@@ -172,34 +203,53 @@ export class Vcpu implements ExitContext, VcpuView {
   // ---- the exit loop ---------------------------------------------------------------------------
 
   /**
-   * Run the guest until the VM's clock reaches `untilCycle`, the VM stops, or `maxInsns` guest
-   * instructions have run in this call.
+   * Run the guest until the VM's clock reaches `untilCycle` (or, with `leapTurn`, past the whole
+   * turns it sleeps through), the VM stops, or one of the bounds is reached.
    */
-  runFor(untilCycle: number, maxInsns = Number.MAX_SAFE_INTEGER): VcpuStop {
+  runFor(untilCycle: number, bounds: VcpuBounds = {}): VcpuStop {
     const hart = this.hart;
+    const maxInsns = bounds.maxInsns ?? Number.MAX_SAFE_INTEGER;
+    const maxExits = bounds.maxExits ?? Number.MAX_SAFE_INTEGER;
+    const clockLimit = Math.min(bounds.clockLimit ?? VM_CLOCK_LIMIT, VM_CLOCK_LIMIT);
     const startRetired = hart.retired;
+    const startExits = this.exits;
+    let until = Math.min(untilCycle, clockLimit);
     for (;;) {
       if (this.stopped) return { kind: 'stopped' };
       if (this.yielded) {
         this.yielded = false;
         return { kind: 'quantum' };
       }
-      if (hart.cycle >= untilCycle) return { kind: 'quantum' };
+      if (hart.cycle >= clockLimit) return { kind: 'time-limit', pc: hart.pc >>> 0 };
+      if (hart.cycle >= until) return { kind: 'quantum' };
       const left = maxInsns - (hart.retired - startRetired);
       if (left <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
+      if (this.exits - startExits >= maxExits) return { kind: 'exit-limit', pc: hart.pc >>> 0 };
       this.policy.enter();
       // VT-x before VPID: every VM exit and entry flushed the TLB; the guest then pays the
       // refill, miss by miss, at its walk cost.
       if (this.flushTlbOnEntry) hart.tlb.flushAll();
-      this.untilCycle = untilCycle;
+      this.untilCycle = until;
       this.inRun = true;
-      const stop = hart.run(left, untilCycle);
+      const stop = hart.run(left, until);
       this.inRun = false;
       this.policy.leave();
       this.attribute();
       const done = this.onStop(stop);
       if (done !== null) return done;
+      if (stop.kind === 'budget' && this.sleptThrough(until)) {
+        // Nothing can happen before the next event: not even in the VM's lifetime, or only
+        // whole turns from now.
+        const next = this.events.nextAt;
+        if (next > VM_CLOCK_LIMIT) return { kind: 'waiting-forever', pc: hart.pc >>> 0 };
+        if (bounds.leapTurn !== undefined) until = Math.min(leapTarget(until, next, bounds.leapTurn), clockLimit);
+      }
     }
+  }
+
+  /** The hart waited, untouched, until the very end of the turn (it is still waiting). */
+  private sleptThrough(until: number): boolean {
+    return this.hart.waiting && this.hart.cycle === until;
   }
 
   private onStop(stop: HartStop): VcpuStop | null {
@@ -219,7 +269,7 @@ export class Vcpu implements ExitContext, VcpuView {
         return { kind: 'waiting-forever', pc: stop.pc };
       case 'trap-loop':
         // The hardware delivered a trap to the guest's handler, which trapped again, over and over.
-        this.host.guestStuck(trapLoopMessage(stop.cause, stop.pc));
+        this.host.guestStuck('trap-loop', trapLoopMessage(stop.cause, stop.pc));
         return { kind: 'stopped' };
       case 'power-off': case 'reset':
         // The vCPU's bus has no test device: the VM's is reached only by emulation.
@@ -252,8 +302,11 @@ export class Vcpu implements ExitContext, VcpuView {
         throw new Error(`unhandled exit ${JSON.stringify(never)}`);
       }
     }
+    this.exits++;
     this.host.accounting.exits[kind]++;
     this.host.onExit?.(exit, kind, this, from);
+    const hart = this.hart;
+    if (this.progress.stuck(hart.pc >>> 0, hart.retired, hart.idleCycles)) this.host.guestStuck('no-progress', stuckMessage(kind, hart.pc));
   }
 
   /**
@@ -290,4 +343,10 @@ export class Vcpu implements ExitContext, VcpuView {
     this.retiredMark.set(hart.retiredByPriv);
     this.pteMark.set(hart.pteReadsByPriv);
   }
+}
+
+/** The end of the last whole turn (of `turn` cycles, counted from `until`) that ends no later
+ *  than the event due at `next`: a turn that contains the event is run, not leapt. */
+function leapTarget(until: number, next: number, turn: number): number {
+  return until + Math.max(0, Math.floor((next - until) / turn)) * turn;
 }

@@ -31,11 +31,17 @@ export interface VmHost {
   setTimer(mtime: number): void;
   /** The guest asked to shut down (exit code) or reboot. */
   systemReset(kind: 'shutdown' | 'reboot', code: number): void;
-  /** The guest can never make progress (trap loop): stop the VM with this reason. */
-  guestStuck(message: string): void;
+  /** The guest can never make progress — `guard` says which guard saw it: stop the VM with
+   *  this reason. */
+  guestStuck(guard: StuckGuard, message: string): void;
   /** Observer for traces (pvlab trace): called after each exit is handled. */
   readonly onExit?: ExitObserver | undefined;
 }
+
+/** The vCPU's guards against guests that can never progress: a trap delivered onto the
+ *  handler's own first instruction over and over (vcpu.ts), or exit after exit at one pc
+ *  with nothing completed (progress-guard.ts). */
+export type StuckGuard = 'trap-loop' | 'no-progress';
 
 /** What an exit observer may look at of the vCPU that took the exit. */
 export interface VcpuView {

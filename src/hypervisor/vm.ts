@@ -18,6 +18,7 @@ import { VIRT } from '../machine/memory-map.js';
 import { DEFAULT_DISK_BYTES, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MIP } from '../isa/csr.js';
 import { GUEST_LAYOUT } from '../abi/user-abi.js';
+import { CONSOLE_KEEP_BYTES, ConsoleLog } from '../util/console-log.js';
 import type { GuestBuild } from '../abi/guest-builds.js';
 import { VmAccounting } from './accounting.js';
 import type { CostPreset } from './cost-model.js';
@@ -26,8 +27,8 @@ import { HardwareAssist, HW_ASSIST, HW_ASSIST_SHADOW } from './hw/hw-assist.js';
 import type { PolicyFactory } from './technique-policy.js';
 import { buildRefusal, isVmTechnique, VM_TECHNIQUES, type ShadowPagingMode, type VmTechnique } from './techniques.js';
 import { PARAVIRT, TRAP_EMULATE, TrapEmulation } from './trap-emulate/trap-emulate.js';
-import { Vcpu } from './vcpu.js';
-import type { ExitObserver, VmHost } from './vm-host.js';
+import { Vcpu, VM_CLOCK_LIMIT } from './vcpu.js';
+import type { ExitObserver, StuckGuard, VmHost } from './vm-host.js';
 
 /** What a VM boots: the kernel and workload parts of a guest image, each loaded at its
  *  guest-physical address (a firmware part, if any, is not loaded: the hypervisor is the SBI).
@@ -53,6 +54,9 @@ export interface VmConfig<I extends VmImage = VmImage> {
   preset: CostPreset;
   /** Receives the guest's console output as it is written. */
   consoleOut?: (byte: number) => void;
+  /** Console bytes kept for `Vm.console` (default CONSOLE_KEEP_BYTES, 1 MiB): the first and
+   *  the latest half, with a marker between when more was written. consoleOut sees it all. */
+  consoleKeepBytes?: number;
   /** Observer of handled exits (traces). */
   onExit?: ExitObserver;
 }
@@ -74,7 +78,25 @@ export type VmStopReason =
   | { kind: 'powered-off' }
   | { kind: 'waiting-forever'; pc: number }
   | { kind: 'insn-limit'; pc: number }
+  /** The caller's bound on exits (HypervisorRunLimits.maxExitsPerVm) was reached. */
+  | { kind: 'exit-limit'; pc: number }
+  /** The VM's clock reached the caller's bound (maxCyclesPerVm), or the last cycle it can
+   *  count (VM_CLOCK_LIMIT). */
+  | { kind: 'time-limit'; pc: number }
+  /** The guest can never make progress: a trap loop, or exit after exit at one instruction. */
+  | { kind: 'stuck'; guard: StuckGuard; message: string }
+  /** The hypervisor failed (an exception in a handler): a bug, stopping this VM only. */
   | { kind: 'error'; message: string };
+
+/** Bounds on one Vm.runFor() call beyond its instructions. */
+export interface VmTurnBounds {
+  /** Exits the call may take. */
+  maxExits?: number;
+  /** The cycle at which the VM's clock stops (time-limit). */
+  clockLimit?: number;
+  /** Sleep through whole turns at once while waiting (the scheduler's leap; VcpuBounds). */
+  leap?: boolean;
+}
 
 export class VmConfigError extends Error {}
 
@@ -99,7 +121,7 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
   state: VmState = 'created';
   stopReason: VmStopReason | null = null;
   fdtAddr = 0;
-  private readonly consoleBytes: number[] = [];
+  private readonly consoleLog: ConsoleLog;
   private readonly devices = new Bus();
   private readonly uart: Uart16550;
   private readonly consoleSink: ((b: number) => void) | undefined;
@@ -111,6 +133,7 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     this.preset = config.preset;
     this.onExit = config.onExit;
     this.consoleSink = config.consoleOut;
+    this.consoleLog = new ConsoleLog(config.consoleKeepBytes ?? CONSOLE_KEEP_BYTES);
     const technique = config.technique ?? 'trap-emulate';
     if (!isVmTechnique(technique)) {
       throw new VmConfigError(`VM ${config.name}: technique '${String(technique)}' is not one of ${VM_TECHNIQUES.join(', ')}`);
@@ -175,14 +198,17 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
 
   powerOn(): void {
     if (this.state !== 'created' && this.state !== 'stopped') throw new VmConfigError(`VM ${this.name} is ${this.state}; power it off first`);
-    for (const part of this.image.parts) {
-      if (part.name !== 'firmware') this.mem.load(part.addr, part.bytes);
-    }
     const fdt = writeFdt(virtBoardTree({
       ramBase: VIRT.DRAM_BASE, ramBytes: this.ramBytes, harts: 1, timebaseHz: VIRT.TIMEBASE_HZ,
       virtioSlots: VIRT.VIRTIO_COUNT,
     }));
     this.fdtAddr = placeFdt(VIRT.DRAM_BASE, this.ramBytes, fdt.length);
+    const parts = this.image.parts.filter((p) => p.name !== 'firmware');
+    // In too little RAM the device tree lands on the image (QEMU's placement: 2 MiB aligned,
+    // below the end of RAM), and the guest would start in it.
+    const under = parts.find((p) => p.addr < this.fdtAddr + fdt.length && this.fdtAddr < p.addr + p.bytes.length);
+    if (under) throw new VmConfigError(`VM ${this.name}: with ${this.ramBytes} bytes of RAM the device tree goes to 0x${this.fdtAddr.toString(16)}, over the ${under.name} image; give the VM more RAM`);
+    for (const part of parts) this.mem.load(part.addr, part.bytes);
     this.mem.load(this.fdtAddr, fdt);
     this.cpu.reset(GUEST_LAYOUT.KERNEL_BASE, 0, this.fdtAddr);
     this.stopReason = null;
@@ -219,17 +245,25 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
   }
 
   /**
-   * Run this VM until its clock has advanced by `cycles` (a scheduling quantum), it stops, or
-   * it waits with nothing that could wake it. Host errors in a handler stop this VM only.
+   * Run this VM until its clock has advanced by `cycles` (a scheduling quantum; with
+   * `bounds.leap`, or by the whole quanta it sleeps through), it stops, it waits with nothing
+   * that could wake it, or it reaches a bound: `maxInsns` instructions, or `bounds`. Host
+   * errors in a handler stop this VM only.
    */
-  runFor(cycles: number, maxInsns?: number): void {
+  runFor(cycles: number, maxInsns?: number, bounds: VmTurnBounds = {}): void {
     if (this.state !== 'running') return;
     try {
-      const r = this.cpu.runFor(this.cpu.hart.cycle + cycles, maxInsns);
+      const r = this.cpu.runFor(this.cpu.hart.cycle + cycles, {
+        ...(maxInsns !== undefined ? { maxInsns } : {}),
+        ...(bounds.maxExits !== undefined ? { maxExits: bounds.maxExits } : {}),
+        ...(bounds.clockLimit !== undefined ? { clockLimit: bounds.clockLimit } : {}),
+        ...(bounds.leap ? { leapTurn: cycles } : {}),
+      });
       switch (r.kind) {
         case 'quantum': case 'stopped': break;
-        case 'waiting-forever': this.stop({ kind: 'waiting-forever', pc: r.pc }); break;
-        case 'insn-limit': this.stop({ kind: 'insn-limit', pc: r.pc }); break;
+        case 'waiting-forever': case 'insn-limit': case 'exit-limit': case 'time-limit':
+          this.stop({ kind: r.kind, pc: r.pc });
+          break;
         default: {
           const never: never = r;
           throw new Error(`unhandled vCPU stop ${JSON.stringify(never)}`);
@@ -245,8 +279,14 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     return this.cpu.hart.cycle;
   }
 
+  /** The console output kept (ConsoleLog: bounded, with a marker where bytes were dropped). */
   get console(): string {
-    return Buffer.from(this.consoleBytes).toString('latin1');
+    return this.consoleLog.text();
+  }
+
+  /** Console bytes the guest has written, kept or not. */
+  get consoleBytesWritten(): number {
+    return this.consoleLog.written;
   }
 
   // ---- VmHost ------------------------------------------------------------------------------
@@ -267,7 +307,7 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     // The hypervisor puts every guest byte out on the host's console: one device access of the
     // host's, charged to the VM whose byte it is.
     this.cpu.charge('host-console-byte');
-    this.consoleBytes.push(byte);
+    this.consoleLog.push(byte);
     this.consoleSink?.(byte);
   }
 
@@ -281,17 +321,17 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     if (hart.mtime() >= mtime) {
       this.events.cancel(VTIMER_KEY);
       this.cpu.setPending(MIP.STIP, true);
-    } else if (mtime > Number.MAX_SAFE_INTEGER) {
-      // Beyond 2^53 ticks (all ones means "never", as for the hart's stimecmp): nothing to
-      // schedule, so a guest waiting for it is seen to wait forever.
+    } else if (hart.cycleOfMtime(mtime) > VM_CLOCK_LIMIT) {
+      // Beyond the last cycle the VM's clock counts (all ones means "never", as for the
+      // hart's stimecmp): nothing to schedule, so a guest waiting for it waits forever.
       this.events.cancel(VTIMER_KEY);
     } else {
       this.events.schedule(VTIMER_KEY, hart.cycleOfMtime(mtime), () => this.cpu.setPending(MIP.STIP, true));
     }
   }
 
-  guestStuck(message: string): void {
-    this.stop({ kind: 'error', message });
+  guestStuck(guard: StuckGuard, message: string): void {
+    this.stop({ kind: 'stuck', guard, message });
   }
 
   systemReset(kind: 'shutdown' | 'reboot', code: number): void {

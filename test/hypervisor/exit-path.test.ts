@@ -73,7 +73,7 @@ function stubVcpu(technique: PolicyFactory, preset = presetByName('p4-vtx')) {
     mmioRead: () => undefined, mmioWrite: () => false, isDevice: () => false,
     consolePut: () => {}, consoleGet: () => -1, setTimer: () => {},
     systemReset: (kind) => { told.push(kind); },
-    guestStuck: (m) => { told.push(m); },
+    guestStuck: (_guard, m) => { told.push(m); },
   };
   const vcpu = new Vcpu(mem, new EventQueue(), 100, host, technique);
   vcpu.reset(0x8000_0000, 0, 0);

@@ -361,17 +361,17 @@ root: .space 4096`);
     expect(scanFor(bad.mem.shadowPool.i32, MARKER)).toBe(0);
   });
 
-  it('a guest with no trap handler that faults forever is stopped with a clear error; the neighbour finishes', () => {
+  it('a guest with no trap handler that faults forever is stopped as stuck, with a clear reason; the neighbour finishes', () => {
     const bad = runBeside(technique, 'nohandler', '.globl _start\n_start:\n  .word 0xffffffff\n', 1_000_000);
     expect(bad.state).toBe('stopped');
-    expect(bad.stopReason?.kind).toBe('error');
+    expect(bad.stopReason?.kind).toBe('stuck');
     expect(bad.stopReason && 'message' in bad.stopReason ? bad.stopReason.message : '').toMatch(/trap handler .* over and over/);
   });
 
   it('a guest with its handler in unmapped space (stvec at a hole) is stopped too', () => {
     const bad = runBeside(technique, 'holehandler', `.globl _start\n_start:\n  li t0, 0x30000000\n  csrw stvec, t0\n  .word 0\n`, 1_000_000);
     expect(bad.state).toBe('stopped');
-    expect(bad.stopReason?.kind).toBe('error');
+    expect(bad.stopReason?.kind).toBe('stuck');
     expect(bad.stopReason && 'message' in bad.stopReason ? bad.stopReason.message : '').toMatch(/over and over/);
   });
 });
@@ -429,7 +429,7 @@ ${EPILOGUE}`);
     expect(causesOf(bad)).toEqual([2, 2, 2, 1, 1, 1]);
   });
 
-  it('a satp pointing outside RAM makes every fetch fault: stopped with a clear error, the neighbour finishes', () => {
+  it('a satp pointing outside RAM makes every fetch fault: stopped as stuck, with a clear reason; the neighbour finishes', () => {
     const bad = runBeside(technique, 'badroot', `
     .globl _start
 _start:
@@ -442,7 +442,7 @@ _start:
 handler:
     j       handler
 `, 1_000_000);
-    expect(bad.stopReason?.kind).toBe('error');
+    expect(bad.stopReason?.kind).toBe('stuck');
     expect(bad.stopReason && 'message' in bad.stopReason ? bad.stopReason.message : '').toMatch(/over and over/);
   });
 

@@ -117,6 +117,32 @@ describe.each(['trap-emulate', 'hw-assist-shadow'] as const)('%s', (technique) =
   });
 });
 
+/**
+ * Trace mode, paging off: the kernel maps VA 0x0040_0000 to page `first` and reads it (its
+ * tables are now traced), turns paging off, points the entry at page `second` with a plain
+ * store — to a page the shadow never maps writable — and turns paging back on: the store must
+ * land (once, not refilled forever, as the fuzzer found) and the mapping must follow it.
+ */
+const REMAP_WITH_PAGING_OFF = REMAP.replace(`    lw      a0, 0(t3)               # 0x1111 from page first; the shadow fills`, `    lw      a0, 0(t3)               # 0x1111 from page first; the shadow fills
+    csrw    satp, zero`).replace(`    lw      a1, 0(t3)               # trace: 0x2222 at once; fence: may still be 0x1111`, `    srli    t0, s0, 12
+    li      t1, 0x80000000
+    or      t0, t0, t1
+    csrw    satp, t0
+    lw      a1, 0(t3)               # 0x2222: the table as the guest wrote it`);
+
+describe.each(['trap-emulate', 'hw-assist-shadow'] as const)('%s, trace mode', (technique) => {
+  it('a page table written with paging off: the store is performed and traced, and the mapping follows it', () => {
+    const hv = new Hypervisor();
+    const vm = hv.createVm({ name: 'remap-off', build: 'unmodified', image: kernelImage(REMAP_WITH_PAGING_OFF), preset: PRESET, ramBytes: RAM, technique, shadowPaging: 'trace' });
+    vm.powerOn();
+    hv.run({ maxInsnsPerVm: 1_000_000 });
+    expect(vm.stopReason).toEqual({ kind: 'shutdown', code: 0 });
+    const at = sym(vm, 'results');
+    expect([vm.mem.read32(at), vm.mem.read32(at + 4)]).toEqual([0x1111, 0x2222]);
+    expect(vm.accounting.exits['pte-write']).toBe(1);
+  });
+});
+
 describe('trace mode against fence mode, per operation', () => {
   const cycles = (workload: string, shadowPaging: ShadowPagingMode, n: number) => {
     const at = (k: number) => runGuest({ technique: 'trap-emulate', build: 'unmodified', workload, params: { iterations: k }, preset: PRESET, ramBytes: RAM, shadowPaging });

@@ -4,7 +4,7 @@ import { measurePerOperation } from '../../src/harness/per-op.js';
 import { CYCLE_CATEGORIES } from '../../src/hypervisor/accounting.js';
 import { Hypervisor } from '../../src/hypervisor/hypervisor.js';
 import type { Technique } from '../../src/hypervisor/techniques.js';
-import { PRESET, RAM, run } from './helpers.js';
+import { PRESET, RAM, kernelImage, run } from './helpers.js';
 import { createGuestVm } from '../../src/harness/run-guest.js';
 
 const SMALL: Record<string, Record<string, number>> = {
@@ -124,5 +124,13 @@ describe('several VMs on one hypervisor core', () => {
     vm.powerOff();
     expect(vm.stopReason).toEqual({ kind: 'powered-off' });
     expect(() => createGuestVm(hv, { name: 'c', build: 'unmodified', workload: 'compute', preset: PRESET })).toThrow(/already exists/);
+  });
+});
+
+describe('a VM with too little RAM for its image', () => {
+  it('is refused at power-on instead of booting into its own device tree', () => {
+    const hv = new Hypervisor();
+    const vm = hv.createVm({ name: 'small', technique: 'hw-assist', build: 'unmodified', preset: PRESET, ramBytes: 4 * 1024 * 1024, image: kernelImage('    .globl _start\n_start:\n    j _start\n') });
+    expect(() => vm.powerOn()).toThrow(/VM small: with 4194304 bytes of RAM the device tree goes to 0x80200000, over the kernel image; give the VM more RAM/);
   });
 });

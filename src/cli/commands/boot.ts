@@ -100,6 +100,9 @@ export function stopMessage(stop: VmStopReason): string | null {
     case 'powered-off': return 'the VM was powered off';
     case 'waiting-forever': return `the guest waits (wfi) at pc=0x${stop.pc.toString(16).padStart(8, '0')} for an interrupt that can never come`;
     case 'insn-limit': return `stopped at the instruction limit, pc=0x${stop.pc.toString(16).padStart(8, '0')} (use --max-insns to allow more)`;
+    case 'exit-limit': return `stopped at the exit limit, pc=0x${stop.pc.toString(16).padStart(8, '0')} (the guest traps on nearly everything; use --max-insns to allow more)`;
+    case 'time-limit': return `stopped at the time limit, pc=0x${stop.pc.toString(16).padStart(8, '0')}`;
+    case 'stuck': return `the guest can never make progress: ${stop.message}`;
     case 'error': return `the VM stopped: ${stop.message}`;
     default: {
       const never: never = stop;

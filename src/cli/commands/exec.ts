@@ -14,6 +14,7 @@ import { loadProgram, type Program } from '../program.js';
 import { countOption, parseCount, parseRamSize } from '../sizes.js';
 import { TraceRing } from '../trace.js';
 import { ConsoleStream } from '../console.js';
+import { ConsoleLog } from '../../util/console-log.js';
 
 export interface ExecArgs {
   program: string;
@@ -83,9 +84,9 @@ export function runExec(args: ExecArgs): number {
   const maxInsns = parseCount('max-insns', args['max-insns']);
   const ramBytes = parseRamSize('ram', args.ram);
   const program: Program = loadProgram(args.program);
-  const consoleBytes: number[] = [];
+  const consoleLog = new ConsoleLog();
   const stream = args.json ? null : new ConsoleStream();
-  const out = stream ? stream.put : (b: number) => { consoleBytes.push(b); };
+  const out = stream ? stream.put : (b: number) => { consoleLog.push(b); };
   let board: VirtBoard;
   try {
     board = new VirtBoard({
@@ -135,7 +136,7 @@ export function runExec(args: ExecArgs): number {
   if (args.json) {
     process.stdout.write(JSON.stringify({
       program: args.program,
-      console: Buffer.from(consoleBytes).toString('latin1'),
+      console: consoleLog.text(),
       stop,
       exitCode: outcome.exitCode,
       message: outcome.message,

@@ -31,7 +31,9 @@
  * switches between them without exits. So there is one paged context (and the bare one);
  * shadow leaves keep the guest's U, R and X, the hart's vsatp (not satp) points at the root,
  * and the guest's satp and sfence.vma reach the hypervisor through hstatus.VTVM. With guest
- * paging off the identity shadow is for VS-mode only (leaves without U).
+ * paging off every access is allowed to the guest's S and U alike, but one leaf cannot allow
+ * both (S never fetches from a U page): an identity leaf is built for the privilege that
+ * faulted on it, and rebuilt for the other when that one faults on it in turn.
  */
 import { Cause } from '../../isa/causes.js';
 import { PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, SSTATUS, type PrivLevel } from '../../isa/csr.js';
@@ -282,8 +284,12 @@ export class ShadowMmu {
     let mega = false;
     if (ctx === CTX_BARE) {
       gpa = v;
-      flags = (this.hardwarePrivilege ? LEAF_BASE & ~PTE.U : LEAF_BASE) | PTE.R | PTE.W | PTE.X;
+      flags = this.bareLeafFlags();
       if (access === Access.Store && this.writeProtected(gpa)) return { kind: 'guest-fault', cause: Cause.StorePageFault, tval: v };
+      // Trace mode: a page table of a kept address space, written with paging off. Its leaf
+      // is never writable, so the store is performed and traced like any other (which drops
+      // what depended on the page) — a fill without W would fault again, forever.
+      if (access === Access.Store && this.isTraced(gpa) && this.isRamPage(gpa)) return { kind: 'pte-write', gpa: v };
     } else {
       gpa = this.guestWalk(v, access, true);
       if (gpa === WALK_PAGE_FAULT || gpa === WALK_WRITE_PROTECTED) return { kind: 'guest-fault', cause: pageFaultCause(access), tval: v };
@@ -615,6 +621,13 @@ export class ShadowMmu {
       case Access.Load: return (pte & PTE.R) !== 0 || (this.mxr && (pte & PTE.X) !== 0);
       case Access.Store: return (pte & PTE.W) !== 0;
     }
+  }
+
+  /** An identity leaf of the bare context: everything, for the privilege that faulted (the
+   *  hart's own, with hardware privilege; always real U-mode otherwise). */
+  private bareLeafFlags(): number {
+    const user = !this.hardwarePrivilege || this.priv === Priv.U;
+    return (user ? LEAF_BASE : LEAF_BASE & ~PTE.U) | PTE.R | PTE.W | PTE.X;
   }
 
   /**
