@@ -28,7 +28,7 @@ import { Hart, type HartStop } from '../machine/hart.js';
 import type { CycleCategory } from './accounting.js';
 import { COST_ITEMS, COST_TABLE, resolveCosts, type CostItem } from './cost-table.js';
 import type { ExitContext } from './exit-context.js';
-import { classifyTrap, type Exit, type ExitKind } from './exits.js';
+import { ExitRecords, INTERRUPT_EXIT, type Exit, type ExitKind } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { PolicyFactory, TechniquePolicy } from './technique-policy.js';
 import type { VcpuView, VmHost } from './vm-host.js';
@@ -57,9 +57,11 @@ export class Vcpu implements ExitContext, VcpuView {
   readonly policy: TechniquePolicy;
   /** Set by the VM when it stops (shutdown, error): the loop returns at the next exit. */
   stopped = false;
-  private readonly cost: Readonly<Record<CostItem, number>>;
-  private readonly costCategory: Readonly<Record<CostItem, CycleCategory>>;
+  /** Each cost item's cycles under the VM's preset and its category, resolved once. */
+  private readonly costs: Readonly<Record<CostItem, ResolvedCost>>;
   private readonly flushTlbOnEntry: boolean;
+  /** One Exit per reason, refilled at every exit (exits.ts): the exit path allocates none. */
+  private readonly exitRecords = new ExitRecords();
   /** Supervisor interrupt lines driven by the VM's devices and virtual timer. */
   private lines = 0;
   private yielded = false;
@@ -78,8 +80,8 @@ export class Vcpu implements ExitContext, VcpuView {
   constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VmHost, technique: PolicyFactory) {
     this.hart = new Hart(mem.bus, events, { cyclesPerTick, timing: technique.timing(host.preset) });
     this.hart.exitToHost = true;
-    this.cost = resolveCosts(host.preset);
-    this.costCategory = Object.fromEntries(COST_ITEMS.map((i) => [i, COST_TABLE[i].category])) as Record<CostItem, CycleCategory>;
+    const cycles = resolveCosts(host.preset);
+    this.costs = Object.fromEntries(COST_ITEMS.map((i) => [i, { cycles: cycles[i], category: COST_TABLE[i].category }])) as Record<CostItem, ResolvedCost>;
     this.flushTlbOnEntry = host.preset.tlbFlushOnWorldSwitch;
     this.policy = technique.create(this);
   }
@@ -121,10 +123,11 @@ export class Vcpu implements ExitContext, VcpuView {
   /** Charge `count` times `item` (cost-table.ts): the guest's clock advances by it, as on real
    *  hardware, and the VM's breakdown records it. The only place the hypervisor charges. */
   charge(item: CostItem, count = 1): void {
-    const cycles = this.cost[item] * count;
+    const cost = this.costs[item];
+    const cycles = cost.cycles * count;
     this.hart.cycle += cycles;
     this.cycleMark += cycles;
-    this.host.accounting.cycles[this.costCategory[item]] += cycles;
+    addCycles(this.host.accounting.cycles, cost.category, cycles);
   }
 
   /**
@@ -205,12 +208,12 @@ export class Vcpu implements ExitContext, VcpuView {
   private onStop(stop: HartStop): VcpuStop | null {
     switch (stop.kind) {
       case 'trap':
-        this.dispatch(classifyTrap(stop));
+        this.dispatch(this.exitRecords.classify(stop));
         return null;
       case 'budget':
         // Out of time (the loop returns), or a virtual interrupt line changed and asked for
         // control back (kick): on hardware, a host interrupt forcing a VM exit.
-        if (this.policy.interruptsExit && this.hart.cycle < this.untilCycle) this.dispatch({ reason: 'interrupt' });
+        if (this.policy.interruptsExit && this.hart.cycle < this.untilCycle) this.dispatch(INTERRUPT_EXIT);
         return null;
       case 'insn-limit':
         return null;
@@ -252,7 +255,7 @@ export class Vcpu implements ExitContext, VcpuView {
         throw new Error(`unhandled exit ${JSON.stringify(never)}`);
       }
     }
-    this.host.accounting.exits[kind]++;
+    countExit(this.host.accounting.exits, kind);
     this.host.onExit?.(exit, kind, this, from);
   }
 
@@ -266,16 +269,23 @@ export class Vcpu implements ExitContext, VcpuView {
     const hart = this.hart;
     const acc = this.host.accounting;
     const pteRead = this.host.preset.pteRead;
+    const retiredByPriv = hart.retiredByPriv;
+    const pteReadsByPriv = hart.pteReadsByPriv;
     let retired = 0;
     let user = 0;
     let userWalkReads = 0;
     for (let p = 0; p < HART_PRIVS; p++) {
-      const n = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
-      if (n === 0 && hart.pteReadsByPriv[p] === this.pteMark[p]) continue;
+      const nowRetired = retiredByPriv[p] as number;
+      const nowReads = pteReadsByPriv[p] as number;
+      const n = nowRetired - (this.retiredMark[p] as number);
+      const reads = nowReads - (this.pteMark[p] as number);
+      if (n === 0 && reads === 0) continue;
+      this.retiredMark[p] = nowRetired;
+      this.pteMark[p] = nowReads;
       retired += n;
       if (this.policy.guestLevelOfHart(p as PrivLevel) === Priv.U) {
         user += n;
-        userWalkReads += (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
+        userWalkReads += reads;
       }
     }
     const userCycles = user + userWalkReads * pteRead;
@@ -287,7 +297,60 @@ export class Vcpu implements ExitContext, VcpuView {
     acc.cycles.idle = hart.idleCycles;
     this.cycleMark = hart.cycle;
     this.idleMark = hart.idleCycles;
-    this.retiredMark.set(hart.retiredByPriv);
-    this.pteMark.set(hart.pteReadsByPriv);
+  }
+
+}
+
+/** A cost item's cycles under the VM's preset, and where they land in the breakdown. */
+interface ResolvedCost {
+  readonly cycles: number;
+  readonly category: CycleCategory;
+}
+
+// The breakdown and the exit counts are records keyed by name, and the name varies at these
+// sites: written as `record[name] += n` that is a megamorphic keyed store in V8, which cost more
+// than the rest of an exit's bookkeeping together. A switch makes each a named store.
+
+/** cycles[category] += n. */
+function addCycles(cycles: Record<CycleCategory, number>, category: CycleCategory, n: number): void {
+  switch (category) {
+    case 'worldSwitch': cycles.worldSwitch += n; break;
+    case 'emulation': cycles.emulation += n; break;
+    case 'hypercalls': cycles.hypercalls += n; break;
+    case 'shadowPaging': cycles.shadowPaging += n; break;
+    case 'nestedPaging': cycles.nestedPaging += n; break;
+    case 'devices': cycles.devices += n; break;
+    case 'sbi': cycles.sbi += n; break;
+    case 'guestUser': cycles.guestUser += n; break;
+    case 'guestKernel': cycles.guestKernel += n; break;
+    case 'idle': cycles.idle += n; break;
+    default: {
+      const never: never = category;
+      throw new Error(`unknown cycle category ${String(never)}`);
+    }
+  }
+}
+
+/** exits[kind]++. */
+function countExit(exits: Record<ExitKind, number>, kind: ExitKind): void {
+  switch (kind) {
+    case 'csr': exits.csr++; break;
+    case 'hypercall': exits.hypercall++; break;
+    case 'reflect-syscall': exits['reflect-syscall']++; break;
+    case 'sret': exits.sret++; break;
+    case 'shadow-fill': exits['shadow-fill']++; break;
+    case 'gstage-fill': exits['gstage-fill']++; break;
+    case 'mmio': exits.mmio++; break;
+    case 'interrupt': exits.interrupt++; break;
+    case 'sbi': exits.sbi++; break;
+    case 'sfence': exits.sfence++; break;
+    case 'wfi': exits.wfi++; break;
+    case 'pte-write': exits['pte-write']++; break;
+    case 'reflect-page-fault': exits['reflect-page-fault']++; break;
+    case 'reflect-exception': exits['reflect-exception']++; break;
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown exit kind ${String(never)}`);
+    }
   }
 }
