@@ -26,7 +26,7 @@ import { XREG } from '../isa/registers.js';
 import type { EventQueue } from '../machine/events.js';
 import { Hart, type HartStop } from '../machine/hart.js';
 import type { CycleCategory } from './accounting.js';
-import { COST_ITEMS, COST_TABLE, resolveCosts, type CostItem } from './cost-table.js';
+import { COST_ITEMS, COST_TABLE, costSlot, resolveCosts, type CostItem } from './cost-table.js';
 import type { ExitContext } from './exit-context.js';
 import { ExitRecords, INTERRUPT_EXIT, type Exit, type ExitKind } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
@@ -57,8 +57,9 @@ export class Vcpu implements ExitContext, VcpuView {
   readonly policy: TechniquePolicy;
   /** Set by the VM when it stops (shutdown, error): the loop returns at the next exit. */
   stopped = false;
-  /** Each cost item's cycles under the VM's preset and its category, resolved once. */
-  private readonly costs: Readonly<Record<CostItem, ResolvedCost>>;
+  /** Each cost item's cycles under the VM's preset, and its category, by costSlot(). */
+  private readonly costCycles = new Float64Array(COST_ITEMS.length);
+  private readonly costCategory: CycleCategory[] = [];
   private readonly flushTlbOnEntry: boolean;
   /** One Exit per reason, refilled at every exit (exits.ts): the exit path allocates none. */
   private readonly exitRecords = new ExitRecords();
@@ -81,7 +82,10 @@ export class Vcpu implements ExitContext, VcpuView {
     this.hart = new Hart(mem.bus, events, { cyclesPerTick, timing: technique.timing(host.preset) });
     this.hart.exitToHost = true;
     const cycles = resolveCosts(host.preset);
-    this.costs = Object.fromEntries(COST_ITEMS.map((i) => [i, { cycles: cycles[i], category: COST_TABLE[i].category }])) as Record<CostItem, ResolvedCost>;
+    for (const item of COST_ITEMS) {
+      this.costCycles[costSlot(item)] = cycles[item];
+      this.costCategory[costSlot(item)] = COST_TABLE[item].category;
+    }
     this.flushTlbOnEntry = host.preset.tlbFlushOnWorldSwitch;
     this.policy = technique.create(this);
   }
@@ -123,11 +127,11 @@ export class Vcpu implements ExitContext, VcpuView {
   /** Charge `count` times `item` (cost-table.ts): the guest's clock advances by it, as on real
    *  hardware, and the VM's breakdown records it. The only place the hypervisor charges. */
   charge(item: CostItem, count = 1): void {
-    const cost = this.costs[item];
-    const cycles = cost.cycles * count;
+    const slot = costSlot(item);
+    const cycles = (this.costCycles[slot] as number) * count;
     this.hart.cycle += cycles;
     this.cycleMark += cycles;
-    addCycles(this.host.accounting.cycles, cost.category, cycles);
+    addCycles(this.host.accounting.cycles, this.costCategory[slot] as CycleCategory, cycles);
   }
 
   /**
@@ -299,12 +303,6 @@ export class Vcpu implements ExitContext, VcpuView {
     this.idleMark = hart.idleCycles;
   }
 
-}
-
-/** A cost item's cycles under the VM's preset, and where they land in the breakdown. */
-interface ResolvedCost {
-  readonly cycles: number;
-  readonly category: CycleCategory;
 }
 
 // The breakdown and the exit counts are records keyed by name, and the name varies at these
