@@ -77,6 +77,9 @@ export class Vcpu implements ExitContext, VcpuView {
   private idleMark = 0;
   private readonly retiredMark = new Float64Array(HART_PRIVS);
   private readonly pteMark = new Float64Array(HART_PRIVS);
+  /** hart.retired and hart.walkStats.pteReads at the last attribute(). */
+  private retiredTotalMark = 0;
+  private pteTotalMark = 0;
 
   constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VmHost, technique: PolicyFactory) {
     this.hart = new Hart(mem.bus, events, { cyclesPerTick, timing: technique.timing(host.preset) });
@@ -108,6 +111,8 @@ export class Vcpu implements ExitContext, VcpuView {
     this.idleMark = hart.idleCycles;
     this.retiredMark.set(hart.retiredByPriv);
     this.pteMark.set(hart.pteReadsByPriv);
+    this.retiredTotalMark = hart.retired;
+    this.pteTotalMark = hart.walkStats.pteReads;
   }
 
   // ---- InterruptPins: the VM's interrupt controller and virtual timer drive these -----------
@@ -240,7 +245,8 @@ export class Vcpu implements ExitContext, VcpuView {
 
   /** Every exit pays the world switch; then one handler per reason says what it was. */
   private dispatch(exit: Exit): void {
-    const from = this.policy.guestLevel();
+    const observer = this.host.onExit;
+    const from = observer !== undefined ? this.policy.guestLevel() : Priv.U;
     this.charge('exit');
     let kind: ExitKind;
     switch (exit.reason) {
@@ -260,7 +266,7 @@ export class Vcpu implements ExitContext, VcpuView {
       }
     }
     countExit(this.host.accounting.exits, kind);
-    this.host.onExit?.(exit, kind, this, from);
+    observer?.(exit, kind, this, from);
   }
 
   /**
@@ -271,16 +277,32 @@ export class Vcpu implements ExitContext, VcpuView {
    */
   private attribute(): void {
     const hart = this.hart;
-    const acc = this.host.accounting;
-    const pteRead = this.host.preset.pteRead;
-    const retiredByPriv = hart.retiredByPriv;
-    const pteReadsByPriv = hart.pteReadsByPriv;
+    const p = hart.priv;
+    // Between two exits the hart mostly ran at one privilege, the one it stopped in: when that
+    // privilege's counts moved as much as the totals did, no other privilege's moved.
+    const retired = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
+    const reads = (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
+    if (retired === hart.retired - this.retiredTotalMark && reads === hart.walkStats.pteReads - this.pteTotalMark) {
+      const atUser = this.policy.guestLevelOfHart(p) === Priv.U;
+      this.credit(retired, atUser ? retired : 0, atUser ? reads : 0);
+      this.retiredMark[p] = hart.retiredByPriv[p] as number;
+      this.pteMark[p] = hart.pteReadsByPriv[p] as number;
+    } else {
+      this.attributeByPrivilege();
+    }
+    this.retiredTotalMark = hart.retired;
+    this.pteTotalMark = hart.walkStats.pteReads;
+  }
+
+  /** attribute() when the hart ran at several privileges since the last call. */
+  private attributeByPrivilege(): void {
+    const hart = this.hart;
     let retired = 0;
     let user = 0;
     let userWalkReads = 0;
     for (let p = 0; p < HART_PRIVS; p++) {
-      const nowRetired = retiredByPriv[p] as number;
-      const nowReads = pteReadsByPriv[p] as number;
+      const nowRetired = hart.retiredByPriv[p] as number;
+      const nowReads = hart.pteReadsByPriv[p] as number;
       const n = nowRetired - (this.retiredMark[p] as number);
       const reads = nowReads - (this.pteMark[p] as number);
       if (n === 0 && reads === 0) continue;
@@ -292,16 +314,26 @@ export class Vcpu implements ExitContext, VcpuView {
         userWalkReads += reads;
       }
     }
-    const userCycles = user + userWalkReads * pteRead;
-    const busy = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark);
-    acc.instructions.user += user;
-    acc.instructions.kernel += retired - user;
-    acc.cycles.guestUser += userCycles;
-    acc.cycles.guestKernel += busy - userCycles;
+    this.credit(retired, user, userWalkReads);
+  }
+
+  /** Credit `retired` instructions, `user` of them and `userWalkReads` walk references at the
+   *  guest's user level, and the busy cycles since the last credit. */
+  private credit(retired: number, user: number, userWalkReads: number): void {
+    const hart = this.hart;
+    const acc = this.host.accounting;
+    const userCycles = user + userWalkReads * this.host.preset.pteRead;
+    const kernelCycles = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark) - userCycles;
+    // Most exits credit one level only: adding zero to the other would change nothing.
+    if (user !== 0) acc.instructions.user += user;
+    if (retired !== user) acc.instructions.kernel += retired - user;
+    if (userCycles !== 0) acc.cycles.guestUser += userCycles;
+    if (kernelCycles !== 0) acc.cycles.guestKernel += kernelCycles;
     acc.cycles.idle = hart.idleCycles;
     this.cycleMark = hart.cycle;
     this.idleMark = hart.idleCycles;
   }
+
 
 }
 

@@ -467,18 +467,21 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const x = this.x;
     const rd = (insn >>> 7) & 31;
     const rs1 = (insn >>> 15) & 31;
-    const width = BY_OP[op]?.width;
     switch (flowOf(op)) {
       case Flow.Branch: this.trap(Cause.InstructionAddressMisaligned, (pc + immB(insn)) >>> 0); break;
       case Flow.Jal: this.trap(Cause.InstructionAddressMisaligned, (pc + immJ(insn)) >>> 0); break;
       case Flow.Jalr:
         this.trap(Cause.InstructionAddressMisaligned, (((x[rs1] as number) + immI(insn)) & -2) >>> 0);
         break;
-      case Flow.Next:
+      case Flow.Next: {
+        // Looked up here only: the table's rows differ in shape, so reading a row's width is a
+        // megamorphic load, which a CSR or system instruction need not pay.
+        const width = BY_OP[op]?.width;
         if (width === undefined) throw new Error(`slowStep: nothing slow about ${insn >>> 0}`);
         if ((insn & OPCODE_MASK) === Opcode.LOAD) this.loadInstruction(op, insn, width, rd, rs1);
         else this.storeSlowInstruction(insn, width, rs1);
         break;
+      }
       default:
         this.systemInstruction(op, insn, rd, rs1);
         break;
