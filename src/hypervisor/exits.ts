@@ -11,7 +11,7 @@
  */
 import { Cause, CAUSE_INTERRUPT } from '../isa/causes.js';
 import { Access } from '../machine/mmu.js';
-import type { HartStop } from '../machine/hart.js';
+import type { TrapStop } from '../machine/hart.js';
 
 export type Exit =
   /** An instruction the guest may not execute in real U-mode (trap-and-emulate): a privileged
@@ -80,21 +80,74 @@ const GUEST_PAGE_FAULT_ACCESS: Partial<Record<number, Access>> = {
   [Cause.StoreGuestPageFault]: Access.Store,
 };
 
-/** Turn a hart trap handed to the host (Hart.exitToHost) into an Exit. */
-export function classifyTrap(stop: Extract<HartStop, { kind: 'trap' }>): Exit {
-  const { cause, tval, pc } = stop;
-  if ((cause & CAUSE_INTERRUPT) !== 0) return { reason: 'interrupt' };
-  switch (cause) {
-    case Cause.IllegalInstruction: return { reason: 'illegal-instruction', pc, insn: tval };
-    case Cause.VirtualInstruction: return { reason: 'virtual-instruction', pc, insn: tval };
-    case Cause.EnvironmentCallFromU: case Cause.EnvironmentCallFromVS: return { reason: 'ecall', pc };
-    default: break;
+/** Turn a hart trap handed to the host (Hart.exitToHost) into a new Exit. */
+export function classifyTrap(stop: TrapStop): Exit {
+  return new ExitRecords().classify(stop);
+}
+
+type ExitOf<R extends ExitReason> = Extract<Exit, { reason: R }>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The exit of a hart stopped to give a virtual interrupt or a time slice its turn. */
+export const INTERRUPT_EXIT: Exit = Object.freeze({ reason: 'interrupt' });
+
+/**
+ * One Exit of each reason, refilled exit after exit, so that the exit path allocates nothing
+ * (a vCPU owns one). An Exit it returns is valid until the next classify(): a handler or an
+ * observer that keeps one keeps a copy.
+ */
+export class ExitRecords {
+  private readonly illegal: Mutable<ExitOf<'illegal-instruction'>> = { reason: 'illegal-instruction', pc: 0, insn: 0 };
+  private readonly virtual: Mutable<ExitOf<'virtual-instruction'>> = { reason: 'virtual-instruction', pc: 0, insn: 0 };
+  private readonly ecall: Mutable<ExitOf<'ecall'>> = { reason: 'ecall', pc: 0 };
+  private readonly pageFault: Mutable<ExitOf<'page-fault'>> = { reason: 'page-fault', pc: 0, access: Access.Fetch, va: 0 };
+  private readonly guestPageFault: Mutable<ExitOf<'guest-page-fault'>> = {
+    reason: 'guest-page-fault', pc: 0, access: Access.Fetch, va: 0, gpa: 0, tinst: 0,
+  };
+  private readonly exception: Mutable<ExitOf<'exception'>> = { reason: 'exception', pc: 0, cause: 0, tval: 0 };
+
+  classify(stop: TrapStop): Exit {
+    const { cause, tval, pc } = stop;
+    if ((cause & CAUSE_INTERRUPT) !== 0) return INTERRUPT_EXIT;
+    switch (cause) {
+      case Cause.IllegalInstruction: return withInsn(this.illegal, pc, tval);
+      case Cause.VirtualInstruction: return withInsn(this.virtual, pc, tval);
+      case Cause.EnvironmentCallFromU: case Cause.EnvironmentCallFromVS: {
+        const e = this.ecall;
+        e.pc = pc;
+        return e;
+      }
+      case Cause.InstructionGuestPageFault: case Cause.LoadGuestPageFault: case Cause.StoreGuestPageFault: {
+        const e = this.guestPageFault;
+        e.pc = pc;
+        e.access = GUEST_PAGE_FAULT_ACCESS[cause] as Access;
+        e.va = tval;
+        // htval holds the guest-physical address >> 2; the low bits equal the virtual address's
+        // (a page offset is the same at both stages).
+        e.gpa = stop.tval2 * 4 + (tval & 3);
+        e.tinst = stop.tinst;
+        return e;
+      }
+      case Cause.InstructionPageFault: case Cause.LoadPageFault: case Cause.StorePageFault: {
+        const e = this.pageFault;
+        e.pc = pc;
+        e.access = PAGE_FAULT_ACCESS[cause] as Access;
+        e.va = tval;
+        return e;
+      }
+      default: {
+        const e = this.exception;
+        e.pc = pc;
+        e.cause = cause;
+        e.tval = tval;
+        return e;
+      }
+    }
   }
-  const gAccess = GUEST_PAGE_FAULT_ACCESS[cause];
-  // htval holds the guest-physical address >> 2; the low bits equal the virtual address's
-  // (a page offset is the same at both stages).
-  if (gAccess !== undefined) return { reason: 'guest-page-fault', pc, access: gAccess, va: tval, gpa: stop.tval2 * 4 + (tval & 3), tinst: stop.tinst };
-  const access = PAGE_FAULT_ACCESS[cause];
-  if (access !== undefined) return { reason: 'page-fault', pc, access, va: tval };
-  return { reason: 'exception', pc, cause, tval };
+}
+
+function withInsn<E extends { pc: number; insn: number }>(e: E, pc: number, insn: number): E {
+  e.pc = pc;
+  e.insn = insn;
+  return e;
 }

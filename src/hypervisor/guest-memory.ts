@@ -37,6 +37,12 @@ export class GuestMemory {
     return this.bus.ramOffset(gpa, len) >= 0;
   }
 
+  /** The index in ram.i32 of the aligned word at `gpa`, or -1 outside RAM or unaligned. */
+  ramWord(gpa: number): number {
+    const off = this.bus.ramOffset(gpa, 4);
+    return off < 0 || (off & 3) !== 0 ? -1 : off >>> 2;
+  }
+
   /** 32-bit little-endian read of guest RAM, or undefined outside it. */
   read32(gpa: number): number | undefined {
     const off = this.bus.ramOffset(gpa, 4);

@@ -10,7 +10,7 @@ import {
 } from '../abi/sbi.js';
 import type { ExitContext } from './exit-context.js';
 import { PV_EXT } from '../abi/hypercalls.js';
-import { Cause, causeName } from '../isa/causes.js';
+import { Cause } from '../isa/causes.js';
 
 const UINT32 = 0x1_0000_0000;
 const REG = XREG;
@@ -68,5 +68,5 @@ export function serveSbi(v: ExitContext): void {
   v.hart.pc = (v.hart.pc + 4) | 0;
   v.charge('sbi');
   // Natively this ecall is a trap into the firmware; count it the same way.
-  v.host.accounting.countGuestTrap(causeName(Cause.EnvironmentCallFromS));
+  v.host.accounting.countGuestTrap(Cause.EnvironmentCallFromS);
 }

@@ -26,9 +26,9 @@ import { XREG } from '../isa/registers.js';
 import type { EventQueue } from '../machine/events.js';
 import { Hart, type HartStop } from '../machine/hart.js';
 import type { CycleCategory } from './accounting.js';
-import { COST_ITEMS, COST_TABLE, resolveCosts, type CostItem } from './cost-table.js';
+import { COST_ITEMS, COST_TABLE, costSlot, resolveCosts, type CostItem } from './cost-table.js';
 import type { ExitContext } from './exit-context.js';
-import { classifyTrap, type Exit, type ExitKind } from './exits.js';
+import { ExitRecords, INTERRUPT_EXIT, type Exit, type ExitKind } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
 import { ProgressGuard, stuckMessage } from './progress-guard.js';
 import type { PolicyFactory, TechniquePolicy } from './technique-policy.js';
@@ -86,9 +86,12 @@ export class Vcpu implements ExitContext, VcpuView {
   stopped = false;
   /** Exits taken since the vCPU was created (the exit bound counts these). */
   exits = 0;
-  private readonly cost: Readonly<Record<CostItem, number>>;
-  private readonly costCategory: Readonly<Record<CostItem, CycleCategory>>;
+  /** Each cost item's cycles under the VM's preset, and its category, by costSlot(). */
+  private readonly costCycles = new Float64Array(COST_ITEMS.length);
+  private readonly costCategory: CycleCategory[] = [];
   private readonly flushTlbOnEntry: boolean;
+  /** One Exit per reason, refilled at every exit (exits.ts): the exit path allocates none. */
+  private readonly exitRecords = new ExitRecords();
   /** Supervisor interrupt lines driven by the VM's devices and virtual timer. */
   private lines = 0;
   private yielded = false;
@@ -104,12 +107,18 @@ export class Vcpu implements ExitContext, VcpuView {
   private idleMark = 0;
   private readonly retiredMark = new Float64Array(HART_PRIVS);
   private readonly pteMark = new Float64Array(HART_PRIVS);
+  /** hart.retired and hart.walkStats.pteReads at the last attribute(). */
+  private retiredTotalMark = 0;
+  private pteTotalMark = 0;
 
   constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VmHost, technique: PolicyFactory) {
     this.hart = new Hart(mem.bus, events, { cyclesPerTick, timing: technique.timing(host.preset) });
     this.hart.exitToHost = true;
-    this.cost = resolveCosts(host.preset);
-    this.costCategory = Object.fromEntries(COST_ITEMS.map((i) => [i, COST_TABLE[i].category])) as Record<CostItem, CycleCategory>;
+    const cycles = resolveCosts(host.preset);
+    for (const item of COST_ITEMS) {
+      this.costCycles[costSlot(item)] = cycles[item];
+      this.costCategory[costSlot(item)] = COST_TABLE[item].category;
+    }
     this.flushTlbOnEntry = host.preset.tlbFlushOnWorldSwitch;
     this.policy = technique.create(this);
   }
@@ -133,6 +142,8 @@ export class Vcpu implements ExitContext, VcpuView {
     this.idleMark = hart.idleCycles;
     this.retiredMark.set(hart.retiredByPriv);
     this.pteMark.set(hart.pteReadsByPriv);
+    this.retiredTotalMark = hart.retired;
+    this.pteTotalMark = hart.walkStats.pteReads;
   }
 
   // ---- InterruptPins: the VM's interrupt controller and virtual timer drive these -----------
@@ -152,10 +163,11 @@ export class Vcpu implements ExitContext, VcpuView {
   /** Charge `count` times `item` (cost-table.ts): the guest's clock advances by it, as on real
    *  hardware, and the VM's breakdown records it. The only place the hypervisor charges. */
   charge(item: CostItem, count = 1): void {
-    const cycles = this.cost[item] * count;
+    const slot = costSlot(item);
+    const cycles = (this.costCycles[slot] as number) * count;
     this.hart.cycle += cycles;
     this.cycleMark += cycles;
-    this.host.accounting.cycles[this.costCategory[item]] += cycles;
+    addCycles(this.host.accounting.cycles, this.costCategory[slot] as CycleCategory, cycles);
   }
 
   /**
@@ -255,12 +267,12 @@ export class Vcpu implements ExitContext, VcpuView {
   private onStop(stop: HartStop): VcpuStop | null {
     switch (stop.kind) {
       case 'trap':
-        this.dispatch(classifyTrap(stop));
+        this.dispatch(this.exitRecords.classify(stop));
         return null;
       case 'budget':
         // Out of time (the loop returns), or a virtual interrupt line changed and asked for
         // control back (kick): on hardware, a host interrupt forcing a VM exit.
-        if (this.policy.interruptsExit && this.hart.cycle < this.untilCycle) this.dispatch({ reason: 'interrupt' });
+        if (this.policy.interruptsExit && this.hart.cycle < this.untilCycle) this.dispatch(INTERRUPT_EXIT);
         return null;
       case 'insn-limit':
         return null;
@@ -283,7 +295,8 @@ export class Vcpu implements ExitContext, VcpuView {
 
   /** Every exit pays the world switch; then one handler per reason says what it was. */
   private dispatch(exit: Exit): void {
-    const from = this.policy.guestLevel();
+    const observer = this.host.onExit;
+    const from = observer !== undefined ? this.policy.guestLevel() : Priv.U;
     this.charge('exit');
     let kind: ExitKind;
     switch (exit.reason) {
@@ -303,8 +316,8 @@ export class Vcpu implements ExitContext, VcpuView {
       }
     }
     this.exits++;
-    this.host.accounting.exits[kind]++;
-    this.host.onExit?.(exit, kind, this, from);
+    countExit(this.host.accounting.exits, kind);
+    observer?.(exit, kind, this, from);
     const hart = this.hart;
     if (this.progress.stuck(hart.pc >>> 0, hart.retired, hart.idleCycles)) this.host.guestStuck('no-progress', stuckMessage(kind, hart.pc));
   }
@@ -317,31 +330,111 @@ export class Vcpu implements ExitContext, VcpuView {
    */
   private attribute(): void {
     const hart = this.hart;
-    const acc = this.host.accounting;
-    const pteRead = this.host.preset.pteRead;
+    const p = hart.priv;
+    // Between two exits the hart mostly ran at one privilege, the one it stopped in: when that
+    // privilege's counts moved as much as the totals did, no other privilege's moved.
+    const retired = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
+    const reads = (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
+    if (retired === hart.retired - this.retiredTotalMark && reads === hart.walkStats.pteReads - this.pteTotalMark) {
+      const atUser = this.policy.guestLevelOfHart(p) === Priv.U;
+      this.credit(retired, atUser ? retired : 0, atUser ? reads : 0);
+      this.retiredMark[p] = hart.retiredByPriv[p] as number;
+      this.pteMark[p] = hart.pteReadsByPriv[p] as number;
+    } else {
+      this.attributeByPrivilege();
+    }
+    this.retiredTotalMark = hart.retired;
+    this.pteTotalMark = hart.walkStats.pteReads;
+  }
+
+  /** attribute() when the hart ran at several privileges since the last call. */
+  private attributeByPrivilege(): void {
+    const hart = this.hart;
     let retired = 0;
     let user = 0;
     let userWalkReads = 0;
     for (let p = 0; p < HART_PRIVS; p++) {
-      const n = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
-      if (n === 0 && hart.pteReadsByPriv[p] === this.pteMark[p]) continue;
+      const nowRetired = hart.retiredByPriv[p] as number;
+      const nowReads = hart.pteReadsByPriv[p] as number;
+      const n = nowRetired - (this.retiredMark[p] as number);
+      const reads = nowReads - (this.pteMark[p] as number);
+      if (n === 0 && reads === 0) continue;
+      this.retiredMark[p] = nowRetired;
+      this.pteMark[p] = nowReads;
       retired += n;
       if (this.policy.guestLevelOfHart(p as PrivLevel) === Priv.U) {
         user += n;
-        userWalkReads += (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
+        userWalkReads += reads;
       }
     }
-    const userCycles = user + userWalkReads * pteRead;
-    const busy = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark);
-    acc.instructions.user += user;
-    acc.instructions.kernel += retired - user;
-    acc.cycles.guestUser += userCycles;
-    acc.cycles.guestKernel += busy - userCycles;
+    this.credit(retired, user, userWalkReads);
+  }
+
+  /** Credit `retired` instructions, `user` of them and `userWalkReads` walk references at the
+   *  guest's user level, and the busy cycles since the last credit. */
+  private credit(retired: number, user: number, userWalkReads: number): void {
+    const hart = this.hart;
+    const acc = this.host.accounting;
+    const userCycles = user + userWalkReads * this.host.preset.pteRead;
+    const kernelCycles = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark) - userCycles;
+    // Most exits credit one level only: adding zero to the other would change nothing.
+    if (user !== 0) acc.instructions.user += user;
+    if (retired !== user) acc.instructions.kernel += retired - user;
+    if (userCycles !== 0) acc.cycles.guestUser += userCycles;
+    if (kernelCycles !== 0) acc.cycles.guestKernel += kernelCycles;
     acc.cycles.idle = hart.idleCycles;
     this.cycleMark = hart.cycle;
     this.idleMark = hart.idleCycles;
-    this.retiredMark.set(hart.retiredByPriv);
-    this.pteMark.set(hart.pteReadsByPriv);
+  }
+
+
+}
+
+// The breakdown and the exit counts are records keyed by name, and the name varies at these
+// sites: written as `record[name] += n` that is a megamorphic keyed store in V8, which cost more
+// than the rest of an exit's bookkeeping together. A switch makes each a named store.
+
+/** cycles[category] += n. */
+function addCycles(cycles: Record<CycleCategory, number>, category: CycleCategory, n: number): void {
+  switch (category) {
+    case 'worldSwitch': cycles.worldSwitch += n; break;
+    case 'emulation': cycles.emulation += n; break;
+    case 'hypercalls': cycles.hypercalls += n; break;
+    case 'shadowPaging': cycles.shadowPaging += n; break;
+    case 'nestedPaging': cycles.nestedPaging += n; break;
+    case 'devices': cycles.devices += n; break;
+    case 'sbi': cycles.sbi += n; break;
+    case 'guestUser': cycles.guestUser += n; break;
+    case 'guestKernel': cycles.guestKernel += n; break;
+    case 'idle': cycles.idle += n; break;
+    default: {
+      const never: never = category;
+      throw new Error(`unknown cycle category ${String(never)}`);
+    }
+  }
+}
+
+/** exits[kind]++. */
+function countExit(exits: Record<ExitKind, number>, kind: ExitKind): void {
+  switch (kind) {
+    case 'csr': exits.csr++; break;
+    case 'hypercall': exits.hypercall++; break;
+    case 'reflect-syscall': exits['reflect-syscall']++; break;
+    case 'sret': exits.sret++; break;
+    case 'shadow-fill': exits['shadow-fill']++; break;
+    case 'gstage-fill': exits['gstage-fill']++; break;
+    case 'mmio': exits.mmio++; break;
+    case 'interrupt': exits.interrupt++; break;
+    case 'sbi': exits.sbi++; break;
+    case 'sfence': exits.sfence++; break;
+    case 'wfi': exits.wfi++; break;
+    case 'pte-write': exits['pte-write']++; break;
+    case 'reflect-page-fault': exits['reflect-page-fault']++; break;
+    case 'reflect-exception': exits['reflect-exception']++; break;
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown exit kind ${String(never)}`);
+    }
   }
 }
 

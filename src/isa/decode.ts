@@ -53,10 +53,31 @@ export const DECODE_TABLE: Uint8Array = (() => {
 })();
 
 /** Full mask/match scan, for the entries the fast table cannot settle. */
-export function decodeSlow(word: number): Op {
+function scan(word: number): Op {
   const w = word >>> 0;
   for (const s of BY_SPECIFICITY) if (((w & s.mask) >>> 0) === s.match) return s.op;
   return Op.ILLEGAL;
+}
+
+/**
+ * The words the scan settled lately, direct-mapped by a hash of the word: the same few SYSTEM
+ * words (ecall, xRET, wfi, sfence.vma) come back at every trap or exit they cause, and the
+ * scan reads rows of several shapes (megamorphic loads) — dearer than the rest of a decode.
+ * Word 0 marks an empty slot (it is a 16-bit encoding: decode() never asks for it).
+ */
+const SLOW_MEMO_SIZE = 256;
+const slowMemoWord = new Int32Array(SLOW_MEMO_SIZE);
+const slowMemoOp = new Uint8Array(SLOW_MEMO_SIZE);
+
+/** decode() for the entries the fast table cannot settle: the scan, memoized. */
+export function decodeSlow(word: number): Op {
+  const w = word | 0;
+  const slot = (w ^ (w >>> 7) ^ (w >>> 20)) & (SLOW_MEMO_SIZE - 1);
+  if (slowMemoWord[slot] === w && w !== 0) return slowMemoOp[slot] as Op;
+  const op = scan(w);
+  slowMemoWord[slot] = w;
+  slowMemoOp[slot] = op;
+  return op;
 }
 
 /** Execution id of a 32-bit instruction word (Op.ILLEGAL when no row matches). */

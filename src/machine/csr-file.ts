@@ -158,7 +158,10 @@ export class CsrFile {
 
   /** Interrupts pending and enabled (before the global MIE/SIE and privilege rules). */
   pendingEnabled(): number {
-    return this.mip & this.mie;
+    // Checked before every slice: with nothing enabled (a vCPU's hart, whose interrupts the
+    // hypervisor delivers) mip need not be put together.
+    const mie = this.mie;
+    return mie === 0 ? 0 : this.mip & mie;
   }
 
   mcycle(): number {

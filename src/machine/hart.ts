@@ -61,12 +61,26 @@ export type HartStop =
   | { kind: 'reset' }
   | { kind: 'idle'; pc: number }
   | { kind: 'trap-loop'; pc: number; cause: number; count: number }
-  /** With `exitToHost`: a trap bound for M-mode or HS-mode, handed to the host instead (a VM
-   *  exit). The hart is left exactly at the trapping instruction, in the mode it trapped
-   *  from; no CSR has changed. tval2 and tinst are what htval/mtval2 and htinst/mtinst would
-   *  have received (guest-physical address >> 2 and the transformed instruction for a
-   *  guest-page fault), and virt the V it trapped from. */
-  | { kind: 'trap'; cause: number; tval: number; pc: number; tval2: number; tinst: number; virt: boolean };
+  | TrapStop;
+
+/** With `exitToHost`: a trap bound for M-mode or HS-mode, handed to the host instead (a VM
+ *  exit). The hart is left exactly at the trapping instruction, in the mode it trapped from; no
+ *  CSR has changed. tval2 and tinst are what htval/mtval2 and htinst/mtinst would have received
+ *  (guest-physical address >> 2 and the transformed instruction for a guest-page fault), and
+ *  virt the V it trapped from. It is the hart's own object, refilled at every exit so that an
+ *  exit allocates nothing: valid until the next run(), a copy is what outlives it. */
+export interface TrapStop {
+  readonly kind: 'trap';
+  cause: number;
+  tval: number;
+  pc: number;
+  tval2: number;
+  tinst: number;
+  virt: boolean;
+}
+
+/** The stop at the end of a slice of time, shared (it carries nothing). */
+const BUDGET_STOP: HartStop = Object.freeze({ kind: 'budget' });
 
 /** Hooks for --trace: called before each instruction executes (slow mode). */
 export type TraceHook = (pc: number, insn: number, priv: PrivLevel) => void;
@@ -147,6 +161,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    */
   exitToHost = false;
   private pendingExit: HartStop | null = null;
+  private readonly trapStop: TrapStop = { kind: 'trap', cause: 0, tval: 0, pc: 0, tval2: 0, tinst: 0, virt: false };
   /** Inside injectVirtualTrap(): deliver to VS whatever the delegation says. */
   private injecting = false;
 
@@ -326,13 +341,13 @@ export class Hart implements CsrHost, Clock, InterruptPins {
             this.idleCycles += wake - this.cycle;
             this.cycle = wake;
           }
-          if (this.cycle >= untilCycle) return { kind: 'budget' };
+          if (this.cycle >= untilCycle) return BUDGET_STOP;
           continue;
         }
       }
       const done = this.retired - startRetired;
       if (done >= maxInsns) return { kind: 'insn-limit', pc: this.pc >>> 0 };
-      if (this.cycle >= untilCycle) return { kind: 'budget' };
+      if (this.cycle >= untilCycle) return BUDGET_STOP;
 
       // -- one slice of straight-line execution ---------------------------------------------
       let budget = Math.min(maxInsns - done, events.nextAt - this.cycle, untilCycle - this.cycle, SLICE_MAX);
@@ -452,18 +467,21 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const x = this.x;
     const rd = (insn >>> 7) & 31;
     const rs1 = (insn >>> 15) & 31;
-    const width = BY_OP[op]?.width;
     switch (flowOf(op)) {
       case Flow.Branch: this.trap(Cause.InstructionAddressMisaligned, (pc + immB(insn)) >>> 0); break;
       case Flow.Jal: this.trap(Cause.InstructionAddressMisaligned, (pc + immJ(insn)) >>> 0); break;
       case Flow.Jalr:
         this.trap(Cause.InstructionAddressMisaligned, (((x[rs1] as number) + immI(insn)) & -2) >>> 0);
         break;
-      case Flow.Next:
+      case Flow.Next: {
+        // Looked up here only: the table's rows differ in shape, so reading a row's width is a
+        // megamorphic load, which a CSR or system instruction need not pay.
+        const width = BY_OP[op]?.width;
         if (width === undefined) throw new Error(`slowStep: nothing slow about ${insn >>> 0}`);
         if ((insn & OPCODE_MASK) === Opcode.LOAD) this.loadInstruction(op, insn, width, rd, rs1);
         else this.storeSlowInstruction(insn, width, rs1);
         break;
+      }
       default:
         this.systemInstruction(op, insn, rd, rs1);
         break;
@@ -1022,9 +1040,14 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const toVS = this.injecting || (toS && fromV && ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0);
     const epc = this.pc | 0;
     if (!toVS && this.exitToHost) {
-      this.pendingExit = {
-        kind: 'trap', cause: cause >>> 0, tval: tval >>> 0, pc: epc >>> 0, tval2: tval2 >>> 0, tinst: tinst >>> 0, virt: fromV,
-      };
+      const stop = this.trapStop;
+      stop.cause = cause >>> 0;
+      stop.tval = tval >>> 0;
+      stop.pc = epc >>> 0;
+      stop.tval2 = tval2 >>> 0;
+      stop.tinst = tinst >>> 0;
+      stop.virt = fromV;
+      this.pendingExit = stop;
       this.reservation = -1;
       this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, from);
       return;

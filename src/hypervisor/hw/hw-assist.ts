@@ -26,7 +26,7 @@
  * delivery (Hart.injectVirtualTrap), from the core's one delivery point.
  */
 import { PV_EXT } from '../../abi/hypercalls.js';
-import { Cause, causeName } from '../../isa/causes.js';
+import { Cause } from '../../isa/causes.js';
 import { COUNTEREN, CSR, HSTATUS, MIP, Priv, S_INTERRUPTS, VS_INTERRUPTS, type PrivLevel } from '../../isa/csr.js';
 import { csrOf, decode, rdOf, rs1Of } from '../../isa/decode.js';
 import { Op } from '../../isa/instructions.js';
@@ -81,7 +81,7 @@ export class HardwareAssist implements TechniquePolicy, PvioCpu {
   constructor(private readonly ctx: ExitContext, readonly paging: HvPaging) {
     const hart = ctx.hart;
     // Every trap the hardware delivers to the guest is one the guest sees, as natively.
-    hart.probe = { trap: (cause) => ctx.host.accounting.countGuestTrap(causeName(cause)) };
+    hart.probe = { trap: (cause) => ctx.host.accounting.countGuestTrap(cause) };
     this.gstage = paging === 'nested' ? new GStage(ctx.mem, hart) : null;
     this.shadow = paging === 'shadow' ? new ShadowMmu(ctx.mem, hart, (gpa) => ctx.host.isDevice(gpa), true, ctx.host.shadowPaging) : null;
     this.pvio = new PvioInterface(ctx, this);

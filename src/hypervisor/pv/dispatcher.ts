@@ -6,9 +6,9 @@
  * (trap-emulate/paravirt.ts), PV I/O under hardware assist the events and io parts (hw/pvio.ts) — and
  * `handlerCoverage` checks at load that a table covers exactly the parts it serves.
  */
-import { HYPERCALL_BY_NAME, HYPERCALL_BY_NUMBER, HYPERCALLS, type HypercallPart, type HypercallSpec } from '../../abi/hypercalls.js';
+import { HYPERCALL_BY_NAME, HYPERCALLS, type HypercallPart, type HypercallSpec } from '../../abi/hypercalls.js';
 import { SBI_ERR } from '../../abi/sbi.js';
-import { Cause, causeName } from '../../isa/causes.js';
+import { Cause } from '../../isa/causes.js';
 import { XREG } from '../../isa/registers.js';
 import type { ExitContext } from '../exit-context.js';
 import type { ExitKind } from '../exits.js';
@@ -21,18 +21,27 @@ export type HandlerTable<T> = Readonly<Record<string, HypercallHandler<T>>>;
 
 const ARG_REGS = [XREG.a0, XREG.a1, XREG.a2, XREG.a3, XREG.a4, XREG.a5] as const;
 
+/** A registered handler with its ABI entry. */
+interface Registered<T> {
+  readonly spec: HypercallSpec;
+  readonly handler: HypercallHandler<T>;
+}
+
 export class HypercallDispatcher<T> {
   /** Function number of the last hypercall an exit made (traces: TRAP_RETURN changes a6 and
    *  a7, so they cannot tell afterwards). */
   lastCall = -1;
-  private readonly handlers = new Map<number, HypercallHandler<T>>();
+  /** By function number (the ABI's numbers are small): an array index, not a hash lookup. */
+  private readonly handlers: (Registered<T> | undefined)[] = [];
+  /** An exit's arguments, refilled at every exit: a handler reads them before it returns. */
+  private readonly args: number[] = ARG_REGS.map(() => 0);
 
   /** `afterCall` runs after every call (pvio: the event line follows the events word). */
   constructor(private readonly ctx: ExitContext, private readonly backend: T, table: HandlerTable<T>, private readonly afterCall?: () => void) {
     for (const [name, handler] of Object.entries(table)) {
       const spec = HYPERCALL_BY_NAME.get(name);
       if (!spec) throw new Error(`hypercall handler for ${name}, which src/abi/hypercalls.ts does not define`);
-      this.handlers.set(spec.number, handler);
+      this.handlers[spec.number] = { spec, handler };
     }
   }
 
@@ -43,9 +52,10 @@ export class HypercallDispatcher<T> {
     const x = ctx.hart.x;
     const fn = (x[XREG.a6] as number) >>> 0;
     this.lastCall = fn;
-    const args = ARG_REGS.map((r) => (x[r] as number) >>> 0);
+    const args = this.args;
+    for (let i = 0; i < ARG_REGS.length; i++) args[i] = (x[ARG_REGS[i] as number] as number) >>> 0;
     // Natively an ecall from S is a trap into the firmware; count it the same way.
-    ctx.host.accounting.countGuestTrap(causeName(Cause.EnvironmentCallFromS));
+    ctx.host.accounting.countGuestTrap(Cause.EnvironmentCallFromS);
     const r = this.call(fn, args, false);
     if (r !== NO_RETURN) {
       x[XREG.a0] = r.error | 0;
@@ -58,18 +68,17 @@ export class HypercallDispatcher<T> {
   /** One call — by an exit, or one of a MULTICALL's (`inner`): dispatch cost, count, handler. */
   call(fn: number, args: readonly number[], inner: boolean): HcOutcome {
     this.ctx.charge('hypercall');
-    const spec = HYPERCALL_BY_NUMBER.get(fn);
-    this.ctx.host.accounting.countHypercall(spec ? spec.name : 'unknown');
-    const r = this.invoke(fn, spec, args, inner);
+    this.ctx.host.accounting.countHypercall(fn);
+    const r = this.invoke(fn, args, inner);
     this.afterCall?.();
     return r;
   }
 
-  private invoke(fn: number, spec: HypercallSpec | undefined, args: readonly number[], inner: boolean): HcOutcome {
-    const handler = this.handlers.get(fn);
-    if (handler === undefined || spec === undefined) return fail(SBI_ERR.NOT_SUPPORTED);
-    if (inner && !spec.inMulticall) return fail(SBI_ERR.INVALID_PARAM);
-    return handler(this.backend, args);
+  private invoke(fn: number, args: readonly number[], inner: boolean): HcOutcome {
+    const registered = fn < this.handlers.length ? this.handlers[fn] : undefined;
+    if (registered === undefined) return fail(SBI_ERR.NOT_SUPPORTED);
+    if (inner && !registered.spec.inMulticall) return fail(SBI_ERR.INVALID_PARAM);
+    return registered.handler(this.backend, args);
   }
 }
 

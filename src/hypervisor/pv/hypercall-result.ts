@@ -10,7 +10,10 @@ export interface HcResult {
   value: number;
 }
 
-export const ok = (value = 0): HcResult => ({ error: SBI_ERR.SUCCESS, value: value >>> 0 });
+/** Success with value 0 — the commonest answer, shared rather than allocated per call. */
+const OK: HcResult = Object.freeze({ error: SBI_ERR.SUCCESS, value: 0 });
+
+export const ok = (value = 0): HcResult => (value === 0 ? OK : { error: SBI_ERR.SUCCESS, value: value >>> 0 });
 export const fail = (error: number, value = 0): HcResult => ({ error, value: value >>> 0 });
 
 /** The hypercall does not return to its caller: a0, a1 and pc are left as the handler set them. */

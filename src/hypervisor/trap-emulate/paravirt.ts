@@ -38,6 +38,8 @@ const UINT32 = 0x1_0000_0000;
 /** Event bits that show as SEIP. */
 const DEVICE_EVENTS = PV_EVENT.CONSOLE | PV_EVENT.BLOCK;
 const ALL_EVENTS = PV_EVENT.TIMER | PV_EVENT.CONSOLE | PV_EVENT.BLOCK;
+/** The shared page's fields as word indices from its start. */
+const SHARED_WORD = Object.fromEntries(Object.entries(PV_SHARED).map(([k, v]) => [k, v / 4])) as { readonly [K in keyof typeof PV_SHARED]: number };
 
 /** What the interface needs of the trap-and-emulate vCPU whose state it mirrors. */
 export interface PvCpuState {
@@ -55,6 +57,9 @@ export interface PvCpuState {
 export class PvInterface {
   /** Guest-physical address of the shared info page, or -1 before SET_SHARED_INFO. */
   shared = -1;
+  /** The shared page's first word in guest RAM (ram.i32's index): it is read and written at
+   *  every exit, so it is resolved once, when registered, not looked up on the bus each time. */
+  private sharedWord = -1;
   /** SET_CALLBACK was called: traps from virtual U enter with sp and sscratch swapped. */
   callback = false;
   /** The events word as the guest last left it, with what the hypervisor raised since. */
@@ -89,6 +94,7 @@ export class PvInterface {
 
   reset(): void {
     this.shared = -1;
+    this.sharedWord = -1;
     this.callback = false;
     this.events = this.storedEvents = 0;
     this.hypercalls.lastCall = -1;
@@ -129,38 +135,42 @@ export class PvInterface {
 
   /** At an exit: take what the guest may have written into the virtual CSRs. */
   load(): void {
-    const mem = this.ctx.mem;
+    const w = this.ctx.mem.ram.i32;
+    const at = this.sharedWord;
     const c = this.cpu.vcsr;
-    const at = this.shared;
-    c.write(CSR.sstatus, mem.read32(at + PV_SHARED.SSTATUS) as number);
-    c.write(CSR.sie, mem.read32(at + PV_SHARED.SIE) as number);
-    c.write(CSR.sepc, mem.read32(at + PV_SHARED.SEPC) as number);
-    c.write(CSR.scause, mem.read32(at + PV_SHARED.SCAUSE) as number);
-    c.write(CSR.stval, mem.read32(at + PV_SHARED.STVAL) as number);
-    c.write(CSR.sscratch, mem.read32(at + PV_SHARED.SSCRATCH) as number);
+    c.write(CSR.sstatus, w[at + SHARED_WORD.SSTATUS] as number);
+    c.write(CSR.sie, w[at + SHARED_WORD.SIE] as number);
+    c.write(CSR.sepc, w[at + SHARED_WORD.SEPC] as number);
+    c.write(CSR.scause, w[at + SHARED_WORD.SCAUSE] as number);
+    c.write(CSR.stval, w[at + SHARED_WORD.STVAL] as number);
+    c.write(CSR.sscratch, w[at + SHARED_WORD.SSCRATCH] as number);
     // The guest clears the bits it handled; it cannot raise any, and what the hypervisor raised
     // while it ran (after the last store) stays raised.
-    const seen = mem.read32(at + PV_SHARED.EVENTS) as number;
+    const seen = (w[at + SHARED_WORD.EVENTS] as number) >>> 0;
     this.events &= ~(this.storedEvents & ~seen);
   }
 
   /** Before an entry: everything, as the hypervisor now sees it. */
   store(): void {
-    const mem = this.ctx.mem;
+    const ram = this.ctx.mem.ram;
+    const w = ram.i32;
+    const at = this.sharedWord;
     const c = this.cpu.vcsr;
-    const at = this.shared;
     const time = this.ctx.hart.mtime();
-    mem.write32(at + PV_SHARED.SSTATUS, c.sstatus);
-    mem.write32(at + PV_SHARED.SIE, c.sie);
-    mem.write32(at + PV_SHARED.SIP, c.sip);
-    mem.write32(at + PV_SHARED.SEPC, c.sepc);
-    mem.write32(at + PV_SHARED.SCAUSE, c.scause);
-    mem.write32(at + PV_SHARED.STVAL, c.stval);
-    mem.write32(at + PV_SHARED.SSCRATCH, c.sscratch);
-    mem.write32(at + PV_SHARED.EVENTS, this.events);
+    // Reported as one write (translated code from this page, if any, is dropped once), then
+    // written word by word.
+    ram.noteWrite(at * 4, PV_SHARED.SIZE);
+    w[at + SHARED_WORD.SSTATUS] = c.sstatus;
+    w[at + SHARED_WORD.SIE] = c.sie;
+    w[at + SHARED_WORD.SIP] = c.sip;
+    w[at + SHARED_WORD.SEPC] = c.sepc;
+    w[at + SHARED_WORD.SCAUSE] = c.scause;
+    w[at + SHARED_WORD.STVAL] = c.stval;
+    w[at + SHARED_WORD.SSCRATCH] = c.sscratch;
+    w[at + SHARED_WORD.EVENTS] = this.events;
     this.storedEvents = this.events;
-    mem.write32(at + PV_SHARED.TIME_LO, time % UINT32);
-    mem.write32(at + PV_SHARED.TIME_HI, Math.floor(time / UINT32));
+    w[at + SHARED_WORD.TIME_LO] = time % UINT32;
+    w[at + SHARED_WORD.TIME_HI] = Math.floor(time / UINT32);
   }
 
   /** Xen's stack switch: a trap from virtual U enters the callback with sp = the guest's
@@ -179,6 +189,7 @@ export class PvInterface {
     if (gpa % PAGE_SIZE !== 0 || !this.mmu.inRam(gpa, PAGE_SIZE)) return fail(SBI_ERR.INVALID_ADDRESS);
     if (this.mmu.isPinned(gpa)) return fail(SBI_ERR.DENIED);
     this.shared = gpa;
+    this.sharedWord = this.ctx.mem.ramWord(gpa);
     this.events = this.storedEvents = 0;
     return ok();
   }
@@ -199,8 +210,9 @@ export class PvInterface {
     // context's values in the shared page.
     if (this.active) {
       const x = this.ctx.hart.x;
-      x[XREG.a6] = (this.ctx.mem.read32(this.shared + PV_SHARED.A6) as number) | 0;
-      x[XREG.a7] = (this.ctx.mem.read32(this.shared + PV_SHARED.A7) as number) | 0;
+      const w = this.ctx.mem.ram.i32;
+      x[XREG.a6] = w[this.sharedWord + SHARED_WORD.A6] as number;
+      x[XREG.a7] = w[this.sharedWord + SHARED_WORD.A7] as number;
     }
     return NO_RETURN;
   }

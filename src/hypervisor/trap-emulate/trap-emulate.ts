@@ -14,7 +14,7 @@
  *   page-fault            a shadow miss, a device access or the guest's own fault
  */
 import { PV_EXT } from '../../abi/hypercalls.js';
-import { CAUSE_INTERRUPT, Cause, Interrupt, causeName } from '../../isa/causes.js';
+import { CAUSE_INTERRUPT, Cause, Interrupt } from '../../isa/causes.js';
 import { COUNTEREN, MIP, Priv, SSTATUS, TVEC, type PrivLevel } from '../../isa/csr.js';
 import { XREG } from '../../isa/registers.js';
 import type { MachineTiming } from '../../machine/hart.js';
@@ -180,7 +180,7 @@ export class TrapEmulation implements TechniquePolicy {
     const base = c.stvec & ~TVEC.MODE;
     const code = cause & ~CAUSE_INTERRUPT;
     this.ctx.hart.pc = ((c.stvec & TVEC.MODE) === TVEC.MODE_VECTORED && isInterrupt ? base + 4 * code : base) | 0;
-    this.ctx.host.accounting.countGuestTrap(causeName(cause));
+    this.ctx.host.accounting.countGuestTrap(cause);
   }
 
   /** sret on the virtual state: back to the mode SPP names at sepc, SIE ← SPIE, SPIE ← 1,
