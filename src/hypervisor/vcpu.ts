@@ -386,8 +386,6 @@ export class Vcpu implements ExitContext, VcpuView {
     this.cycleMark = hart.cycle;
     this.idleMark = hart.idleCycles;
   }
-
-
 }
 
 // The breakdown and the exit counts are records keyed by name, and the name varies at these
