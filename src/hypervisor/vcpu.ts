@@ -30,7 +30,7 @@ import { COST_ITEMS, COST_TABLE, costSlot, resolveCosts, type CostItem } from '.
 import type { ExitContext } from './exit-context.js';
 import { ExitRecords, INTERRUPT_EXIT, type Exit, type ExitKind } from './exits.js';
 import type { GuestMemory } from './guest-memory.js';
-import { ProgressGuard, stuckMessage } from './progress-guard.js';
+import { completesInstruction, ProgressGuard, stuckMessage } from './progress-guard.js';
 import type { PolicyFactory, TechniquePolicy } from './technique-policy.js';
 import type { VcpuView, VmHost } from './vm-host.js';
 
@@ -319,7 +319,8 @@ export class Vcpu implements ExitContext, VcpuView {
     countExit(this.host.accounting.exits, kind);
     observer?.(exit, kind, this, from);
     const hart = this.hart;
-    if (this.progress.stuck(hart.pc >>> 0, hart.retired, hart.idleCycles)) this.host.guestStuck('no-progress', stuckMessage(kind, hart.pc));
+    const completed = completesInstruction(kind) && exit.reason !== 'interrupt' && (hart.pc >>> 0) !== exit.pc;
+    if (this.progress.stuck(hart.pc >>> 0, hart.retired, hart.idleCycles, completed)) this.host.guestStuck('no-progress', stuckMessage(kind, hart.pc));
   }
 
   /**

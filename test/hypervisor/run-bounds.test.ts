@@ -242,6 +242,23 @@ again:
   });
 });
 
+describe('a guest that loops but progresses is ended by the caller\'s bounds, not the guard', () => {
+  it('hw-assist-shadow: h: sfence.vma (emulated, an exit) then ebreak (delivered by the hardware, no exit), with stvec = h', () => {
+    // Found by npm run fuzz (seed 20261207, case 5495): after every exit the guest resumes at
+    // the ebreak with nothing retired, yet each exit completed the guest's sfence.vma.
+    const exits = 4 * GUEST_STUCK_EXITS;
+    const vm = runAlone('hw-assist-shadow', `
+    la      t0, h
+    csrw    stvec, t0
+    ebreak
+h:  sfence.vma
+    ebreak
+`, { maxExitsPerVm: exits });
+    expect(vm.stopReason?.kind).toBe('exit-limit');
+    expect(vm.accounting.exits.sfence).toBeGreaterThan(GUEST_STUCK_EXITS);
+  });
+});
+
 describe('the no-progress guard', () => {
   it(`counts exits that resume at one pc with nothing retired and no time waited: the ${GUEST_STUCK_EXITS}th in a row is stuck`, () => {
     const guard = new ProgressGuard();
@@ -258,5 +275,11 @@ describe('the no-progress guard', () => {
     for (let i = 0; i < GUEST_STUCK_EXITS - 2; i++) guard.stuck(0x104, 2, 0);
     expect(guard.stuck(0x104, 2, 50)).toBe(false);
     expect(guard.stuck(0x104, 2, 50)).toBe(false);
+  });
+
+  it('an exit that completed the guest\'s instruction is progress, even back at the same pc', () => {
+    const guard = new ProgressGuard();
+    const verdicts = Array.from({ length: 2 * GUEST_STUCK_EXITS }, () => guard.stuck(0x8020_021c, 7, 0, true));
+    expect(verdicts.includes(true)).toBe(false);
   });
 });
