@@ -103,6 +103,8 @@
     .equ FW_REQ_SOFTWARE_INTERRUPT, 1   # raise sip.SSIP (SBI IPI send_ipi)
     .equ FW_REQ_FENCE_I, 2              # fence.i (SBI RFENCE remote_fence_i)
     .equ FW_REQ_SFENCE_VMA, 4           # sfence.vma (SBI RFENCE remote_sfence_vma[_asid])
+# The requests whose requester waits until they are done: the target answers with an IPI.
+    .equ FW_REQ_ANSWERED, FW_REQ_FENCE_I | FW_REQ_SFENCE_VMA
 
 # ---------------------------------------------------------------------------------------------
 # The trap frame: where the trap vector saves the interrupted context. Only the registers the

@@ -58,14 +58,21 @@ fw_hart_start_here:
     mret
 
 # fw_discard_requests(t3 = this hart's data): a stopped hart has no S-mode state to fence or
-# interrupt; drop what was asked of it. Clobbers t0, t1.
+# interrupt; drop what was asked of it, and answer each requester (one may be waiting in a
+# remote fence). Clobbers t0, t1, t4.
 fw_discard_requests:
-    addi    t0, t3, HART_REQUESTS
-    li      t1, FW_MAX_HARTS
-1:  sw      zero, 0(t0)
-    addi    t0, t0, REGBYTES
-    addi    t1, t1, -1
-    bnez    t1, 1b
+    li      t4, 0                       # the requester's hart id
+1:  slli    t0, t4, 2                   # REGBYTES per requester
+    add     t0, t0, t3
+    lw      t1, HART_REQUESTS(t0)
+    beqz    t1, 2f
+    sw      zero, HART_REQUESTS(t0)
+    HART_MSIP t0, t4, t1
+    li      t1, MSIP_RAISE
+    sw      t1, 0(t0)
+2:  addi    t4, t4, 1
+    li      t0, FW_MAX_HARTS
+    bne     t4, t0, 1b
     ret
 
 # fw_hart_exists(a0 = hart id) → t0 = 1 if the CLINT has that hart, else 0 (see above).

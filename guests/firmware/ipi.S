@@ -6,8 +6,9 @@
 # target's hart data (HART_REQUESTS + 4 × its id), then raises the target's msip. The target
 # takes the machine software interrupt (trap.S), clears its msip, and acts on every word it
 # finds: raises its sip.SSIP, executes fence.i, executes sfence.vma — and only then clears the
-# bits it acted on. So a requester that waits for its bits to clear (the remote fences do)
-# knows the target has fenced. A requester's own bits are acted on by itself, at once.
+# bits it acted on, and raises the requester's msip for a fence. So a requester that waits for
+# its bits to clear (the remote fences do, asleep in wfi until an answer) knows the target has
+# fenced. A requester's own bits are acted on by itself, at once.
 #
 # Harts that are not started are skipped (they have no S-mode state; a stopped hart drops what
 # was asked of it, hsm.S), as OpenSBI does. A hart id beyond the firmware's tables is an
@@ -54,35 +55,46 @@ fw_post_requests:
     ret
 
 # fw_process_requests(): act on every request posted to this hart, then clear what was acted
-# on (bits posted meanwhile stay for the next time). Clobbers t0-t4.
+# on (bits posted meanwhile stay for the next time), and answer a requester that waits (a
+# remote fence) by raising its msip. Clobbers t0-t5.
 fw_process_requests:
-    csrr    t0, mhartid
-    HART_DATA t3, t0, t1
+    csrr    t5, mhartid
+    HART_DATA t3, t5, t1
     addi    t3, t3, HART_REQUESTS
-    li      t4, FW_MAX_HARTS
-1:  lw      t0, 0(t3)
-    beqz    t0, 5f
-    andi    t1, t0, FW_REQ_SOFTWARE_INTERRUPT
+    li      t4, 0                       # the requester's hart id
+1:  lw      t2, 0(t3)
+    beqz    t2, 5f
+    andi    t1, t2, FW_REQ_SOFTWARE_INTERRUPT
     beqz    t1, 2f
     li      t1, MIP_SSIP
     csrs    mip, t1
-2:  andi    t1, t0, FW_REQ_FENCE_I
+2:  andi    t1, t2, FW_REQ_FENCE_I
     beqz    t1, 3f
     fence.i
-3:  andi    t1, t0, FW_REQ_SFENCE_VMA
+3:  andi    t1, t2, FW_REQ_SFENCE_VMA
     beqz    t1, 4f
     sfence.vma
-4:  not     t0, t0
+4:  not     t0, t2
     amoand.w zero, t0, (t3)
+    andi    t1, t2, FW_REQ_ANSWERED
+    beqz    t1, 5f
+    beq     t4, t5, 5f                  # this hart's own request: it is not waiting
+    fence   rw, o                       # done, before the answer
+    HART_MSIP t0, t4, t1
+    li      t1, MSIP_RAISE
+    sw      t1, 0(t0)
 5:  addi    t3, t3, REGBYTES
-    addi    t4, t4, -1
-    bnez    t4, 1b
+    addi    t4, t4, 1
+    li      t0, FW_MAX_HARTS
+    bne     t4, t0, 1b
     ret
 
 # fw_await_requests(a0 = hart mask, a1 = base, a2 = FW_REQ_* bits): wait until every started
-# hart of the set has acted on this hart's request. While waiting, act on what others ask of
-# this hart, so that two harts fencing each other at once both finish.
-# Clobbers t0-t4, t6, a0, a1, a3, a4.
+# hart of the set has acted on this hart's request. The wait is a wfi in M-mode (mstatus.MIE
+# is 0: the machine software interrupt wakes it without trapping), woken by the target's
+# answer — so the hart spends no time while it waits, and QEMU's round-robin runs the target.
+# Each time it wakes it acts on what others ask of this hart, so that two harts fencing each
+# other at once both finish. Clobbers t0-t6, a0, a1, a3, a4.
 fw_await_requests:
     mv      a3, ra
     HART_SET_ALL a0, a1, t0
@@ -92,7 +104,11 @@ fw_await_requests:
 1:  beqz    a0, 4f
     andi    t0, a0, 1
     beqz    t0, 3f
-2:  HART_DATA t6, a1, t0
+2:  csrr    t0, mhartid
+    HART_MSIP t6, t0, t1
+    sw      zero, 0(t6)                 # before looking: an answer after the look raises it
+    jal     fw_process_requests
+    HART_DATA t6, a1, t0
     lw      t0, HART_STATE(t6)
     li      t1, SBI_HSM_STATE_STARTED
     bne     t0, t1, 3f                  # stopped meanwhile: it has nothing left to fence
@@ -100,7 +116,7 @@ fw_await_requests:
     lw      t0, 0(t6)
     and     t0, t0, a2
     beqz    t0, 3f
-    jal     fw_process_requests
+    wfi
     j       2b
 3:  srli    a0, a0, 1
     addi    a1, a1, 1

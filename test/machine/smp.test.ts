@@ -1,0 +1,140 @@
+/**
+ * A board of two harts (QEMU's `virt -smp 2`): pvlab's firmware starts hart 1 through SBI HSM,
+ * the harts exchange IPIs, count together with AMOs and with LR/SC, one rewrites code the
+ * other has run (remote fence.i), and hart 1 stops (test/machine/smp.S). The console is what
+ * the program says it is, the counters are exact, two runs give the same counters, and — when
+ * QEMU is installed — the same image prints the same console on `qemu-system-riscv32 -M virt
+ * -smp 2 -bios none`.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeElf } from '../../src/asm/elf.js';
+import { VirtBoard } from '../../src/machine/board.js';
+import { virtBoardFdt } from '../../src/machine/fdt.js';
+import { HART_QUANTUM_CYCLES } from '../../src/machine/interleave.js';
+import { VIRT } from '../../src/machine/memory-map.js';
+import { build, buildFirmware, FIRMWARE_BASE, PAYLOAD_BASE, type Image } from '../firmware/helpers.js';
+import { haveQemu, runQemuVirt } from '../qemu.js';
+
+const SMP_SOURCE = resolve('test/machine/smp.S');
+const HARTS = 2;
+const RAM_BYTES = 128 * 0x10_0000;
+const ITERATIONS = 2000;
+const MAX_INSNS = 50_000_000;
+
+const EXPECTED_CONSOLE = `smp: hart 0 up
+hart 1 status before hart_start: 1
+smp: hart 1 started, opaque=ok
+hart_start(1): error=0
+hart_start(1) again: error=-6
+hart 1 status: 0
+amoadd.w counter: ${2 * ITERATIONS}
+lr.w/sc.w counter: ${2 * ITERATIONS}
+patchme on hart 1 before: 1
+remote_fence_i(1): error=0
+patchme on hart 1 after: 2
+patchme on hart 0: 2
+remote_sfence_vma(all): error=0
+hart 1 status after hart_stop: 1
+smp: done
+`;
+
+interface SmpRun {
+  console: string;
+  stop: string;
+  /** Per hart: retired instructions, cycles, idle cycles. */
+  harts: { retired: number; cycle: number; idle: number }[];
+  scFailures: number[];
+  /** Supervisor software interrupts each hart took. */
+  ipis: number[];
+}
+
+function runSmp(payload: Image, quantumCycles = HART_QUANTUM_CYCLES): SmpRun {
+  let console = '';
+  const board = new VirtBoard({
+    ramBytes: RAM_BYTES, harts: HARTS, quantumCycles, consoleOut: (b) => { console += String.fromCharCode(b); },
+  });
+  const fw = buildFirmware();
+  board.loadPhysical(fw.base, fw.bytes);
+  board.loadPhysical(payload.base, payload.bytes);
+  const fdt = virtBoardFdt({
+    ramBase: VIRT.DRAM_BASE, ramBytes: RAM_BYTES, harts: HARTS, timebaseHz: VIRT.TIMEBASE_HZ, virtioSlots: VIRT.VIRTIO_COUNT,
+  });
+  board.loadPhysical(fdt.address, fdt.bytes);
+  board.startAll(FIRMWARE_BASE, fdt.address);
+  const stop = board.run(MAX_INSNS);
+  const failures = payload.symbols.get('sc_failures')!;
+  const ipis = payload.symbols.get('ipis')!;
+  const word = (addr: number) => board.ram.i32[(addr - VIRT.DRAM_BASE) >>> 2] as number;
+  return {
+    console,
+    stop: stop.kind === 'power-off' ? `power-off ${stop.code}` : JSON.stringify(stop),
+    harts: board.harts.map((h) => ({ retired: h.retired, cycle: h.cycle, idle: h.idleCycles })),
+    scFailures: [word(failures), word(failures + 4)],
+    ipis: [word(ipis), word(ipis + 4)],
+  };
+}
+
+const payload = build(SMP_SOURCE, PAYLOAD_BASE, { ITERATIONS });
+
+describe('a board of two harts, firmware HSM/IPI/RFENCE (test/machine/smp.S)', () => {
+  it('starts hart 1, counts exactly with AMOs and LR/SC, runs rewritten code on hart 1, stops it', () => {
+    const r = runSmp(payload);
+    expect(r.console).toBe(EXPECTED_CONSOLE);
+    expect(r.stop).toBe('power-off 0');
+    // Both harts ran, and sc.w did fail when the other hart's store broke a reservation (the
+    // interleaving cuts lr.w/sc.w pairs), and the counter is exact all the same.
+    expect(r.harts[1]!.retired).toBeGreaterThan(2 * ITERATIONS);
+    expect(r.scFailures[0]! + r.scFailures[1]!).toBeGreaterThan(0);
+    // Each hart was woken by the other's IPIs (several may coalesce into one pending SSIP).
+    expect(r.ipis[0]).toBeGreaterThan(0);
+    expect(r.ipis[1]).toBeGreaterThan(0);
+  });
+
+  it('is deterministic: two runs give the same counters on every hart', () => {
+    expect(runSmp(payload)).toEqual(runSmp(payload));
+  });
+
+  it('keeps its clocks within a quantum of each other', () => {
+    const r = runSmp(payload);
+    // Hart 1 spent its first boot waiting in the firmware (WFI), and the harts' clocks end
+    // within a quantum and a trap of each other.
+    expect(r.harts[1]!.idle).toBeGreaterThan(0);
+    expect(Math.abs(r.harts[0]!.cycle - r.harts[1]!.cycle)).toBeLessThan(10 * HART_QUANTUM_CYCLES);
+  });
+
+  it('prints the same and counts exactly with a quantum of a few cycles (harts switch mid-loop)', () => {
+    // 5 cycles: prime to the 7-instruction counting loop, so turns end at every point of it.
+    const r = runSmp(payload, 5);
+    expect(r.console).toBe(EXPECTED_CONSOLE);
+    expect(r.scFailures[0]! + r.scFailures[1]!).toBeGreaterThan(0);
+  });
+});
+
+/** Firmware and payload, both from pvlab's assembler, as one ELF for QEMU's -kernel. */
+function smpElf(): string {
+  const fw = buildFirmware();
+  const elf = writeElf({
+    sections: [
+      { name: '.text.firmware', addr: fw.base, bytes: fw.bytes, nobits: false },
+      { name: '.text.payload', addr: payload.base, bytes: payload.bytes, nobits: false },
+    ],
+    symbols: [],
+    entry: FIRMWARE_BASE,
+    lineMap: [],
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'pvlab-smp-')), 'smp.elf');
+  writeFileSync(file, elf);
+  return file;
+}
+
+describe.skipIf(!haveQemu)('the same image on qemu-system-riscv32 -M virt -smp 2', () => {
+  it('prints the same console and exits 0', () => {
+    const q = runQemuVirt(['-smp', String(HARTS), '-m', `${RAM_BYTES / 0x10_0000}M`, '-bios', 'none', '-nographic',
+      '-no-reboot', '-kernel', smpElf()]);
+    expect(q.stdout).toBe(EXPECTED_CONSOLE);
+    expect(q.status).toBe(0);
+  });
+});
