@@ -20,6 +20,7 @@ import { VIRT } from './memory-map.js';
 import { Ram } from './ram.js';
 import { Reservations } from './reservations.js';
 import { CLINT_MAX_HARTS } from './devices/clint.js';
+import { PLIC, PLIC_CONTEXTS_PER_HART } from './devices/plic.js';
 import type { Clock } from './device.js';
 import { XREG } from '../isa/registers.js';
 
@@ -46,6 +47,9 @@ export interface BoardOptions {
 /** The modeled core clock: 1 GHz, i.e. 100 cycles per 10 MHz timebase tick. */
 export const DEFAULT_CORE_HZ = 1_000_000_000;
 export const DEFAULT_RAM_BYTES = 128 * MIB;
+/** The most harts the board's CLINT and PLIC have registers for (512: the PLIC's contexts). */
+export const VIRT_MAX_HARTS = Math.min(CLINT_MAX_HARTS,
+  (VIRT.PLIC_SIZE - PLIC.CONTEXT_BASE) / PLIC.CONTEXT_STRIDE / PLIC_CONTEXTS_PER_HART);
 /** The disk behind virtio slot 0 when none is given: 4 MiB of zeros. */
 export const DEFAULT_DISK_BYTES = 4 * MIB;
 
@@ -76,8 +80,8 @@ export class VirtBoard {
       throw new Error(`core clock ${coreHz} Hz must be a multiple of the ${VIRT.TIMEBASE_HZ} Hz timebase`);
     }
     const count = opts.harts ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > CLINT_MAX_HARTS) {
-      throw new RangeError(`harts must be an integer from 1 to ${CLINT_MAX_HARTS}, not ${count}`);
+    if (!Number.isInteger(count) || count < 1 || count > VIRT_MAX_HARTS) {
+      throw new RangeError(`harts must be an integer from 1 to ${VIRT_MAX_HARTS}, not ${count}`);
     }
     this.ram = new Ram(ramBytes);
     this.bus.mapRam(VIRT.DRAM_BASE, this.ram);

@@ -15,6 +15,10 @@ import { VirtBoard } from '../../src/machine/board.js';
 import { virtBoardFdt } from '../../src/machine/fdt.js';
 import { HART_QUANTUM_CYCLES } from '../../src/machine/interleave.js';
 import { VIRT } from '../../src/machine/memory-map.js';
+import { assemble, flatImage } from '../../src/asm/index.js';
+import { MIP } from '../../src/isa/csr.js';
+import { CLINT } from '../../src/machine/devices/clint.js';
+import { FINISHER } from '../../src/machine/devices/test-device.js';
 import { build, buildFirmware, FIRMWARE_BASE, PAYLOAD_BASE, type Image } from '../firmware/helpers.js';
 import { haveQemu, runQemuVirt } from '../qemu.js';
 
@@ -23,6 +27,8 @@ const HARTS = 2;
 const RAM_BYTES = 128 * 0x10_0000;
 const ITERATIONS = 2000;
 const MAX_INSNS = 50_000_000;
+/** The default 1 GHz core over the 10 MHz timebase. */
+const CYCLES_PER_TICK = 100;
 
 const EXPECTED_CONSOLE = `smp: hart 0 up
 hart 1 status before hart_start: 1
@@ -51,7 +57,7 @@ interface SmpRun {
   ipis: number[];
 }
 
-function runSmp(payload: Image, quantumCycles = HART_QUANTUM_CYCLES): SmpRun {
+function runSmp(payload: Image, quantumCycles = HART_QUANTUM_CYCLES, slice = MAX_INSNS): SmpRun {
   let console = '';
   const board = new VirtBoard({
     ramBytes: RAM_BYTES, harts: HARTS, quantumCycles, consoleOut: (b) => { console += String.fromCharCode(b); },
@@ -64,7 +70,9 @@ function runSmp(payload: Image, quantumCycles = HART_QUANTUM_CYCLES): SmpRun {
   });
   board.loadPhysical(fdt.address, fdt.bytes);
   board.startAll(FIRMWARE_BASE, fdt.address);
-  const stop = board.run(MAX_INSNS);
+  // In slices of `slice` instructions: where a run() stops must not change what happens.
+  let stop = board.run(slice);
+  for (let done = slice; stop.kind === 'insn-limit' && done < MAX_INSNS; done += slice) stop = board.run(slice);
   const failures = payload.symbols.get('sc_failures')!;
   const ipis = payload.symbols.get('ipis')!;
   const word = (addr: number) => board.ram.i32[(addr - VIRT.DRAM_BASE) >>> 2] as number;
@@ -97,6 +105,10 @@ describe('a board of two harts, firmware HSM/IPI/RFENCE (test/machine/smp.S)', (
     expect(runSmp(payload)).toEqual(runSmp(payload));
   });
 
+  it('gives the same counters when run() is called in slices of a few thousand instructions', () => {
+    expect(runSmp(payload, HART_QUANTUM_CYCLES, 4321)).toEqual(runSmp(payload));
+  });
+
   it('keeps its clocks within a quantum of each other', () => {
     const r = runSmp(payload);
     // Hart 1 spent its first boot waiting in the firmware (WFI), and the harts' clocks end
@@ -110,6 +122,74 @@ describe('a board of two harts, firmware HSM/IPI/RFENCE (test/machine/smp.S)', (
     const r = runSmp(payload, 5);
     expect(r.console).toBe(EXPECTED_CONSOLE);
     expect(r.scFailures[0]! + r.scFailures[1]!).toBeGreaterThan(0);
+  });
+});
+
+describe('the interleaving of harts on a bare board', () => {
+  /** Every hart runs `source` in M-mode from RAM's start, a0 = its hart id. */
+  function bare(source: string, harts = 2): VirtBoard {
+    const board = new VirtBoard({ ramBytes: 1 << 20, harts });
+    const prog = flatImage(assemble(source, { fileName: 'bare.S', base: VIRT.DRAM_BASE }));
+    board.loadPhysical(prog.base, prog.bytes);
+    board.startAll(VIRT.DRAM_BASE, 0);
+    return board;
+  }
+
+  it('stops with idle when every hart waits and nothing can wake any', () => {
+    const board = bare('_start: wfi\n j _start\n');
+    expect(board.run(1_000_000).kind).toBe('idle');
+  });
+
+  it('sleeps through to the next event when every hart waits (no host time per quantum)', () => {
+    // Hart 1 arms its timer far ahead and both wait; the machine leaps there in a few rounds.
+    const far = 50_000_000;
+    const board = bare(`
+      .equ MTIMECMP1, ${VIRT.CLINT_BASE + CLINT.MTIMECMP + CLINT.MTIMECMP_STRIDE}
+      _start: bnez a0, 1f
+      0: wfi
+         j 0b
+      1: li t0, ${far / CYCLES_PER_TICK}
+         li t1, MTIMECMP1
+         sw zero, 4(t1)
+         sw t0, 0(t1)
+         li t0, ${MIP.MTIP}
+         csrw mie, t0
+      2: wfi
+         csrr t2, mip
+         andi t2, t2, ${MIP.MTIP}
+         beqz t2, 2b
+         li t0, ${VIRT.TEST_BASE}
+         li t1, ${FINISHER.PASS}
+         sw t1, 0(t0)
+      3: j 3b
+    `);
+    const stop = board.run(1_000_000);
+    expect(stop).toEqual({ kind: 'power-off', code: 0 });
+    expect(board.harts[1]!.cycle).toBeGreaterThanOrEqual(far);
+    expect(board.harts[0]!.retired + board.harts[1]!.retired).toBeLessThan(100);
+  });
+
+  it('lets a hart wake another that waits with nothing scheduled (msip)', () => {
+    const board = bare(`
+      .equ MSIP1, ${VIRT.CLINT_BASE + CLINT.MSIP + CLINT.MSIP_STRIDE}
+      _start: bnez a0, 1f
+         li t0, 1
+         li t1, MSIP1
+         sw t0, 0(t1)
+      0: wfi
+         j 0b
+      1: li t0, ${MIP.MSIP}
+         csrw mie, t0
+      2: wfi
+         csrr t2, mip
+         andi t2, t2, ${MIP.MSIP}
+         beqz t2, 2b
+         li t0, ${VIRT.TEST_BASE}
+         li t1, ${FINISHER.PASS}
+         sw t1, 0(t0)
+      3: j 3b
+    `);
+    expect(board.run(1_000_000)).toEqual({ kind: 'power-off', code: 0 });
   });
 });
 
