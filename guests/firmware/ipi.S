@@ -94,9 +94,13 @@ fw_process_requests:
 # is 0: the machine software interrupt wakes it without trapping), woken by the target's
 # answer — so the hart spends no time while it waits, and QEMU's round-robin runs the target.
 # Each time it wakes it acts on what others ask of this hart, so that two harts fencing each
-# other at once both finish. Clobbers t0-t6, a0, a1, a3, a4.
+# other at once both finish. While it waits only an answer may wake it: mie is MSIE alone (a
+# pending S-mode interrupt, which M-mode does not take, would end every wfi at once, and QEMU
+# would then never switch to the target). Clobbers t0-t6, a0, a1, a3-a5.
 fw_await_requests:
     mv      a3, ra
+    li      t0, MIE_MSIE
+    csrrw   a5, mie, t0
     HART_SET_ALL a0, a1, t0
     csrr    a4, mhartid
     slli    a4, a4, 2                   # REGBYTES per requester
@@ -121,7 +125,8 @@ fw_await_requests:
 3:  srli    a0, a0, 1
     addi    a1, a1, 1
     j       1b
-4:  mv      ra, a3
+4:  csrw    mie, a5
+    mv      ra, a3
     ret
 
 # A machine software interrupt (trap.S): another hart has posted requests.

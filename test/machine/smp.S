@@ -12,8 +12,10 @@
 #   4. hart 0 rewrites `patchme` (one instruction; both harts have run it HOT_CALLS times),
 #      fences its own fetches and hart 1's with RFENCE remote_fence_i, and has hart 1 call it
 #      again: both harts must run the new code;
-#   5. remote_sfence_vma to every hart (the IPIs each hart took are counted in `ipis`: how
-#      many coalesce into one pending sip.SSIP depends on the interleaving, so not printed);
+#   5. both harts call remote_sfence_vma to every hart at the same time (each must act on the
+#      other's request while it waits for its own); the IPIs each hart took are counted in
+#      `ipis` (how many coalesce into one pending sip.SSIP depends on the interleaving, so
+#      they are not printed);
 #   6. hart 1 stops itself (HSM hart_stop); hart 0 waits until HSM reports it stopped, then
 #      shuts the machine down.
 # Only one hart prints at a time (the other waits for it), so the console is the same on any
@@ -50,6 +52,7 @@
     .equ CMD_NONE, 0
     .equ CMD_CALL_PATCHME, 1
     .equ CMD_STOP, 2
+    .equ CMD_FENCE_ALL, 3               # remote_sfence_vma to every hart, as hart 0 does too
 
 # Per-hart save area of the trap handler (sscratch points at it).
     .equ SAVE_T0, 0 * REGBYTES
@@ -172,13 +175,16 @@ _start:                                 # hart 0: a0 = 0, a1 = the device tree
     call    patchme
     SAY_NUMBER "patchme on hart 0: "
 
-    # --- 5. fences and IPIs -------------------------------------------------------------------
-    li      a0, 0
-    li      a1, SBI_HART_MASK_BASE_ALL
-    li      a2, 0
-    li      a3, 0
-    SBI     SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA
-    SAY_NUMBER "remote_sfence_vma(all): error="
+    # --- 5. both harts fence every hart at once ------------------------------------------------
+    li      a0, CMD_FENCE_ALL
+    call    post_command
+    call    fence_all
+    mv      s3, a0
+    call    await_command
+    mv      a0, s3
+    SAY_NUMBER "remote_sfence_vma(all) on hart 0: error="
+    lw      a0, fence_result
+    SAY_NUMBER "remote_sfence_vma(all) on hart 1 at the same time: error="
 
     # --- 6. hart 1 stops ----------------------------------------------------------------------
     li      a0, CMD_STOP
@@ -199,12 +205,27 @@ _start:                                 # hart 0: a0 = 0, a1 = the device tree
 command_hart1:
     addi    sp, sp, -16
     sw      ra, 12(sp)
-    lw      t0, done_commands
-    addi    t0, t0, 1
-    sw      t0, 8(sp)
+    call    post_command
+    call    await_command
+    lw      ra, 12(sp)
+    addi    sp, sp, 16
+    ret
+
+# post_command(a0 = CMD_*): leave the command for hart 1 and wake it.
+post_command:
+    addi    sp, sp, -16
+    sw      ra, 12(sp)
     sw      a0, command, t1
     IPI     OTHER_HART
-    lw      t2, 8(sp)
+    lw      ra, 12(sp)
+    addi    sp, sp, 16
+    ret
+
+# await_command(): sleep until hart 1 has carried out one more command.
+await_command:
+    lw      t2, awaited_commands
+    addi    t2, t2, 1
+    sw      t2, awaited_commands, t1
     csrci   sstatus, SSTATUS_SIE
 1:  lw      t0, done_commands
     bge     t0, t2, 2f
@@ -213,8 +234,17 @@ command_hart1:
     csrci   sstatus, SSTATUS_SIE
     j       1b
 2:  csrsi   sstatus, SSTATUS_SIE
-    lw      ra, 12(sp)
-    addi    sp, sp, 16
+    ret
+
+# fence_all() → a0 = the error of remote_sfence_vma to every hart.
+fence_all:
+    li      a0, 0
+    li      a1, SBI_HART_MASK_BASE_ALL
+    li      a2, 0
+    li      a3, 0
+    li      a7, SBI_EXT_RFENCE
+    li      a6, SBI_RFENCE_REMOTE_SFENCE_VMA
+    ecall
     ret
 
 # --- hart 1 ------------------------------------------------------------------------------------
@@ -255,8 +285,15 @@ hart1_loop:
     sw      zero, command, t1
     li      t1, CMD_STOP
     beq     t0, t1, hart1_stop
+    li      t1, CMD_FENCE_ALL
+    beq     t0, t1, hart1_fence
     call    patchme
     sw      a0, patch_after, t1
+    call    command_done
+    j       hart1_loop
+hart1_fence:
+    call    fence_all
+    sw      a0, fence_result, t1
     call    command_done
     j       hart1_loop
 hart1_stop:
@@ -419,7 +456,9 @@ ipis:           .word 0, 0              # supervisor software interrupts taken, 
 hart1_up:       .word 0
 go:             .word 0
 command:        .word CMD_NONE
-done_commands:  .word 0
+done_commands:  .word 0                 # commands hart 1 has carried out
+awaited_commands: .word 0               # commands hart 0 has waited for
+fence_result:   .word 0
 patch_before:   .word 0
 patch_after:    .word 0
 save0:          .word 0, 0, 0, 0        # SAVE_SIZE bytes each: t0, t1, hart id

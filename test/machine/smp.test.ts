@@ -42,7 +42,8 @@ patchme on hart 1 before: 1
 remote_fence_i(1): error=0
 patchme on hart 1 after: 2
 patchme on hart 0: 2
-remote_sfence_vma(all): error=0
+remote_sfence_vma(all) on hart 0: error=0
+remote_sfence_vma(all) on hart 1 at the same time: error=0
 hart 1 status after hart_stop: 1
 smp: done
 `;
