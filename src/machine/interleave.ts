@@ -20,7 +20,9 @@
  *
  * Waiting. A hart in WFI leaps to the end of the round (Hart.run does the leap when an event is
  * due before; when nothing is scheduled at all, here). When every hart waits, the round ends at
- * the next event instead, so a machine whose harts all sleep costs no host time per quantum;
+ * the next event instead (every hart sleeps up to it; the next round fires it), so a machine
+ * whose harts all sleep costs no host time per quantum and the hart an event wakes wakes at
+ * the event's own cycle;
  * when every hart waits and nothing is scheduled, no hart can wake another: `idle`. A hart
  * that its firmware keeps stopped (parked in WFI until an SBI HSM hart_start) thus takes no
  * time.
@@ -92,8 +94,10 @@ export class Interleaver implements Clock {
       const events = this.running().events;
       if (allWaiting && events.nextAt === Infinity) return { kind: 'idle', pc: this.running().pc >>> 0 };
       let end = (Math.floor(low / this.quantum) + 1) * this.quantum;
-      // Everyone asleep: sleep through to the round holding the next event.
-      if (allWaiting) end = Math.max(end, Math.ceil(events.nextAt / this.quantum) * this.quantum);
+      // Everyone asleep: this round ends at the next event, so that every hart has slept up to
+      // it before the hart whose turn comes first fires it (and wakes whichever hart it is
+      // for, at that hart's same cycle); the next round is on the quantum's grid again.
+      if (allWaiting) end = Math.max(end, events.nextAt);
       end = Math.min(end, untilCycle);
 
       const before = this.retired();

@@ -142,8 +142,9 @@ describe('the interleaving of harts on a bare board', () => {
   });
 
   it('sleeps through to the next event when every hart waits (no host time per quantum)', () => {
-    // Hart 1 arms its timer far ahead and both wait; the machine leaps there in a few rounds.
-    const far = 50_000_000;
+    // Hart 1 arms its timer far ahead (off the quantum's grid) and both wait; the machine
+    // leaps there in a few rounds, and hart 1 wakes at the deadline, not in its past.
+    const far = 50_000_100;
     const board = bare(`
       .equ MTIMECMP1, ${VIRT.CLINT_BASE + CLINT.MTIMECMP + CLINT.MTIMECMP_STRIDE}
       _start: bnez a0, 1f
