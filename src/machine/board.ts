@@ -113,8 +113,11 @@ export class VirtBoard {
         this.runningHart().requestStop(e.kind === 'reset' ? { kind: 'reset' } : { kind: 'power-off', code: e.code });
       },
     });
-    this.clint = new Clint({ clock, events: this.events, harts: this.harts });
-    this.plic = new Plic({ harts: this.harts });
+    // Several harts: each hart's lines go through the interleaver, which notes when a line of a
+    // sleeping hart rises (interleave.ts).
+    const pins = this.interleaver === null ? this.harts : this.harts.map((_, h) => (this.interleaver as Interleaver).pins(h));
+    this.clint = new Clint({ clock, events: this.events, harts: pins });
+    this.plic = new Plic({ harts: pins });
     const out = opts.consoleOut ?? (() => {});
     this.uart = new Uart16550({ irq: this.plic.irqLine(VIRT.UART0_IRQ), sink: out });
 

@@ -12,9 +12,11 @@
  *
  * Time. Each hart keeps its own cycle counter (its `cycle` and `mcycle`); the devices' clock —
  * mtime, the CLINT's comparators, device latencies — is the cycle counter of the hart running
- * now. Events (timer deadlines, disk completions) fire when the running hart reaches them, so an
- * interrupt raised for another hart is seen by it at the start of its next turn: up to a
- * quantum early or late in that hart's own time. Interleaving happens at instruction
+ * now. Events (timer deadlines, disk completions) fire when the running hart reaches them. An
+ * interrupt raised for another hart is seen by it at the start of its next turn: a hart asleep
+ * in WFI first sleeps up to the cycle at which the line rose (pins()), so it wakes when the IPI
+ * was sent or its deadline passed; a hart that is running sees it up to a quantum early or late
+ * in its own time. Interleaving happens at instruction
  * boundaries only, so every instruction — AMOs, and lr.w/sc.w pairs — is atomic; reservations
  * across harts are reservations.ts's business.
  *
@@ -27,7 +29,7 @@
  * that its firmware keeps stopped (parked in WFI until an SBI HSM hart_start) thus takes no
  * time.
  */
-import type { Clock } from './device.js';
+import type { Clock, InterruptPins } from './device.js';
 import type { Hart, HartStop } from './hart.js';
 
 /**
@@ -44,10 +46,32 @@ const BUDGET_STOP: HartStop = Object.freeze({ kind: 'budget' });
 export class Interleaver implements Clock {
   /** Index of the hart running now (or last). */
   current = 0;
+  /** By hart: the earliest cycle (of the hart running then) at which a device or another hart
+   *  raised one of its interrupt lines while it waited in WFI; Infinity when none. */
+  private readonly raisedAt: Float64Array;
 
   constructor(readonly harts: readonly Hart[], readonly quantum = HART_QUANTUM_CYCLES) {
     if (harts.length < 1) throw new RangeError('an interleaver needs at least one hart');
     if (!Number.isInteger(quantum) || quantum < 1) throw new RangeError(`quantum ${quantum} must be a positive integer`);
+    this.raisedAt = new Float64Array(harts.length).fill(Infinity);
+  }
+
+  /**
+   * Hart `h`'s interrupt inputs as the devices (CLINT, PLIC) drive them. A line raised while
+   * the hart waits and another hart runs is noted with the running hart's cycle: the waiting
+   * hart then sleeps until that cycle before its turn, so it wakes when the IPI was sent or the
+   * deadline passed, not earlier in its own time.
+   */
+  pins(h: number): InterruptPins {
+    const hart = this.harts[h] as Hart;
+    return {
+      setPending: (mipBit, level) => {
+        if (level && h !== this.current && hart.waiting) {
+          this.raisedAt[h] = Math.min(this.raisedAt[h] as number, this.running().cycle);
+        }
+        hart.setPending(mipBit, level);
+      },
+    };
   }
 
   /** The hart running now: it owns the clock, device-access charges and stop requests. */
@@ -107,6 +131,14 @@ export class Interleaver implements Clock {
         if (hart.cycle >= end) continue;
         const left = maxInsns - (this.retired() - start);
         if (left <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
+        const raised = this.raisedAt[i] as number;
+        this.raisedAt[i] = Infinity;
+        if (hart.waiting && raised > hart.cycle && raised !== Infinity) {
+          // Asleep until another hart or a device raised its line (see pins()).
+          const until = Math.min(raised, end);
+          hart.idleCycles += until - hart.cycle;
+          hart.cycle = until;
+        }
         this.current = i;
         const stop = hart.run(left, end);
         switch (stop.kind) {

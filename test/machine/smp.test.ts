@@ -17,6 +17,7 @@ import { HART_QUANTUM_CYCLES } from '../../src/machine/interleave.js';
 import { VIRT } from '../../src/machine/memory-map.js';
 import { assemble, flatImage } from '../../src/asm/index.js';
 import { MIP } from '../../src/isa/csr.js';
+import { XREG } from '../../src/isa/registers.js';
 import { CLINT } from '../../src/machine/devices/clint.js';
 import { FINISHER } from '../../src/machine/devices/test-device.js';
 import { build, buildFirmware, FIRMWARE_BASE, PAYLOAD_BASE, type Image } from '../firmware/helpers.js';
@@ -171,18 +172,25 @@ describe('the interleaving of harts on a bare board', () => {
     expect(board.harts[0]!.retired + board.harts[1]!.retired).toBeLessThan(100);
   });
 
-  it('lets a hart wake another that waits with nothing scheduled (msip)', () => {
+  it('lets a hart wake another that waits with nothing scheduled (msip), at the cycle it was sent', () => {
+    // Hart 0 works for several quanta, then raises hart 1's msip; hart 1 notes mcycle (t3) when
+    // it wakes: no earlier than hart 0 sent it (t3 of hart 0), and only a few cycles later.
     const board = bare(`
       .equ MSIP1, ${VIRT.CLINT_BASE + CLINT.MSIP + CLINT.MSIP_STRIDE}
       _start: bnez a0, 1f
+         li t0, ${5 * HART_QUANTUM_CYCLES}
+      4: addi t0, t0, -1
+         bnez t0, 4b
          li t0, 1
          li t1, MSIP1
+         csrr t3, mcycle
          sw t0, 0(t1)
       0: wfi
          j 0b
       1: li t0, ${MIP.MSIP}
          csrw mie, t0
       2: wfi
+         csrr t3, mcycle
          csrr t2, mip
          andi t2, t2, ${MIP.MSIP}
          beqz t2, 2b
@@ -192,6 +200,11 @@ describe('the interleaving of harts on a bare board', () => {
       3: j 3b
     `);
     expect(board.run(1_000_000)).toEqual({ kind: 'power-off', code: 0 });
+    const sent = board.harts[0]!.x[XREG.t3]!;
+    const woke = board.harts[1]!.x[XREG.t3]!;
+    expect(sent).toBeGreaterThan(5 * HART_QUANTUM_CYCLES);
+    expect(woke).toBeGreaterThanOrEqual(sent);
+    expect(woke - sent).toBeLessThan(10);
   });
 });
 
