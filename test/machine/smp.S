@@ -1,5 +1,6 @@
-# smp.S — an S-mode test of a board of two harts under pvlab's firmware
-# (guests/firmware/firmware.S), run on pvlab and on `qemu-system-riscv32 -M virt -smp 2`.
+# smp.S — an S-mode test of a board of two (or more) harts under pvlab's firmware
+# (guests/firmware/firmware.S), run on pvlab and on `qemu-system-riscv32 -M virt -smp N`.
+# Harts 0 and 1 take part; any other hart stays stopped (its HSM status is printed).
 #
 # Loaded at 0x8020_0000, where the firmware enters S-mode on the boot hart (hart 0):
 #   1. hart 0 asks HSM for hart 1's status and starts it at `secondary` with an opaque value;
@@ -31,6 +32,7 @@
     .equ ITERATIONS, 2000
     .endif
     .equ OTHER_HART, 1
+    .equ THIRD_HART, 2
     .equ OPAQUE, 0x5eed                 # hart_start's opaque, hart 1's a1
     .equ HOT_CALLS, 2000                # patchme calls before it is rewritten (pvlab: a region)
     .equ STACK_SIZE, 1024
@@ -145,6 +147,12 @@ _start:                                 # hart 0: a0 = 0, a1 = the device tree
     SBI     SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS
     mv      a0, a1
     SAY_NUMBER "hart 1 status: "
+    li      a0, THIRD_HART              # stopped on -smp 3 or more; no such hart on -smp 2
+    SBI     SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS
+    mv      s3, a1
+    SAY_NUMBER "hart 2 hart_get_status: error="
+    mv      a0, s3
+    SAY_NUMBER "hart 2 status: "
 
     # --- 3. both harts count ------------------------------------------------------------------
     li      t0, 1

@@ -16,6 +16,7 @@ import { virtBoardFdt } from '../../src/machine/fdt.js';
 import { HART_QUANTUM_CYCLES } from '../../src/machine/interleave.js';
 import { VIRT } from '../../src/machine/memory-map.js';
 import { assemble, flatImage } from '../../src/asm/index.js';
+import { SBI_ERR, SBI_HSM_STATE } from '../../src/abi/sbi.js';
 import { MIP } from '../../src/isa/csr.js';
 import { XREG } from '../../src/isa/registers.js';
 import { CLINT } from '../../src/machine/devices/clint.js';
@@ -31,12 +32,15 @@ const MAX_INSNS = 50_000_000;
 /** The default 1 GHz core over the 10 MHz timebase. */
 const CYCLES_PER_TICK = 100;
 
-const EXPECTED_CONSOLE = `smp: hart 0 up
+/** What smp.S prints on a board of `harts` harts (hart 2 exists, stopped, from 3 harts on). */
+const expectedConsole = (harts: number): string => `smp: hart 0 up
 hart 1 status before hart_start: 1
 smp: hart 1 started, opaque=ok
 hart_start(1): error=0
 hart_start(1) again: error=-6
 hart 1 status: 0
+hart 2 hart_get_status: error=${harts > 2 ? 0 : SBI_ERR.INVALID_PARAM}
+hart 2 status: ${harts > 2 ? SBI_HSM_STATE.STOPPED : 0}
 amoadd.w counter: ${2 * ITERATIONS}
 lr.w/sc.w counter: ${2 * ITERATIONS}
 patchme on hart 1 before: 1
@@ -48,6 +52,7 @@ remote_sfence_vma(all) on hart 1 at the same time: error=0
 hart 1 status after hart_stop: 1
 smp: done
 `;
+const EXPECTED_CONSOLE = expectedConsole(2);
 
 interface SmpRun {
   console: string;
@@ -59,16 +64,16 @@ interface SmpRun {
   ipis: number[];
 }
 
-function runSmp(payload: Image, quantumCycles = HART_QUANTUM_CYCLES, slice = MAX_INSNS): SmpRun {
+function runSmp(payload: Image, quantumCycles = HART_QUANTUM_CYCLES, slice = MAX_INSNS, harts = HARTS): SmpRun {
   let console = '';
   const board = new VirtBoard({
-    ramBytes: RAM_BYTES, harts: HARTS, quantumCycles, consoleOut: (b) => { console += String.fromCharCode(b); },
+    ramBytes: RAM_BYTES, harts, quantumCycles, consoleOut: (b) => { console += String.fromCharCode(b); },
   });
   const fw = buildFirmware();
   board.loadPhysical(fw.base, fw.bytes);
   board.loadPhysical(payload.base, payload.bytes);
   const fdt = virtBoardFdt({
-    ramBase: VIRT.DRAM_BASE, ramBytes: RAM_BYTES, harts: HARTS, timebaseHz: VIRT.TIMEBASE_HZ, virtioSlots: VIRT.VIRTIO_COUNT,
+    ramBase: VIRT.DRAM_BASE, ramBytes: RAM_BYTES, harts, timebaseHz: VIRT.TIMEBASE_HZ, virtioSlots: VIRT.VIRTIO_COUNT,
   });
   board.loadPhysical(fdt.address, fdt.bytes);
   board.startAll(FIRMWARE_BASE, fdt.address);
@@ -117,6 +122,14 @@ describe('a board of two harts, firmware HSM/IPI/RFENCE (test/machine/smp.S)', (
     // within a quantum and a trap of each other.
     expect(r.harts[1]!.idle).toBeGreaterThan(0);
     expect(Math.abs(r.harts[0]!.cycle - r.harts[1]!.cycle)).toBeLessThan(10 * HART_QUANTUM_CYCLES);
+  });
+
+  it('on a board of four harts: harts 2 and 3 stay stopped and take no part', () => {
+    const r = runSmp(payload, HART_QUANTUM_CYCLES, MAX_INSNS, 4);
+    expect(r.console).toBe(expectedConsole(4));
+    expect(r.stop).toBe('power-off 0');
+    // Waiting in the firmware from reset to the end: a few instructions, the rest asleep.
+    for (const h of r.harts.slice(2)) expect(h.retired).toBeLessThan(100);
   });
 
   it('prints the same and counts exactly with a quantum of a few cycles (harts switch mid-loop)', () => {
@@ -225,11 +238,13 @@ function smpElf(): string {
   return file;
 }
 
-describe.skipIf(!haveQemu)('the same image on qemu-system-riscv32 -M virt -smp 2', () => {
-  it('prints the same console and exits 0', () => {
-    const q = runQemuVirt(['-smp', String(HARTS), '-m', `${RAM_BYTES / 0x10_0000}M`, '-bios', 'none', '-nographic',
-      '-no-reboot', '-kernel', smpElf()]);
-    expect(q.stdout).toBe(EXPECTED_CONSOLE);
-    expect(q.status).toBe(0);
-  });
+describe.skipIf(!haveQemu)('the same image on qemu-system-riscv32 -M virt -smp N', () => {
+  for (const harts of [HARTS, 4]) {
+    it(`prints the same console and exits 0 (-smp ${harts})`, () => {
+      const q = runQemuVirt(['-smp', String(harts), '-m', `${RAM_BYTES / 0x10_0000}M`, '-bios', 'none', '-nographic',
+        '-no-reboot', '-kernel', smpElf()]);
+      expect(q.stdout).toBe(expectedConsole(harts));
+      expect(q.status).toBe(0);
+    });
+  }
 });
