@@ -150,7 +150,8 @@ export class VirtBoard {
 
   /**
    * Start every hart at `entry` in M-mode with a0 = its hart id and a1 = `fdtAddr`, as QEMU
-   * virt's reset code does for each hart of `-smp N` (firmware then parks all but one).
+   * virt's reset code does for each hart of `-smp N` (the firmware then keeps all but one
+   * stopped until an SBI HSM hart_start).
    */
   startAll(entry: number, fdtAddr: number): void {
     for (const h of this.harts) {
