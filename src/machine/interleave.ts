@@ -16,18 +16,17 @@
  * interrupt raised for another hart is seen by it at the start of its next turn: a hart asleep
  * in WFI first sleeps up to the cycle at which the line rose (pins()), so it wakes when the IPI
  * was sent or its deadline passed; a hart that is running sees it up to a quantum early or late
- * in its own time. Interleaving happens at instruction
- * boundaries only, so every instruction — AMOs, and lr.w/sc.w pairs — is atomic; reservations
- * across harts are reservations.ts's business.
+ * in its own time. Harts switch at instruction boundaries only, so every instruction, AMOs
+ * included, is atomic; an lr.w/sc.w pair is not, and reservations across harts are
+ * reservations.ts's business.
  *
  * Waiting. A hart in WFI leaps to the end of the round (Hart.run does the leap when an event is
  * due before; when nothing is scheduled at all, here). When every hart waits, the round ends at
  * the next event instead (every hart sleeps up to it; the next round fires it), so a machine
- * whose harts all sleep costs no host time per quantum and the hart an event wakes wakes at
- * the event's own cycle;
- * when every hart waits and nothing is scheduled, no hart can wake another: `idle`. A hart
- * that its firmware keeps stopped (parked in WFI until an SBI HSM hart_start) thus takes no
- * time.
+ * whose harts all sleep costs no host time per quantum, and the hart an event wakes wakes at
+ * the event's own cycle. When every hart waits and nothing is scheduled, no hart can wake
+ * another: `idle`. A hart that its firmware keeps stopped (in WFI until an SBI HSM
+ * hart_start) thus takes no time.
  */
 import type { Clock, InterruptPins } from './device.js';
 import type { Hart, HartStop } from './hart.js';
