@@ -1,5 +1,5 @@
 # boot.S — reset entry: set up machine mode, hand the rest of the machine to S-mode, and enter
-# the payload.
+# the payload on the boot hart; send every other hart to wait for hart_start (hsm.S).
 #
 # Entry (QEMU's reset code, or pvlab's loader): M-mode, pc = 0x8000_0000, a0 = hart id,
 # a1 = physical address of the flattened device tree. Interrupts are off.
@@ -18,39 +18,13 @@ _start:
     csrw    mtvec, t0                   # direct mode: the vector is 4-byte aligned (MODE = 0)
     csrw    mscratch, zero              # 0 = "running in the firmware" (see trap.S)
 
-    # One hart boots; any other parks for good (pvlab models one hart; on QEMU -smp N the
-    # others would otherwise run the payload too).
+    # One hart boots; every other waits in the firmware until a hart_start (on QEMU -smp N
+    # and on a pvlab board of N harts all of them arrive here at once).
     csrr    t0, mhartid
     li      t1, FW_BOOT_HART
-    bne     t0, t1, fw_park_hart
+    bne     t0, t1, fw_secondary_entry
 
-    # Physical memory protection. With no PMP entry, S- and U-mode may access nothing (QEMU
-    # enforces this). Entry 0 matches everything (NAPOT over the whole address space) with
-    # read, write and execute: M-mode keeps no memory to itself.
-    li      t0, PMPADDR_ALL
-    csrw    pmpaddr0, t0
-    li      t0, PMPCFG_A_NAPOT | PMPCFG_R | PMPCFG_W | PMPCFG_X
-    csrw    pmpcfg0, t0
-
-    # Delegation: S-mode handles its own exceptions and interrupts; only its SBI calls (and
-    # the machine timer, which stays here and is forwarded) come to M-mode.
-    li      t0, FW_DELEGATED_EXCEPTIONS
-    csrw    medeleg, t0
-    li      t0, FW_DELEGATED_INTERRUPTS
-    csrw    mideleg, t0
-    li      t0, FW_COUNTERS_FOR_S
-    csrw    mcounteren, t0
-
-    # The machine timer stays disarmed until S-mode asks for one: mtimecmp = the far future
-    # (high half first, so no intermediate value is ever in the past), MTIE off.
-    THIS_HART_MTIMECMP t0, t1
-    li      t1, -1
-    sw      t1, MTIMECMP_HI(t0)
-    sw      t1, MTIMECMP_LO(t0)
-    csrw    mip, zero                   # no supervisor interrupt left pending
-
-    # S-mode starts with translation off and its interrupts disabled.
-    csrw    satp, zero
+    HART_MACHINE_SETUP
 
     # mret to S-mode: mstatus.MPP = S; every other field 0 (MIE, MPIE, SIE, SUM, MPRV, ...).
     li      t0, PRV_S << MSTATUS_MPP_SHIFT
@@ -58,8 +32,9 @@ _start:
     li      t0, FW_PAYLOAD_ADDR
     csrw    mepc, t0
 
-    # From now on a trap comes from the payload: mscratch holds this hart's trap frame.
-    la      t0, fw_stack_top - FRAME_SIZE
+    # From now on a trap comes from the payload: mscratch holds this hart's trap frame, at the
+    # top of its stack (THIS_HART_FRAME, known here without asking mhartid).
+    la      t0, fw_stack_top - FW_BOOT_HART * FW_STACK_SIZE - FRAME_SIZE
     csrw    mscratch, t0
 
     csrr    a0, mhartid                 # a0 = hart id; a1 = the FDT address, untouched
@@ -67,11 +42,12 @@ _start:
     li      t1, 0
     mret
 
-# A hart that is not the boot hart: wait forever (no interrupt is enabled, so wfi never wakes
-# it for good; loop in case it does).
-fw_park_hart:
-    wfi
-    j       fw_park_hart
+# A hart that is not the boot hart (t0 = its id): stopped until a hart_start, unless its id is
+# beyond the firmware's tables, in which case it halts for good.
+fw_secondary_entry:
+    li      t1, FW_MAX_HARTS
+    bgeu    t0, t1, fw_halt
+    j       fw_hart_stopped             # hsm.S
 
 # After a power-off or reset command: the machine is going away.
 fw_halt:

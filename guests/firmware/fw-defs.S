@@ -10,9 +10,17 @@
 # ---------------------------------------------------------------------------------------------
 # Choices
 
-# The hart that boots and runs the payload. Other harts park (see boot.S).
+# The hart that boots and runs the payload. Other harts wait in the firmware until an SBI HSM
+# hart_start (see boot.S, hsm.S).
     .ifndef FW_BOOT_HART
     .equ FW_BOOT_HART, 0
+    .endif
+
+# The most harts the firmware serves (hart ids 0..FW_MAX_HARTS-1): each has a machine-mode
+# stack and a slot of hart data. A hart with a higher id halts at reset. 8 covers QEMU virt's
+# `-smp` as commonly used and keeps the firmware small.
+    .ifndef FW_MAX_HARTS
+    .equ FW_MAX_HARTS, 8
     .endif
 
 # Where the S-mode payload (the kernel) starts: 2 MiB into RAM, where OpenSBI's fw_jump on
@@ -65,6 +73,38 @@
 
 # Bytes per register on RV32.
     .equ REGBYTES, 4
+
+# CLINT msip: bit 0 raises the hart's machine software interrupt (mip.MSIP).
+    .equ MSIP_RAISE, 1
+
+# ---------------------------------------------------------------------------------------------
+# Per-hart data: one slot of HART_DATA_SIZE bytes per hart id (firmware.S, fw_hart_data).
+
+    .equ HART_STATE, 0 * REGBYTES       # HSM state (SBI_HSM_STATE_* or FW_HSM_CLAIMED)
+    .equ HART_START_ADDR, 1 * REGBYTES  # hart_start's start address, for the starting hart
+    .equ HART_OPAQUE, 2 * REGBYTES      # hart_start's opaque, its a1
+# From HART_REQUESTS: one word per requesting hart, by its id, of FW_REQ_* bits it asks this
+# hart to act on (ipi.S). Only the requester sets bits in its word and only this hart clears
+# them, after acting on them, so a requester that waits for its bits to clear knows the work
+# is done — and no other requester can clear them first.
+    .equ HART_REQUESTS, 4 * REGBYTES
+    .equ HART_DATA_SHIFT, 6
+    .equ HART_DATA_SIZE, 1 << HART_DATA_SHIFT
+    .if HART_REQUESTS + FW_MAX_HARTS * REGBYTES > HART_DATA_SIZE
+    .error "FW_MAX_HARTS request words do not fit in a hart's data slot"
+    .endif
+
+# An internal HSM state: a hart_start has claimed the stopped hart and is filling in where it
+# starts; the hart does not start until the state is START_PENDING. Reported as START_PENDING.
+    .equ FW_HSM_CLAIMED, 0x100
+
+# Requests one hart posts in another's HART_REQUESTS before raising its msip (ipi.S). Each is
+# idempotent: acting once serves every request posted before.
+    .equ FW_REQ_SOFTWARE_INTERRUPT, 1   # raise sip.SSIP (SBI IPI send_ipi)
+    .equ FW_REQ_FENCE_I, 2              # fence.i (SBI RFENCE remote_fence_i)
+    .equ FW_REQ_SFENCE_VMA, 4           # sfence.vma (SBI RFENCE remote_sfence_vma[_asid])
+# The requests whose requester waits until they are done: the target answers with an IPI.
+    .equ FW_REQ_ANSWERED, FW_REQ_FENCE_I | FW_REQ_SFENCE_VMA
 
 # ---------------------------------------------------------------------------------------------
 # The trap frame: where the trap vector saves the interrupted context. Only the registers the
@@ -152,6 +192,85 @@
     mul     \tmp, \tmp, \tmp2
     li      \tmp2, VIRT_CLINT_BASE + CLINT_MTIMECMP
     add     \tmp, \tmp, \tmp2
+    .endm
+
+# tmp = address of hart `hart`'s mtimecmp (a register; clobbers tmp2).
+    .macro HART_MTIMECMP tmp, hart, tmp2
+    li      \tmp2, CLINT_MTIMECMP_STRIDE
+    mul     \tmp, \hart, \tmp2
+    li      \tmp2, VIRT_CLINT_BASE + CLINT_MTIMECMP
+    add     \tmp, \tmp, \tmp2
+    .endm
+
+# tmp = address of hart `hart`'s msip in the CLINT (clobbers tmp2).
+    .macro HART_MSIP tmp, hart, tmp2
+    slli    \tmp, \hart, 2            # CLINT_MSIP_STRIDE = 4 bytes per hart
+    li      \tmp2, VIRT_CLINT_BASE + CLINT_MSIP
+    add     \tmp, \tmp, \tmp2
+    .endm
+
+# tmp = address of hart `hart`'s slot of hart data (clobbers tmp2).
+    .macro HART_DATA tmp, hart, tmp2
+    slli    \tmp, \hart, HART_DATA_SHIFT
+    la      \tmp2, fw_hart_data
+    add     \tmp, \tmp, \tmp2
+    .endm
+
+# tmp = this hart's trap frame, at the top of its machine-mode stack (clobbers tmp2).
+    .macro THIS_HART_FRAME tmp, tmp2
+    csrr    \tmp, mhartid
+    li      \tmp2, FW_STACK_SIZE
+    mul     \tmp, \tmp, \tmp2
+    la      \tmp2, fw_stack_top - FRAME_SIZE
+    sub     \tmp, \tmp2, \tmp
+    .endm
+
+# A hart set as SBI calls name it (mask, base): a base of SBI_HART_MASK_BASE_ALL means every
+# hart — here the mask of all FW_MAX_HARTS ids from base 0. Clobbers tmp.
+    .macro HART_SET_ALL mask, base, tmp
+    li      \tmp, SBI_HART_MASK_BASE_ALL
+    bne     \base, \tmp, .Lset\@
+    li      \mask, (1 << FW_MAX_HARTS) - 1
+    li      \base, 0
+.Lset\@:
+    .endm
+
+# Disarm a timer: mtimecmp at `addr` = the far future (high half first, so no intermediate
+# value is ever in the past). Clobbers tmp.
+    .macro MTIMECMP_DISARM addr, tmp
+    li      \tmp, -1
+    sw      \tmp, MTIMECMP_HI(\addr)
+    sw      \tmp, MTIMECMP_LO(\addr)
+    .endm
+
+# What every hart's machine mode needs before it enters S-mode: PMP open, delegation, counters,
+# its machine timer disarmed, no supervisor interrupt pending, translation off. The boot hart
+# runs it at reset, every other hart when hart_start starts it. Clobbers t0, t1.
+    .macro HART_MACHINE_SETUP
+    # Physical memory protection. With no PMP entry, S- and U-mode may access nothing (QEMU
+    # enforces this). Entry 0 matches everything (NAPOT over the whole address space) with
+    # read, write and execute: M-mode keeps no memory to itself.
+    li      t0, PMPADDR_ALL
+    csrw    pmpaddr0, t0
+    li      t0, PMPCFG_A_NAPOT | PMPCFG_R | PMPCFG_W | PMPCFG_X
+    csrw    pmpcfg0, t0
+
+    # Delegation: S-mode handles its own exceptions and interrupts; only its SBI calls (and
+    # the machine timer, which stays here and is forwarded) come to M-mode.
+    li      t0, FW_DELEGATED_EXCEPTIONS
+    csrw    medeleg, t0
+    li      t0, FW_DELEGATED_INTERRUPTS
+    csrw    mideleg, t0
+    li      t0, FW_COUNTERS_FOR_S
+    csrw    mcounteren, t0
+
+    # The machine timer stays disarmed until S-mode asks for one, MTIE off.
+    THIS_HART_MTIMECMP t0, t1
+    MTIMECMP_DISARM t0, t1
+    csrw    mip, zero                   # no supervisor interrupt left pending
+
+    # S-mode starts with translation off and its interrupts disabled.
+    csrw    satp, zero
     .endm
 
 # Write a command to the SiFive test device (power off / fail / reset), then stop this hart for

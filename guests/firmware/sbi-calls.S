@@ -9,7 +9,9 @@
 #   BASE    get_spec_version, get_impl_id, get_impl_version, probe_extension,
 #           get_mvendorid, get_marchid, get_mimpid
 #   TIME    set_timer(a0 = stime low, a1 = stime high)
-#   HSM     hart_get_status(a0 = hart id): the boot hart is STARTED; any other id is invalid
+#   HSM     hart_start, hart_stop, hart_get_status (hsm.S)
+#   IPI     send_ipi (ipi.S)
+#   RFENCE  remote_fence_i, remote_sfence_vma, remote_sfence_vma_asid (ipi.S)
 #   SRST    system_reset(a0 = type, a1 = reason) through the SiFive test device
 #   legacy  console_putchar(a0), console_getchar() → a0 = byte or -1
 # Anything else: SBI_ERR_NOT_SUPPORTED.
@@ -24,10 +26,12 @@
 sbi_extension_table:
     .word   SBI_EXT_BASE, sbi_base
     .word   SBI_EXT_TIME, sbi_time
-    .word   SBI_EXT_HSM, sbi_hsm
+    .word   SBI_EXT_HSM, sbi_hsm                # hsm.S
     .word   SBI_EXT_SRST, sbi_srst
     .word   SBI_EXT_LEGACY_CONSOLE_PUTCHAR, sbi_legacy_putchar
     .word   SBI_EXT_LEGACY_CONSOLE_GETCHAR, sbi_legacy_getchar
+    .word   SBI_EXT_IPI, sbi_ipi                # ipi.S
+    .word   SBI_EXT_RFENCE, sbi_rfence          # ipi.S
 sbi_extension_table_end:
     .equ SBI_TABLE_ENTRY, 2 * REGBYTES
     .equ SBI_TABLE_HANDLER, REGBYTES
@@ -73,6 +77,10 @@ sbi_not_supported:
     j       sbi_return
 sbi_invalid_param:
     li      a0, SBI_ERR_INVALID_PARAM
+    li      a1, 0
+    j       sbi_return
+sbi_already_available:
+    li      a0, SBI_ERR_ALREADY_AVAILABLE
     li      a1, 0
     j       sbi_return
 
@@ -144,19 +152,6 @@ sbi_set_timer:
     CSR_CLEAR_BITS mip, MIP_STIP
     CSR_SET_BITS mie, MIE_MTIE
     li      a1, 0
-    j       sbi_success
-
-# --- HSM -------------------------------------------------------------------------------------
-
-sbi_hsm:
-    SBI_FUNCTION SBI_HSM_HART_GET_STATUS, sbi_hart_get_status
-    j       sbi_not_supported
-
-# hart_get_status(a0 = hart id): only the boot hart exists as far as S-mode is concerned.
-sbi_hart_get_status:
-    li      t0, FW_BOOT_HART
-    bne     a0, t0, sbi_invalid_param
-    li      a1, SBI_HSM_STATE_STARTED
     j       sbi_success
 
 # --- SRST ------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 # trap.S — the machine-mode trap vector: every trap that is not delegated to S-mode lands here.
 #
-# Three kinds are expected:
+# Four kinds are expected:
 #   ecall from S-mode           an SBI call → sbi_dispatch (sbi-calls.S)
 #   machine timer interrupt     the deadline S-mode set with set_timer has passed → forward it
+#   machine software interrupt  another hart asks this one for an IPI or a fence → ipi.S
 #   anything else               a bug (in the payload, or in this firmware) → panic
 #
 # mscratch protocol. While S-mode runs, mscratch holds the address of this hart's trap frame.
@@ -30,6 +31,8 @@ fw_trap_vector:
 fw_interrupt:
     li      t1, CAUSE_INTERRUPT | INTR_MACHINETIMER
     beq     t0, t1, fw_timer_interrupt
+    li      t1, CAUSE_INTERRUPT | INTR_MACHINESOFTWARE
+    beq     t0, t1, fw_software_interrupt      # ipi.S
     j       fw_panic
 
 # The machine timer fired: the S-mode deadline has passed. Raise the supervisor timer

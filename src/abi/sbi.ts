@@ -20,6 +20,10 @@ export const SBI_EXT = {
   HSM: 0x0048_534d,
   /** "SRST" */
   SRST: 0x5352_5354,
+  /** "sPI": inter-processor interrupts. */
+  IPI: 0x0073_5049,
+  /** "RFNC": remote fences. */
+  RFENCE: 0x5246_4e43,
 } as const;
 
 /** The legacy extensions are EIDs below this (SBI §5); they take no FID and return a0 only. */
@@ -42,14 +46,42 @@ export const SBI_TIME_FID = {
 } as const;
 
 export const SBI_HSM_FID = {
+  /** hart_start(a0 = hart id, a1 = start address, a2 = opaque): the hart enters S-mode at the
+   *  start address with a0 = its hart id, a1 = opaque, satp = 0 and sstatus.SIE = 0. */
+  HART_START: 0,
+  /** hart_stop(): the calling hart stops (does not return on success). */
+  HART_STOP: 1,
+  /** hart_get_status(a0 = hart id) → a1 = its state (SBI_HSM_STATE). */
   HART_GET_STATUS: 2,
+  /** hart_suspend(…): not implemented by pvlab's firmware. */
+  HART_SUSPEND: 3,
 } as const;
 
 /** hart_get_status results. */
 export const SBI_HSM_STATE = {
   STARTED: 0,
   STOPPED: 1,
+  START_PENDING: 2,
+  STOP_PENDING: 3,
 } as const;
+
+export const SBI_IPI_FID = {
+  /** send_ipi(a0 = hart mask, a1 = hart mask base): raise the supervisor software interrupt
+   *  (sip.SSIP) of each hart in the set. */
+  SEND_IPI: 0,
+} as const;
+
+export const SBI_RFENCE_FID = {
+  /** remote_fence_i(a0 = hart mask, a1 = hart mask base). */
+  REMOTE_FENCE_I: 0,
+  /** remote_sfence_vma(a0 = hart mask, a1 = hart mask base, a2 = start, a3 = size). */
+  REMOTE_SFENCE_VMA: 1,
+  /** remote_sfence_vma_asid(…, a4 = ASID). */
+  REMOTE_SFENCE_VMA_ASID: 2,
+} as const;
+
+/** A hart mask base of all ones: hart_mask is ignored and every hart is meant (SBI §3). */
+export const SBI_HART_MASK_BASE_ALL = -1;
 
 export const SBI_SRST_FID = {
   SYSTEM_RESET: 0,

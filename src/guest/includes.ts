@@ -25,7 +25,8 @@ import {
 } from '../machine/devices/virtio-blk.js';
 import {
   SBI_BASE_FID, SBI_ERR, SBI_EXT, SBI_HSM_FID, SBI_LEGACY_EID_END, SBI_HSM_STATE, SBI_IMPL_ID_PVLAB, SBI_IMPL_VERSION,
-  SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID,
+  SBI_SPEC_VERSION, SBI_SRST_FID, SBI_SRST_REASON, SBI_SRST_TYPE, SBI_TIME_FID, SBI_IPI_FID, SBI_RFENCE_FID,
+  SBI_HART_MASK_BASE_ALL,
 } from '../abi/sbi.js';
 import { SYSCALLS, SYS_ERR } from '../abi/syscalls.js';
 import { GUEST_LAYOUT, USER_EXIT, USER_FD } from '../abi/user-abi.js';
@@ -134,6 +135,9 @@ function sbi(): string {
     { comment: 'TIME extension functions', prefix: 'SBI_TIME_', table: SBI_TIME_FID },
     { comment: 'HSM extension functions', prefix: 'SBI_HSM_', table: SBI_HSM_FID },
     { comment: 'HSM hart states', prefix: 'SBI_HSM_STATE_', table: SBI_HSM_STATE },
+    { comment: 'IPI extension functions', prefix: 'SBI_IPI_', table: SBI_IPI_FID },
+    { comment: 'RFENCE extension functions', prefix: 'SBI_RFENCE_', table: SBI_RFENCE_FID },
+    { comment: 'hart mask base meaning every hart', prefix: '', table: { SBI_HART_MASK_BASE_ALL } },
     { comment: 'SRST extension functions', prefix: 'SBI_SRST_', table: SBI_SRST_FID },
     { comment: 'SRST reset types', prefix: 'SBI_SRST_TYPE_', table: SBI_SRST_TYPE },
     { comment: 'SRST reset reasons', prefix: 'SBI_SRST_REASON_', table: SBI_SRST_REASON },

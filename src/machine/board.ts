@@ -1,7 +1,13 @@
 /**
- * The board: QEMU virt's memory map populated with one hart, RAM and the devices, wired
- * together (CLINT and PLIC to the hart's interrupt pins, UART and virtio slots to PLIC
- * sources). This is the one place that knows where each device lives.
+ * The board: QEMU virt's memory map populated with its harts (one by default; N as QEMU's
+ * `-smp N`), RAM and the devices, wired together (the CLINT's msip/mtimecmp and the PLIC's
+ * M and S contexts to each hart's interrupt pins, UART and virtio slots to PLIC sources).
+ * This is the one place that knows where each device lives.
+ *
+ * With several harts they share the bus and RAM, run in turn for a quantum of cycles each
+ * (interleave.ts), and one hart's stores break the others' LR reservations (reservations.ts).
+ * With one hart neither is in the loop: the board runs its hart directly, exactly as before
+ * there were several.
  */
 import { Bus } from './bus.js';
 import {
@@ -9,8 +15,14 @@ import {
 } from './devices/index.js';
 import { EventQueue } from './events.js';
 import { Hart, type HartStop, type MachineTiming } from './hart.js';
+import { Interleaver } from './interleave.js';
 import { VIRT } from './memory-map.js';
 import { Ram } from './ram.js';
+import { Reservations } from './reservations.js';
+import { CLINT_MAX_HARTS } from './devices/clint.js';
+import { PLIC, PLIC_CONTEXTS_PER_HART } from './devices/plic.js';
+import type { Clock } from './device.js';
+import { XREG } from '../isa/registers.js';
 
 export const MIB = 1024 * 1024;
 
@@ -26,11 +38,18 @@ export interface BoardOptions {
   disk?: DiskBackend;
   /** Simulated cycles from virtio notify to completion. */
   diskLatencyCycles?: number;
+  /** Number of harts, ids 0..harts-1 (default 1), as QEMU's `-smp harts`. */
+  harts?: number;
+  /** Cycles each hart runs before the next one's turn (several harts only; interleave.ts). */
+  quantumCycles?: number;
 }
 
 /** The modeled core clock: 1 GHz, i.e. 100 cycles per 10 MHz timebase tick. */
 export const DEFAULT_CORE_HZ = 1_000_000_000;
 export const DEFAULT_RAM_BYTES = 128 * MIB;
+/** The most harts the board's CLINT and PLIC have registers for (512: the PLIC's contexts). */
+export const VIRT_MAX_HARTS = Math.min(CLINT_MAX_HARTS,
+  (VIRT.PLIC_SIZE - PLIC.CONTEXT_BASE) / PLIC.CONTEXT_STRIDE / PLIC_CONTEXTS_PER_HART);
 /** The disk behind virtio slot 0 when none is given: 4 MiB of zeros. */
 export const DEFAULT_DISK_BYTES = 4 * MIB;
 
@@ -38,7 +57,14 @@ export class VirtBoard {
   readonly bus = new Bus();
   readonly events = new EventQueue();
   readonly ram: Ram;
+  /** Hart 0: the only one unless `harts` was given. */
   readonly hart: Hart;
+  /** Every hart, by hart id. */
+  readonly harts: readonly Hart[];
+  /** Several harts: who runs when (null with one hart, which the board runs directly). */
+  readonly interleaver: Interleaver | null;
+  /** Several harts: LR reservations other harts' stores break (null with one hart). */
+  readonly reservations: Reservations | null;
   readonly clint: Clint;
   readonly plic: Plic;
   readonly uart: Uart16550;
@@ -53,23 +79,45 @@ export class VirtBoard {
     if (coreHz % VIRT.TIMEBASE_HZ !== 0) {
       throw new Error(`core clock ${coreHz} Hz must be a multiple of the ${VIRT.TIMEBASE_HZ} Hz timebase`);
     }
+    const count = opts.harts ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > VIRT_MAX_HARTS) {
+      throw new RangeError(`harts must be an integer from 1 to ${VIRT_MAX_HARTS}, not ${count}`);
+    }
     this.ram = new Ram(ramBytes);
     this.bus.mapRam(VIRT.DRAM_BASE, this.ram);
-    const hart = new Hart(this.bus, this.events, {
-      hartId: 0,
+    this.harts = Array.from({ length: count }, (_, hartId) => new Hart(this.bus, this.events, {
+      hartId,
       cyclesPerTick: coreHz / VIRT.TIMEBASE_HZ,
       ...(opts.timing ? { timing: opts.timing } : {}),
-    });
+    }));
+    const hart = this.harts[0] as Hart;
     this.hart = hart;
+    let clock: Clock = hart;
+    if (count === 1) {
+      this.interleaver = null;
+      this.reservations = null;
+    } else {
+      const interleaver = new Interleaver(this.harts, opts.quantumCycles);
+      this.interleaver = interleaver;
+      clock = interleaver;
+      this.reservations = new Reservations(this.ram, VIRT.DRAM_BASE, this.harts, () => interleaver.current);
+      // Each hart's constructor pointed the bus's device-access charge at itself; the access
+      // stalls whichever hart is running.
+      const deviceAccess = opts.timing?.deviceAccess ?? 0;
+      if (deviceAccess > 0) this.bus.onDeviceAccess = () => { interleaver.running().cycle += deviceAccess; };
+    }
 
     this.test = new SifiveTest({
       onPowerOff: (e) => {
         this.powerOff = e;
-        hart.requestStop(e.kind === 'reset' ? { kind: 'reset' } : { kind: 'power-off', code: e.code });
+        this.runningHart().requestStop(e.kind === 'reset' ? { kind: 'reset' } : { kind: 'power-off', code: e.code });
       },
     });
-    this.clint = new Clint({ clock: hart, events: this.events, harts: [hart] });
-    this.plic = new Plic({ harts: [hart] });
+    // Several harts: each hart's lines go through the interleaver, which notes when a line of a
+    // sleeping hart rises (interleave.ts).
+    const pins = this.interleaver === null ? this.harts : this.harts.map((_, h) => (this.interleaver as Interleaver).pins(h));
+    this.clint = new Clint({ clock, events: this.events, harts: pins });
+    this.plic = new Plic({ harts: pins });
     const out = opts.consoleOut ?? (() => {});
     this.uart = new Uart16550({ irq: this.plic.irqLine(VIRT.UART0_IRQ), sink: out });
 
@@ -85,14 +133,32 @@ export class VirtBoard {
         ...(device ? { device } : {}),
         dma: this.bus,
         irq: this.plic.irqLine(VIRT.VIRTIO_IRQ + slot),
-        clock: hart,
+        clock,
         events: this.events,
         name: `virtio${slot}`,
       });
       this.virtio.push(mmio);
       this.bus.map(VIRT.VIRTIO_BASE + slot * VIRT.VIRTIO_STRIDE, mmio);
     }
-    hart.reset(VIRT.DRAM_BASE);
+    for (const h of this.harts) h.reset(VIRT.DRAM_BASE);
+  }
+
+  /** The hart executing now (hart 0 on a board of one). */
+  runningHart(): Hart {
+    return this.interleaver?.running() ?? this.hart;
+  }
+
+  /**
+   * Start every hart at `entry` in M-mode with a0 = its hart id and a1 = `fdtAddr`, as QEMU
+   * virt's reset code does for each hart of `-smp N` (the firmware then keeps all but one
+   * stopped until an SBI HSM hart_start).
+   */
+  startAll(entry: number, fdtAddr: number): void {
+    for (const h of this.harts) {
+      h.pc = entry | 0;
+      h.x[XREG.a0] = h.csr.hartId;
+      h.x[XREG.a1] = fdtAddr | 0;
+    }
   }
 
   /** Copy `bytes` into physical memory at `addr` (must lie in RAM). */
@@ -105,7 +171,10 @@ export class VirtBoard {
     this.ram.load(off, bytes);
   }
 
+  /** Run until `maxInsns` instructions have retired (on all harts together), the cycle count
+   *  reaches `untilCycle`, or a hart stops the machine. */
   run(maxInsns: number, untilCycle?: number): HartStop {
+    if (this.interleaver !== null) return this.interleaver.run(maxInsns, untilCycle);
     return this.hart.run(maxInsns, untilCycle);
   }
 }

@@ -17,7 +17,9 @@
  *
  * Code mapped at several virtual addresses is translated once. A write to a page code was
  * translated from discards all of that page's translations (Ram.noteWrite → invalidatePage),
- * so translated code never goes stale. A page that keeps being written while it is executed
+ * so translated code never goes stale. Each hart has its own cache; RAM tells every one of
+ * them (and every hart's TLB) about code pages, so a hart that rewrites code another hart
+ * translated invalidates that hart's translations too. A page that keeps being written while it is executed
  * (code and data sharing a page) is marked volatile after VOLATILE_AFTER invalidations and from
  * then on runs one (memoized) instruction at a time.
  *
@@ -92,11 +94,14 @@ export class CodeCache {
   /** Regions grown. */
   regionTranslations = 0;
 
-  constructor(private readonly ram: Ram, private readonly tlb: Tlb) {
+  constructor(private readonly ram: Ram, tlb: Tlb) {
     const pages = ram.codePages.length;
     this.invalidations = new Uint16Array(pages);
     this.volatilePages = new Uint8Array(pages);
-    ram.onCodeWrite = (page) => this.invalidatePage(page);
+    ram.addWatcher({
+      codeWritten: (page) => this.invalidatePage(page),
+      dropStoresTo: (pageOff) => tlb.dropStoresTo(pageOff),
+    });
   }
 
   /**
@@ -137,11 +142,9 @@ export class CodeCache {
     this.markCode(page);
   }
 
-  /** From now on stores to this page must take the slow path, which reports them. */
+  /** From now on stores to this page, by any hart, must take the slow path, which reports them. */
   private markCode(page: number): void {
-    if (this.ram.codePages[page] !== 0) return;
-    this.ram.codePages[page] = 1;
-    this.tlb.dropStoresTo(page << PAGE_SHIFT);
+    this.ram.markCode(page);
   }
 
   /**

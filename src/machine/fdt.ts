@@ -677,10 +677,11 @@ export function virtBoardTree(opts: VirtBoardTreeOptions): FdtNode {
   const isa = opts.isa ?? PVLAB_RISCV_ISA;
   const reg = (address: number, size: number) => regValue(2, 2, [[address, size]]);
 
-  // Phandles in QEMU's order: per hart the cpu then its interrupt controller, then the PLIC,
-  // then the test device (referenced by the syscon nodes).
-  const cpuPhandle = (h: number) => 1 + 2 * h;
-  const intcPhandle = (h: number) => 2 + 2 * h;
+  // Phandles in QEMU's order: per hart the cpu then its interrupt controller — QEMU creates
+  // the cpu nodes from the last hart down to hart 0 (create_fdt_socket_cpus), so the last hart
+  // has phandle 1 — then the PLIC, then the test device (referenced by the syscon nodes).
+  const cpuPhandle = (h: number) => 1 + 2 * (harts - 1 - h);
+  const intcPhandle = (h: number) => cpuPhandle(h) + 1;
   const plicPhandle = 2 * harts + 1;
   const testPhandle = 2 * harts + 2;
 

@@ -183,6 +183,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   readonly blocks: CodeCache;
   /** LR/SC reservation: the reserved physical address, or -1. */
   private reservation = -1;
+  /** Boards of several harts: told of every LR, so that other harts' stores can break it
+   *  (reservations.ts). Null on one hart, where nothing else writes between LR and SC. */
+  onReserve: ((pa: number) => void) | null = null;
   private stopRequest: HartStop | null = null;
   private readonly cyclesPerTick: number;
   private lastTrapCause = -1;
@@ -273,6 +276,16 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       }
       this.events.schedule(key, this.cycleOfMtime(cmp), () => this.stimecmpChanged());
     }
+  }
+
+  /** The reserved physical address, or -1 (reservations.ts tells live entries from stale). */
+  reservedAddress(): number {
+    return this.reservation;
+  }
+
+  /** Another hart (or a device) stored into the reservation set: the next sc.w fails. */
+  cancelReservation(): void {
+    this.reservation = -1;
   }
 
   /** Ask run() to return at the next instruction boundary (power-off, reset). */
@@ -649,7 +662,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
           // bypass block invalidation. (A translation need not be followed by a write — a
           // failed sc.w, a misaligned store that faults on its second page — so the write's own
           // invalidation cannot be relied on to clear the flag first.)
-          if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0) break;
+          // Nor a page another hart holds a reservation in: its stores must break it.
+          if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0 ||
+            this.bus.ram.reservedPages[pageOff >>> PAGE_SHIFT] !== 0) break;
           set.storeTag[slot] = tag; set.storeOff[slot] = pageOff; break;
       }
     }
@@ -835,6 +850,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const old = mem[off >>> 2] as number;
     if (isLoad) {
       this.reservation = pa;
+      this.onReserve?.(pa);
     } else {
       this.bus.ram.noteWrite(off, 4);
       mem[off >>> 2] = amoValue(op, old, x[rs2] as number);

@@ -25,8 +25,8 @@ function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'pvlab-fdt-'));
 }
 
-const tree = (ramBytes: number, bootargs?: string): FdtNode => virtBoardTree({
-  ramBase: 0x8000_0000, ramBytes, harts: 1, timebaseHz: 10_000_000, virtioSlots: 8,
+const tree = (ramBytes: number, bootargs?: string, harts = 1): FdtNode => virtBoardTree({
+  ramBase: 0x8000_0000, ramBytes, harts, timebaseHz: 10_000_000, virtioSlots: 8,
   ...(bootargs !== undefined ? { bootargs } : {}),
 });
 
@@ -77,23 +77,25 @@ function phandleRefs(name: string, cells: number[]): number[] {
 const KNOWN_DIFFERENT = new Set(['riscv,isa', 'riscv,ndev']);
 
 describe.skipIf(!has('qemu-system-riscv32'))('the virt tree against QEMU 7.2’s own', () => {
-  /** QEMU's tree for `-m <ram> -append <bootargs>`; -append needs a kernel, so give it a tiny one. */
-  function qemuTree(ramMib: number, bootargs: string): FdtNode {
+  /** QEMU's tree for `-m <ram> -smp <harts> -append <bootargs>`; -append needs a kernel, so give
+   *  it a tiny one. */
+  function qemuTree(ramMib: number, bootargs: string, harts = 1): FdtNode {
     const dir = tmp();
     const elf = join(dir, 'k.elf');
     writeFileSync(elf, writeElf(assemble('_start: j _start\n', { fileName: 'k.S' })));
     const dtb = join(dir, 'qemu.dtb');
     const r = spawnSync('qemu-system-riscv32', [
-      '-M', `virt,dumpdtb=${dtb}`, '-m', `${ramMib}M`, '-bios', 'none', '-nographic', '-kernel', elf, '-append', bootargs,
+      '-M', `virt,dumpdtb=${dtb}`, '-m', `${ramMib}M`, '-smp', String(harts), '-bios', 'none', '-nographic',
+      '-kernel', elf, '-append', bootargs,
     ], { timeout: 20_000 });
     expect(r.status).toBe(0);
     return readFdt(new Uint8Array(readFileSync(dtb))).root;
   }
 
-  for (const ramMib of [128, 64]) {
-    it(`has QEMU's nodes, names, compatibles, reg, interrupts and phandle wiring (${ramMib} MiB)`, () => {
-      const qemu = qemuTree(ramMib, 'console=ttyS0 root=/dev/vda');
-      const ours = tree(ramMib * MIB, 'console=ttyS0 root=/dev/vda');
+  for (const [ramMib, harts] of [[128, 1], [64, 1], [128, 2], [128, 4]] as const) {
+    it(`has QEMU's nodes, names, compatibles, reg, interrupts and phandle wiring (${ramMib} MiB, -smp ${harts})`, () => {
+      const qemu = qemuTree(ramMib, 'console=ttyS0 root=/dev/vda', harts);
+      const ours = tree(ramMib * MIB, 'console=ttyS0 root=/dev/vda', harts);
       const qemuNodes = new Map([...walkFdt(qemu)].map((w) => [w.path, w.node]));
       const targets = (root: FdtNode) => {
         const m = new Map<number, string>();

@@ -215,7 +215,8 @@ describe('virtBoardTree', () => {
     const root = virt({ harts: 2, virtioSlots: 0 });
     expect(findNode(root, '/cpus/cpu@1/interrupt-controller')).toBeDefined();
     const ext = propCells(getProp(findNode(root, '/soc/plic@c000000')!, 'interrupts-extended')!);
-    expect(ext).toEqual([2, 11, 2, 9, 4, 11, 4, 9]);
+    // QEMU numbers the cpus from the last hart down: cpu@1 is 1 (its intc 2), cpu@0 is 3 (4).
+    expect(ext).toEqual([4, 11, 4, 9, 2, 11, 2, 9]);
     expect(ext.filter((_, i) => i % 2 === 0).map((h) => phandleTarget(root, h)))
       .toEqual(['/cpus/cpu@0/interrupt-controller', '/cpus/cpu@0/interrupt-controller',
         '/cpus/cpu@1/interrupt-controller', '/cpus/cpu@1/interrupt-controller']);

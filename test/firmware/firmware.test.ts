@@ -31,6 +31,8 @@ base.probe_extension(SBI_EXT_HSM): error=0 value=0x00000001
 base.probe_extension(SBI_EXT_SRST): error=0 value=0x00000001
 base.probe_extension(SBI_EXT_LEGACY_CONSOLE_PUTCHAR): error=0 value=0x00000001
 base.probe_extension(SBI_EXT_LEGACY_CONSOLE_GETCHAR): error=0 value=0x00000001
+base.probe_extension(SBI_EXT_IPI): error=0 value=0x00000001
+base.probe_extension(SBI_EXT_RFENCE): error=0 value=0x00000001
 base.probe_extension(SBI_EXT_DBCN): error=0 value=0x00000000
 base.get_mvendorid: error=0 value=0x00000000
 base.get_marchid: error=0 value=0x00000000
@@ -39,11 +41,19 @@ base.no_such_function: error=-2 value=0x00000000
 dbcn (not implemented): error=-2 value=0x00000000
 legacy.shutdown (not implemented): error=-2 value=0x00005a5a
 time.no_such_function: error=-2 value=0x00000000
-hsm.hart_start (not implemented): error=-2 value=0x00000000
+hsm.hart_suspend (not implemented): error=-2 value=0x00000000
 srst.no_such_function: error=-2 value=0x00000000
 registers preserved across ecall
 hsm.hart_get_status(boot hart): error=0 value=0x00000000
 hsm.hart_get_status(1): error=-3 value=0x00000000
+hsm.hart_start(1): error=-3 value=0x00000000
+hsm.hart_start(boot hart): error=-6 value=0x00000000
+ipi.send_ipi(boot hart): error=0 value=0x00000000
+ipi.send_ipi(hart 1, stopped or absent): error=0 value=0x00000000
+ipi.send_ipi(hart 0x100): error=-3 value=0x00000000
+rfence.remote_fence_i(all): error=0 value=0x00000000
+rfence.remote_sfence_vma(boot hart): error=0 value=0x00000000
+sip.SSIP after send_ipi to itself: error=0 value=0x00000002
 * legacy.console_putchar: error=0 value=0x00005a5a
 legacy.console_getchar: error=-1 value=0x00005a5a
 counters readable from S-mode

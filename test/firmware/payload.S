@@ -24,7 +24,6 @@
     .equ NO_SUCH_FID, 0x7f              # a base-extension function id that does not exist
     .equ OTHER_HART, 1
     .equ SBI_LEGACY_SHUTDOWN, 8         # legacy extension the firmware lacks (returns a0 only)
-    .equ HSM_HART_START, 0              # an HSM function the firmware lacks
     .equ BAD_RESET_TYPE, 0x1000         # reserved SRST reset type
     .equ BAD_RESET_REASON, 0x1000       # reserved SRST reset reason
     .equ TIMER_DELAY, 1000              # ticks (100 µs at 10 MHz)
@@ -108,7 +107,7 @@ payload_entry:
     REPORT  "base.get_impl_id"
     SBI     SBI_EXT_BASE, SBI_BASE_GET_IMPL_VERSION
     REPORT  "base.get_impl_version"
-    .irp ext, SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_LEGACY_CONSOLE_PUTCHAR, SBI_EXT_LEGACY_CONSOLE_GETCHAR, SBI_EXT_DBCN
+    .irp ext, SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_LEGACY_CONSOLE_PUTCHAR, SBI_EXT_LEGACY_CONSOLE_GETCHAR, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_DBCN
     li      a0, \ext
     SBI     SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION
     REPORT  "base.probe_extension(\ext)"
@@ -130,8 +129,8 @@ payload_entry:
     REPORT  "legacy.shutdown (not implemented)"
     SBI     SBI_EXT_TIME, NO_SUCH_FID
     REPORT  "time.no_such_function"
-    SBI     SBI_EXT_HSM, HSM_HART_START
-    REPORT  "hsm.hart_start (not implemented)"
+    SBI     SBI_EXT_HSM, SBI_HSM_HART_SUSPEND
+    REPORT  "hsm.hart_suspend (not implemented)"
     SBI     SBI_EXT_SRST, NO_SUCH_FID
     REPORT  "srst.no_such_function"
 
@@ -168,6 +167,39 @@ payload_entry:
     li      a0, OTHER_HART
     SBI     SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS
     REPORT  "hsm.hart_get_status(1)"
+    li      a0, OTHER_HART
+    SBI     SBI_EXT_HSM, SBI_HSM_HART_START
+    REPORT  "hsm.hart_start(1)"
+    li      a0, 0
+    SBI     SBI_EXT_HSM, SBI_HSM_HART_START
+    REPORT  "hsm.hart_start(boot hart)"
+    li      a0, 1
+    li      a1, 0
+    SBI     SBI_EXT_IPI, SBI_IPI_SEND_IPI
+    REPORT  "ipi.send_ipi(boot hart)"
+    li      a0, 1
+    li      a1, OTHER_HART
+    SBI     SBI_EXT_IPI, SBI_IPI_SEND_IPI
+    REPORT  "ipi.send_ipi(hart 1, stopped or absent)"
+    li      a0, 1
+    li      a1, 0x100
+    SBI     SBI_EXT_IPI, SBI_IPI_SEND_IPI
+    REPORT  "ipi.send_ipi(hart 0x100)"
+    li      a0, 0
+    li      a1, SBI_HART_MASK_BASE_ALL
+    SBI     SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_FENCE_I
+    REPORT  "rfence.remote_fence_i(all)"
+    li      a0, 1
+    li      a1, 0
+    li      a2, 0
+    li      a3, 0
+    SBI     SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA
+    REPORT  "rfence.remote_sfence_vma(boot hart)"
+    csrr    a0, sip
+    andi    a1, a0, MIP_SSIP
+    csrc    sip, a1
+    li      a0, 0
+    REPORT  "sip.SSIP after send_ipi to itself"
 
     # --- legacy console -----------------------------------------------------------------------
     li      a0, '*'

@@ -9,6 +9,8 @@
 .equ SBI_EXT_TIME, 0x54494d45
 .equ SBI_EXT_HSM, 0x48534d
 .equ SBI_EXT_SRST, 0x53525354
+.equ SBI_EXT_IPI, 0x735049
+.equ SBI_EXT_RFENCE, 0x52464e43
 
 # legacy extensions are the EIDs below this
 .equ SBI_LEGACY_EID_END, 0x10
@@ -26,11 +28,27 @@
 .equ SBI_TIME_SET_TIMER, 0
 
 # HSM extension functions
+.equ SBI_HSM_HART_START, 0
+.equ SBI_HSM_HART_STOP, 1
 .equ SBI_HSM_HART_GET_STATUS, 2
+.equ SBI_HSM_HART_SUSPEND, 3
 
 # HSM hart states
 .equ SBI_HSM_STATE_STARTED, 0
 .equ SBI_HSM_STATE_STOPPED, 1
+.equ SBI_HSM_STATE_START_PENDING, 2
+.equ SBI_HSM_STATE_STOP_PENDING, 3
+
+# IPI extension functions
+.equ SBI_IPI_SEND_IPI, 0
+
+# RFENCE extension functions
+.equ SBI_RFENCE_REMOTE_FENCE_I, 0
+.equ SBI_RFENCE_REMOTE_SFENCE_VMA, 1
+.equ SBI_RFENCE_REMOTE_SFENCE_VMA_ASID, 2
+
+# hart mask base meaning every hart
+.equ SBI_HART_MASK_BASE_ALL, -1
 
 # SRST extension functions
 .equ SBI_SRST_SYSTEM_RESET, 0
