@@ -79,6 +79,17 @@ export interface TrapStop {
   virt: boolean;
 }
 
+/**
+ * The host a vCPU's hart hands its exits to without returning from run() (Hart.exitHandler):
+ * the host handles the exit and either resumes the guest — run() carries on as though it had
+ * been entered anew with what is left of its instructions and time, sparing the return of the
+ * stop and the re-entry — or declines, and run() returns the stop, already handled.
+ */
+export interface HostExitHandler {
+  /** Handle the exit `stop` (valid only during the call); true to resume the guest. */
+  resumeAfterExit(stop: TrapStop): boolean;
+}
+
 /** The stop at the end of a slice of time, shared (it carries nothing). */
 const BUDGET_STOP: HartStop = Object.freeze({ kind: 'budget' });
 
@@ -160,7 +171,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * plays the part of M-mode software, as a KVM host does for its guests.
    */
   exitToHost = false;
-  private pendingExit: HartStop | null = null;
+  /** With `exitToHost`: the host that handles each exit inside run() (see HostExitHandler);
+   *  null: run() returns every exit for its caller to handle. */
+  exitHandler: HostExitHandler | null = null;
+  private pendingExit: TrapStop | null = null;
   private readonly trapStop: TrapStop = { kind: 'trap', cause: 0, tval: 0, pc: 0, tval2: 0, tinst: 0, virt: false };
   /** Inside injectVirtualTrap(): deliver to VS whatever the delegation says. */
   private injecting = false;
@@ -316,6 +330,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       if (this.pendingExit !== null) {
         const s = this.pendingExit;
         this.pendingExit = null;
+        // Resumed: what follows is what a fresh run() would begin with.
+        if (this.exitHandler?.resumeAfterExit(s) === true) continue;
         return s;
       }
       if (this.trapLoop !== null) {
