@@ -84,6 +84,13 @@ export function trapLoopMessage(cause: number, pc: number): string {
 
 const HART_PRIVS = 4;
 
+// Module-level copies of imported constants and functions used at every exit: an imported
+// binding is a cell load with a hole check at each use, and an imported object's field one more
+// load, which V8 does not fold into a constant (see Hart's copies).
+const PRIV_U = Priv.U;
+const INTERRUPT_BIT = CAUSE_INTERRUPT;
+const slotOfItem = costSlot;
+
 export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   readonly hart: Hart;
   readonly policy: TechniquePolicy;
@@ -175,7 +182,7 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   /** Charge `count` times `item` (cost-table.ts): the guest's clock advances by it, as on real
    *  hardware, and the VM's breakdown records it. The only place the hypervisor charges. */
   charge(item: CostItem, count = 1): void {
-    const slot = costSlot(item);
+    const slot = slotOfItem(item);
     const cycles = (this.costCycles[slot] as number) * count;
     this.hart.cycle += cycles;
     this.cycleMark += cycles;
@@ -191,7 +198,7 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   deliver(cause: number, tval: number, epc: number): void {
     this.policy.deliverTrap(cause, tval, epc);
     this.charge(this.policy.delivery);
-    const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
+    const isInterrupt = (cause & INTERRUPT_BIT) !== 0;
     if (!isInterrupt && (epc >>> 0) === this.lastDeliveryTarget && cause === this.lastDeliveryCause) {
       if (++this.deliveryRepeat >= GUEST_TRAP_LOOP_LIMIT) this.host.guestStuck('trap-loop', trapLoopMessage(cause, epc));
     } else {
@@ -352,7 +359,7 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   /** Every exit pays the world switch; then one handler per reason says what it was. */
   private dispatch(exit: Exit): void {
     const observer = this.host.onExit;
-    const from = observer !== undefined ? this.policy.guestLevel() : Priv.U;
+    const from = observer !== undefined ? this.policy.guestLevel() : PRIV_U;
     this.charge('exit');
     let kind: ExitKind;
     switch (exit.reason) {
@@ -392,7 +399,7 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
     const retired = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
     const reads = (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
     if (retired === hart.retired - this.retiredTotalMark && reads === hart.walkStats.pteReads - this.pteTotalMark) {
-      const atUser = this.policy.guestLevelOfHart(p) === Priv.U;
+      const atUser = this.policy.guestLevelOfHart(p) === PRIV_U;
       this.credit(retired, atUser ? retired : 0, atUser ? reads : 0);
       this.retiredMark[p] = hart.retiredByPriv[p] as number;
       this.pteMark[p] = hart.pteReadsByPriv[p] as number;
@@ -418,7 +425,7 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
       this.retiredMark[p] = nowRetired;
       this.pteMark[p] = nowReads;
       retired += n;
-      if (this.policy.guestLevelOfHart(p as PrivLevel) === Priv.U) {
+      if (this.policy.guestLevelOfHart(p as PrivLevel) === PRIV_U) {
         user += n;
         userWalkReads += reads;
       }
