@@ -1076,29 +1076,50 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * for a trap into HS or M (guest-page faults).
    */
   trap(cause: number, tval: number, tval2 = 0, tinst = 0): void {
-    const csr = this.csr;
     this.trapCount++;
     const isInterrupt = (cause & INTERRUPT_BIT) !== 0;
+    const toS = this.delegatedToS(cause, isInterrupt);
+    const toVS = this.injecting || (toS && this.virt && this.delegatedToVS(cause, isInterrupt));
+    if (!toVS && this.exitToHost) this.handToHost(cause, tval, tval2, tinst);
+    else this.deliver(cause, tval, tval2, tinst, isInterrupt, toS, toVS);
+  }
+
+  /** medeleg/mideleg send the trap from the current privilege to S (HS or, with hideleg, VS). */
+  private delegatedToS(cause: number, isInterrupt: boolean): boolean {
+    const csr = this.csr;
+    const bit = 1 << (cause & ~INTERRUPT_BIT);
+    return this.priv <= PRIV_S && ((isInterrupt ? csr.mideleg | VS_LINES : csr.medeleg) & bit) !== 0;
+  }
+
+  /** hedeleg/hideleg send a trap from V=1 that went to S on to VS. */
+  private delegatedToVS(cause: number, isInterrupt: boolean): boolean {
+    const csr = this.csr;
+    const bit = 1 << (cause & ~INTERRUPT_BIT);
+    return ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0;
+  }
+
+  /** exitToHost: stop at the trapping instruction with the exit for the host (TrapStop). */
+  private handToHost(cause: number, tval: number, tval2: number, tinst: number): void {
+    const epc = this.pc | 0;
+    const stop = this.trapStop;
+    stop.cause = cause >>> 0;
+    stop.tval = tval >>> 0;
+    stop.pc = epc >>> 0;
+    stop.tval2 = tval2 >>> 0;
+    stop.tinst = tinst >>> 0;
+    stop.virt = this.virt;
+    this.pendingExit = stop;
+    this.reservation = -1;
+    this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, this.priv);
+  }
+
+  /** trap() into M, HS or VS: stack the status bits, write the cause registers, vector. */
+  private deliver(cause: number, tval: number, tval2: number, tinst: number, isInterrupt: boolean, toS: boolean, toVS: boolean): void {
+    const csr = this.csr;
     const code = cause & ~INTERRUPT_BIT;
-    const bit = 1 << code;
     const from = this.priv;
     const fromV = this.virt;
-    const toS = from <= PRIV_S && ((isInterrupt ? csr.mideleg | VS_LINES : csr.medeleg) & bit) !== 0;
-    const toVS = this.injecting || (toS && fromV && ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0);
     const epc = this.pc | 0;
-    if (!toVS && this.exitToHost) {
-      const stop = this.trapStop;
-      stop.cause = cause >>> 0;
-      stop.tval = tval >>> 0;
-      stop.pc = epc >>> 0;
-      stop.tval2 = tval2 >>> 0;
-      stop.tinst = tinst >>> 0;
-      stop.virt = fromV;
-      this.pendingExit = stop;
-      this.reservation = -1;
-      this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, from);
-      return;
-    }
     // A trap into HS or M records whether tval is a guest virtual address: it is one for a
     // trap from V = 1, and for the data access of an instruction that translated it as though
     // V = 1 (M-mode with MPRV and MPV, hlv/hsv) whatever V was.

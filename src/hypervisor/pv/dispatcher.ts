@@ -21,6 +21,15 @@ export type HandlerTable<T> = Readonly<Record<string, HypercallHandler<T>>>;
 
 const ARG_REGS = [XREG.a0, XREG.a1, XREG.a2, XREG.a3, XREG.a4, XREG.a5] as const;
 
+// Module-level copies of imported constants used at every hypercall: an imported binding is a
+// cell load with a hole check at each use, and an imported object's field one more load, which
+// V8 does not fold into a constant (see Hart's copies).
+const A0 = XREG.a0;
+const A1 = XREG.a1;
+const A6 = XREG.a6;
+const ECALL_FROM_S = Cause.EnvironmentCallFromS;
+const DOES_NOT_RETURN: typeof NO_RETURN = NO_RETURN;
+
 /** A registered handler with its ABI entry. */
 interface Registered<T> {
   readonly spec: HypercallSpec;
@@ -50,16 +59,16 @@ export class HypercallDispatcher<T> {
   serve(): ExitKind {
     const ctx = this.ctx;
     const x = ctx.hart.x;
-    const fn = (x[XREG.a6] as number) >>> 0;
+    const fn = (x[A6] as number) >>> 0;
     this.lastCall = fn;
     const args = this.args;
     for (let i = 0; i < ARG_REGS.length; i++) args[i] = (x[ARG_REGS[i] as number] as number) >>> 0;
     // Natively an ecall from S is a trap into the firmware; count it the same way.
-    ctx.host.accounting.countGuestTrap(Cause.EnvironmentCallFromS);
+    ctx.host.accounting.countGuestTrap(ECALL_FROM_S);
     const r = this.call(fn, args, false);
-    if (r !== NO_RETURN) {
-      x[XREG.a0] = r.error | 0;
-      x[XREG.a1] = r.value | 0;
+    if (r !== DOES_NOT_RETURN) {
+      x[A0] = r.error | 0;
+      x[A1] = r.value | 0;
       ctx.hart.pc = (ctx.hart.pc + 4) | 0;
     }
     return 'hypercall';
