@@ -115,6 +115,8 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   private maxExits = 0;
   private startRetired = 0;
   private startExits = 0;
+  /** Why the call ends, found by resumeAfterExit (the hart then returns the trap it handled). */
+  private endOfCall: VcpuStop | null = null;
   // Trap-loop guard (deliver()).
   private lastDeliveryTarget = -1;
   private lastDeliveryCause = -1;
@@ -246,8 +248,7 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
       this.enterGuest();
       const stop = hart.run(this.insnsLeft(), this.untilCycle);
       this.inRun = false;
-      // A trap was handled where the hart stopped (resumeAfterExit), which declined to resume.
-      if (stop.kind === 'trap') continue;
+      if (stop.kind === 'trap') return this.takeEndOfCall();
       this.policy.leave();
       this.attribute();
       const end = this.onStop(stop);
@@ -272,9 +273,19 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
     this.policy.leave();
     this.attribute();
     this.dispatch(this.exitRecords.classify(stop));
-    if (this.boundReachedAfterExit()) return false;
+    this.endOfCall = this.boundReached();
+    if (this.endOfCall !== null) return false;
     this.enterGuest();
     return true;
+  }
+
+  /** The trap the hart returned was handled where it stopped (resumeAfterExit), which found
+   *  this call over: why. */
+  private takeEndOfCall(): VcpuStop {
+    const end = this.endOfCall;
+    this.endOfCall = null;
+    if (end === null) throw new Error('Hart.run returned a trap its exit handler resumed from');
+    return end;
   }
 
   /** The bounds of this runFor() call, counted from where it began. */
@@ -300,14 +311,6 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
     if (this.insnsLeft() <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
     if (this.exits - this.startExits >= this.maxExits) return { kind: 'exit-limit', pc: hart.pc >>> 0 };
     return null;
-  }
-
-  /** boundReached() without its side effect (a yield is taken by the loop's own check): whether
-   *  the loop would end the call now. */
-  private boundReachedAfterExit(): boolean {
-    const hart = this.hart;
-    return this.stopped || this.yielded || hart.cycle >= this.clockLimit || hart.cycle >= this.untilCycle ||
-      this.insnsLeft() <= 0 || this.exits - this.startExits >= this.maxExits;
   }
 
   private insnsLeft(): number {
