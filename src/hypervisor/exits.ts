@@ -127,8 +127,18 @@ export class ExitRecords {
     const { cause, tval, pc } = stop;
     if ((cause & INTERRUPT_BIT) !== 0) return INTERRUPT_EXIT;
     switch (cause < CAUSE_CODES ? RECORD_OF[cause] as ExitRecord : ExitRecord.Exception) {
-      case ExitRecord.Illegal: return withInsn(this.illegal, pc, tval);
-      case ExitRecord.Virtual: return withInsn(this.virtual, pc, tval);
+      case ExitRecord.Illegal: {
+        const e = this.illegal;
+        e.pc = pc;
+        e.insn = tval;
+        return e;
+      }
+      case ExitRecord.Virtual: {
+        const e = this.virtual;
+        e.pc = pc;
+        e.insn = tval;
+        return e;
+      }
       case ExitRecord.Ecall: {
         const e = this.ecall;
         e.pc = pc;
@@ -161,10 +171,4 @@ export class ExitRecords {
       }
     }
   }
-}
-
-function withInsn<E extends { pc: number; insn: number }>(e: E, pc: number, insn: number): E {
-  e.pc = pc;
-  e.insn = insn;
-  return e;
 }

@@ -441,7 +441,9 @@ export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   private credit(retired: number, user: number, userWalkReads: number): void {
     const hart = this.hart;
     const acc = this.host.accounting;
-    const userCycles = user + userWalkReads * this.host.preset.pteRead;
+    // Walks at the guest's user level are rare between two exits: the price is looked up only
+    // for them (adding their zero product would change nothing).
+    const userCycles = userWalkReads === 0 ? user : user + userWalkReads * this.host.preset.pteRead;
     const kernelCycles = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark) - userCycles;
     // Most exits credit one level only: adding zero to the other would change nothing.
     if (user !== 0) acc.instructions.user += user;

@@ -42,6 +42,9 @@ const SLOT_OF: Uint8Array = (() => {
   return table;
 })();
 
+/** S_INTERRUPTS as a module-level copy: sip is read at every entry (see SLOT_OF on imports). */
+const S_LINES = S_INTERRUPTS;
+
 function slotOf(csr: number): Slot {
   return csr >= 0 && csr < CSR_NUMBERS ? (SLOT_OF[csr] as Slot) : Slot.None;
 }
@@ -67,7 +70,7 @@ export class VirtualCsrs {
   senvcfg = 0;
 
   get sip(): number {
-    return (this.sipSoftware | this.sipHardware) & S_INTERRUPTS;
+    return (this.sipSoftware | this.sipHardware) & S_LINES;
   }
 
   /** The supervisor CSRs a guest kernel may touch; everything else is illegal for it (M-level
