@@ -36,9 +36,9 @@ export class VmAccounting {
 
   /** The guest saw a trap of this cause (mcause encoding: interrupts have the top bit set). */
   countGuestTrap(cause: number): void {
-    const code = cause & ~CAUSE_INTERRUPT;
+    const code = cause & ~INTERRUPT_BIT;
     if (code >= CAUSE_CODES) throw new RangeError(`no trap cause has code ${code}`);
-    this.traps.add((cause & CAUSE_INTERRUPT) !== 0 ? CAUSE_CODES + code : code);
+    this.traps.add((cause & INTERRUPT_BIT) !== 0 ? CAUSE_CODES + code : code);
   }
 
   /** The guest made hypercall number `fn` (any number: one the ABI table lacks is 'unknown'). */
@@ -58,6 +58,11 @@ export class VmAccounting {
 
 /** Exception and interrupt codes (below 64 in every RISC-V cause encoding). */
 const CAUSE_CODES = 64;
+
+// Module-level copies of imported constants and functions used at every exit: an imported
+// binding is a cell load with a hole check at each use, and an imported object's field one more
+// load, which V8 does not fold into a constant (see Hart's copies).
+const INTERRUPT_BIT = CAUSE_INTERRUPT;
 /** One more than the highest hypercall number of the ABI table; slot HYPERCALL_NUMBERS is 'unknown'. */
 const HYPERCALL_NUMBERS = Math.max(...HYPERCALL_BY_NUMBER.keys()) + 1;
 

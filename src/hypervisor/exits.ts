@@ -88,6 +88,23 @@ export function classifyTrap(stop: TrapStop): Exit {
 type ExitOf<R extends ExitReason> = Extract<Exit, { reason: R }>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** Which record classify() fills, by exception cause: a table load and a switch with literal
+ *  cases (a jump table), where a switch over `Cause.name` compares against a load of an
+ *  imported object, case after case, at every exit. */
+const enum ExitRecord { Exception, Illegal, Virtual, Ecall, GuestPageFault, PageFault }
+/** Exception cause codes are below this (the trap-cause counters' bound too). */
+const CAUSE_CODES = 64;
+const RECORD_OF: Uint8Array = (() => {
+  const table = new Uint8Array(CAUSE_CODES).fill(ExitRecord.Exception);
+  table[Cause.IllegalInstruction] = ExitRecord.Illegal;
+  table[Cause.VirtualInstruction] = ExitRecord.Virtual;
+  table[Cause.EnvironmentCallFromU] = table[Cause.EnvironmentCallFromVS] = ExitRecord.Ecall;
+  for (const c of Object.keys(GUEST_PAGE_FAULT_ACCESS)) table[Number(c)] = ExitRecord.GuestPageFault;
+  for (const c of Object.keys(PAGE_FAULT_ACCESS)) table[Number(c)] = ExitRecord.PageFault;
+  return table;
+})();
+const INTERRUPT_BIT = CAUSE_INTERRUPT;
+
 /** The exit of a hart stopped to give a virtual interrupt or a time slice its turn. */
 export const INTERRUPT_EXIT: Exit = Object.freeze({ reason: 'interrupt' });
 
@@ -108,16 +125,26 @@ export class ExitRecords {
 
   classify(stop: TrapStop): Exit {
     const { cause, tval, pc } = stop;
-    if ((cause & CAUSE_INTERRUPT) !== 0) return INTERRUPT_EXIT;
-    switch (cause) {
-      case Cause.IllegalInstruction: return withInsn(this.illegal, pc, tval);
-      case Cause.VirtualInstruction: return withInsn(this.virtual, pc, tval);
-      case Cause.EnvironmentCallFromU: case Cause.EnvironmentCallFromVS: {
+    if ((cause & INTERRUPT_BIT) !== 0) return INTERRUPT_EXIT;
+    switch (cause < CAUSE_CODES ? RECORD_OF[cause] as ExitRecord : ExitRecord.Exception) {
+      case ExitRecord.Illegal: {
+        const e = this.illegal;
+        e.pc = pc;
+        e.insn = tval;
+        return e;
+      }
+      case ExitRecord.Virtual: {
+        const e = this.virtual;
+        e.pc = pc;
+        e.insn = tval;
+        return e;
+      }
+      case ExitRecord.Ecall: {
         const e = this.ecall;
         e.pc = pc;
         return e;
       }
-      case Cause.InstructionGuestPageFault: case Cause.LoadGuestPageFault: case Cause.StoreGuestPageFault: {
+      case ExitRecord.GuestPageFault: {
         const e = this.guestPageFault;
         e.pc = pc;
         e.access = GUEST_PAGE_FAULT_ACCESS[cause] as Access;
@@ -128,14 +155,14 @@ export class ExitRecords {
         e.tinst = stop.tinst;
         return e;
       }
-      case Cause.InstructionPageFault: case Cause.LoadPageFault: case Cause.StorePageFault: {
+      case ExitRecord.PageFault: {
         const e = this.pageFault;
         e.pc = pc;
         e.access = PAGE_FAULT_ACCESS[cause] as Access;
         e.va = tval;
         return e;
       }
-      default: {
+      case ExitRecord.Exception: {
         const e = this.exception;
         e.pc = pc;
         e.cause = cause;
@@ -144,10 +171,4 @@ export class ExitRecords {
       }
     }
   }
-}
-
-function withInsn<E extends { pc: number; insn: number }>(e: E, pc: number, insn: number): E {
-  e.pc = pc;
-  e.insn = insn;
-  return e;
 }

@@ -13,18 +13,23 @@
  *        │                    the end of the quantum, or an instruction limit │
  *        │ policy.leave()     load what the guest wrote                       │
  *        │ attribute()        retired instructions → guest user / kernel      │
- *        │ classifyTrap()     hart trap → Exit (exits.ts)                     │
+ *        │ classify()         hart trap → Exit (exits.ts)                     │
  *        │ dispatch(exit)     charge 'exit'; exception → deliver();           │
  *        │                    interrupt → count; the rest → policy.handle()   │
  *        │                    (handlers charge their work by cost item)       │
  *        │ count + observe    accounting.exits[kind]++, host.onExit()         │
  *        └──────────────── repeat until the quantum, a stop or the limit ─────┘
+ *
+ * A trap takes this path without leaving Hart.run: the hart calls resumeAfterExit() where it
+ * stopped (Hart.exitHandler), which handles the exit, checks the bounds and enters again, so
+ * that an exit costs no return of a stop through run() and runFor() and no re-entry. Only the
+ * other stops (the quantum, a kick, a limit, a waiting hart) come back to runFor()'s loop.
  */
 import { CAUSE_INTERRUPT, causeName } from '../isa/causes.js';
 import { Priv, S_INTERRUPTS, type PrivLevel } from '../isa/csr.js';
 import { XREG } from '../isa/registers.js';
 import type { EventQueue } from '../machine/events.js';
-import { Hart, type HartStop } from '../machine/hart.js';
+import { Hart, type HartStop, type HostExitHandler, type TrapStop } from '../machine/hart.js';
 import type { CycleCategory } from './accounting.js';
 import { COST_ITEMS, COST_TABLE, costSlot, resolveCosts, type CostItem } from './cost-table.js';
 import type { ExitContext } from './exit-context.js';
@@ -79,7 +84,14 @@ export function trapLoopMessage(cause: number, pc: number): string {
 
 const HART_PRIVS = 4;
 
-export class Vcpu implements ExitContext, VcpuView {
+// Module-level copies of imported constants and functions used at every exit: an imported
+// binding is a cell load with a hole check at each use, and an imported object's field one more
+// load, which V8 does not fold into a constant (see Hart's copies).
+const PRIV_U = Priv.U;
+const INTERRUPT_BIT = CAUSE_INTERRUPT;
+const slotOfItem = costSlot;
+
+export class Vcpu implements ExitContext, VcpuView, HostExitHandler {
   readonly hart: Hart;
   readonly policy: TechniquePolicy;
   /** Set by the VM when it stops (shutdown, error): the loop returns at the next exit. */
@@ -95,8 +107,16 @@ export class Vcpu implements ExitContext, VcpuView {
   /** Supervisor interrupt lines driven by the VM's devices and virtual timer. */
   private lines = 0;
   private yielded = false;
-  private untilCycle = 0;
   private inRun = false;
+  // The bounds of the current runFor() call (beginCall()).
+  private untilCycle = 0;
+  private clockLimit = VM_CLOCK_LIMIT;
+  private maxInsns = 0;
+  private maxExits = 0;
+  private startRetired = 0;
+  private startExits = 0;
+  /** Why the call ends, found by resumeAfterExit (the hart then returns the trap it handled). */
+  private endOfCall: VcpuStop | null = null;
   // Trap-loop guard (deliver()).
   private lastDeliveryTarget = -1;
   private lastDeliveryCause = -1;
@@ -114,6 +134,7 @@ export class Vcpu implements ExitContext, VcpuView {
   constructor(readonly mem: GuestMemory, readonly events: EventQueue, cyclesPerTick: number, readonly host: VmHost, technique: PolicyFactory) {
     this.hart = new Hart(mem.bus, events, { cyclesPerTick, timing: technique.timing(host.preset) });
     this.hart.exitToHost = true;
+    this.hart.exitHandler = this;
     const cycles = resolveCosts(host.preset);
     for (const item of COST_ITEMS) {
       this.costCycles[costSlot(item)] = cycles[item];
@@ -163,7 +184,7 @@ export class Vcpu implements ExitContext, VcpuView {
   /** Charge `count` times `item` (cost-table.ts): the guest's clock advances by it, as on real
    *  hardware, and the VM's breakdown records it. The only place the hypervisor charges. */
   charge(item: CostItem, count = 1): void {
-    const slot = costSlot(item);
+    const slot = slotOfItem(item);
     const cycles = (this.costCycles[slot] as number) * count;
     this.hart.cycle += cycles;
     this.cycleMark += cycles;
@@ -179,7 +200,7 @@ export class Vcpu implements ExitContext, VcpuView {
   deliver(cause: number, tval: number, epc: number): void {
     this.policy.deliverTrap(cause, tval, epc);
     this.charge(this.policy.delivery);
-    const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
+    const isInterrupt = (cause & INTERRUPT_BIT) !== 0;
     if (!isInterrupt && (epc >>> 0) === this.lastDeliveryTarget && cause === this.lastDeliveryCause) {
       if (++this.deliveryRepeat >= GUEST_TRAP_LOOP_LIMIT) this.host.guestStuck('trap-loop', trapLoopMessage(cause, epc));
     } else {
@@ -220,43 +241,88 @@ export class Vcpu implements ExitContext, VcpuView {
    */
   runFor(untilCycle: number, bounds: VcpuBounds = {}): VcpuStop {
     const hart = this.hart;
-    const maxInsns = bounds.maxInsns ?? Number.MAX_SAFE_INTEGER;
-    const maxExits = bounds.maxExits ?? Number.MAX_SAFE_INTEGER;
-    const clockLimit = Math.min(bounds.clockLimit ?? VM_CLOCK_LIMIT, VM_CLOCK_LIMIT);
-    const startRetired = hart.retired;
-    const startExits = this.exits;
-    let until = Math.min(untilCycle, clockLimit);
+    this.beginCall(untilCycle, bounds);
     for (;;) {
-      if (this.stopped) return { kind: 'stopped' };
-      if (this.yielded) {
-        this.yielded = false;
-        return { kind: 'quantum' };
-      }
-      if (hart.cycle >= clockLimit) return { kind: 'time-limit', pc: hart.pc >>> 0 };
-      if (hart.cycle >= until) return { kind: 'quantum' };
-      const left = maxInsns - (hart.retired - startRetired);
-      if (left <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
-      if (this.exits - startExits >= maxExits) return { kind: 'exit-limit', pc: hart.pc >>> 0 };
-      this.policy.enter();
-      // VT-x before VPID: every VM exit and entry flushed the TLB; the guest then pays the
-      // refill, miss by miss, at its walk cost.
-      if (this.flushTlbOnEntry) hart.tlb.flushAll();
-      this.untilCycle = until;
-      this.inRun = true;
-      const stop = hart.run(left, until);
+      const done = this.boundReached();
+      if (done !== null) return done;
+      this.enterGuest();
+      const stop = hart.run(this.insnsLeft(), this.untilCycle);
       this.inRun = false;
+      if (stop.kind === 'trap') return this.takeEndOfCall();
       this.policy.leave();
       this.attribute();
-      const done = this.onStop(stop);
-      if (done !== null) return done;
-      if (stop.kind === 'budget' && this.sleptThrough(until)) {
+      const end = this.onStop(stop);
+      if (end !== null) return end;
+      if (stop.kind === 'budget' && this.sleptThrough(this.untilCycle)) {
         // Nothing can happen before the next event: not even in the VM's lifetime, or only
         // whole turns from now.
         const next = this.events.nextAt;
         if (next > VM_CLOCK_LIMIT) return { kind: 'waiting-forever', pc: hart.pc >>> 0 };
-        if (bounds.leapTurn !== undefined) until = Math.min(leapTarget(until, next, bounds.leapTurn), clockLimit);
+        if (bounds.leapTurn !== undefined) this.untilCycle = Math.min(leapTarget(this.untilCycle, next, bounds.leapTurn), this.clockLimit);
       }
     }
+  }
+
+  /**
+   * The exit path (Hart.exitHandler): every exit the hart hands over is handled here, where the
+   * hart stopped, and unless the call is over the guest is entered again without returning from
+   * Hart.run — the same steps, in the same order, as runFor's loop would take.
+   */
+  resumeAfterExit(stop: TrapStop): boolean {
+    this.inRun = false;
+    this.policy.leave();
+    this.attribute();
+    this.dispatch(this.exitRecords.classify(stop));
+    this.endOfCall = this.boundReached();
+    if (this.endOfCall !== null) return false;
+    this.enterGuest();
+    return true;
+  }
+
+  /** The trap the hart returned was handled where it stopped (resumeAfterExit), which found
+   *  this call over: why. */
+  private takeEndOfCall(): VcpuStop {
+    const end = this.endOfCall;
+    this.endOfCall = null;
+    if (end === null) throw new Error('Hart.run returned a trap its exit handler resumed from');
+    return end;
+  }
+
+  /** The bounds of this runFor() call, counted from where it began. */
+  private beginCall(untilCycle: number, bounds: VcpuBounds): void {
+    this.maxInsns = bounds.maxInsns ?? Number.MAX_SAFE_INTEGER;
+    this.maxExits = bounds.maxExits ?? Number.MAX_SAFE_INTEGER;
+    this.clockLimit = Math.min(bounds.clockLimit ?? VM_CLOCK_LIMIT, VM_CLOCK_LIMIT);
+    this.startRetired = this.hart.retired;
+    this.startExits = this.exits;
+    this.untilCycle = Math.min(untilCycle, this.clockLimit);
+  }
+
+  /** Why this call ends before the next entry into the guest, or null to enter it. */
+  private boundReached(): VcpuStop | null {
+    const hart = this.hart;
+    if (this.stopped) return { kind: 'stopped' };
+    if (this.yielded) {
+      this.yielded = false;
+      return { kind: 'quantum' };
+    }
+    if (hart.cycle >= this.clockLimit) return { kind: 'time-limit', pc: hart.pc >>> 0 };
+    if (hart.cycle >= this.untilCycle) return { kind: 'quantum' };
+    if (this.insnsLeft() <= 0) return { kind: 'insn-limit', pc: hart.pc >>> 0 };
+    if (this.exits - this.startExits >= this.maxExits) return { kind: 'exit-limit', pc: hart.pc >>> 0 };
+    return null;
+  }
+
+  private insnsLeft(): number {
+    return this.maxInsns - (this.hart.retired - this.startRetired);
+  }
+
+  private enterGuest(): void {
+    this.policy.enter();
+    // VT-x before VPID: every VM exit and entry flushed the TLB; the guest then pays the
+    // refill, miss by miss, at its walk cost.
+    if (this.flushTlbOnEntry) this.hart.tlb.flushAll();
+    this.inRun = true;
   }
 
   /** The hart waited, untouched, until the very end of the turn (it is still waiting). */
@@ -267,7 +333,7 @@ export class Vcpu implements ExitContext, VcpuView {
   private onStop(stop: HartStop): VcpuStop | null {
     switch (stop.kind) {
       case 'trap':
-        this.dispatch(this.exitRecords.classify(stop));
+        // Handled where the hart stopped (resumeAfterExit), which ended the call.
         return null;
       case 'budget':
         // Out of time (the loop returns), or a virtual interrupt line changed and asked for
@@ -296,7 +362,7 @@ export class Vcpu implements ExitContext, VcpuView {
   /** Every exit pays the world switch; then one handler per reason says what it was. */
   private dispatch(exit: Exit): void {
     const observer = this.host.onExit;
-    const from = observer !== undefined ? this.policy.guestLevel() : Priv.U;
+    const from = observer !== undefined ? this.policy.guestLevel() : PRIV_U;
     this.charge('exit');
     let kind: ExitKind;
     switch (exit.reason) {
@@ -337,7 +403,7 @@ export class Vcpu implements ExitContext, VcpuView {
     const retired = (hart.retiredByPriv[p] as number) - (this.retiredMark[p] as number);
     const reads = (hart.pteReadsByPriv[p] as number) - (this.pteMark[p] as number);
     if (retired === hart.retired - this.retiredTotalMark && reads === hart.walkStats.pteReads - this.pteTotalMark) {
-      const atUser = this.policy.guestLevelOfHart(p) === Priv.U;
+      const atUser = this.policy.guestLevelOfHart(p) === PRIV_U;
       this.credit(retired, atUser ? retired : 0, atUser ? reads : 0);
       this.retiredMark[p] = hart.retiredByPriv[p] as number;
       this.pteMark[p] = hart.pteReadsByPriv[p] as number;
@@ -363,7 +429,7 @@ export class Vcpu implements ExitContext, VcpuView {
       this.retiredMark[p] = nowRetired;
       this.pteMark[p] = nowReads;
       retired += n;
-      if (this.policy.guestLevelOfHart(p as PrivLevel) === Priv.U) {
+      if (this.policy.guestLevelOfHart(p as PrivLevel) === PRIV_U) {
         user += n;
         userWalkReads += reads;
       }
@@ -376,7 +442,9 @@ export class Vcpu implements ExitContext, VcpuView {
   private credit(retired: number, user: number, userWalkReads: number): void {
     const hart = this.hart;
     const acc = this.host.accounting;
-    const userCycles = user + userWalkReads * this.host.preset.pteRead;
+    // Walks at the guest's user level are rare between two exits: the price is looked up only
+    // for them (adding their zero product would change nothing).
+    const userCycles = userWalkReads === 0 ? user : user + userWalkReads * this.host.preset.pteRead;
     const kernelCycles = hart.cycle - this.cycleMark - (hart.idleCycles - this.idleMark) - userCycles;
     // Most exits credit one level only: adding zero to the other would change nothing.
     if (user !== 0) acc.instructions.user += user;

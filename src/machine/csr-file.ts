@@ -63,6 +63,14 @@ const MIDELEG_WRITABLE = S_INTERRUPTS;
 /** HS-mode's privilege number: the lowest that reaches the hypervisor and VS CSRs. */
 const CSR_PRIV_S = Priv.S;
 
+// Module-level copies of imported constants for checkAccess(), on the path of every trapped CSR
+// access: an imported binding is a cell load with a hole check at every use, and an imported
+// object's field one more load, which V8 does not fold into a constant (a trapped CSR write
+// spent more time on them than on the rest of the check).
+const ILLEGAL_INSTRUCTION = Cause.IllegalInstruction;
+const PRIV_HYPERVISOR = CSR_PRIV_HYPERVISOR;
+const minPrivilege = csrMinPrivilege;
+
 /** mip bits software may write: SSIP, STIP and SEIP from M-mode (the machine-level pending
  *  bits are wired to the CLINT and PLIC). */
 const MIP_WRITABLE = MIP.SSIP | MIP.STIP | MIP.SEIP;
@@ -179,9 +187,14 @@ export class CsrFile {
   checkAccess(csr: number, write: boolean): number {
     if (this.host.virt) return this.checkVirtualAccess(csr, write);
     const priv = this.host.priv;
-    const min = csrMinPrivilege(csr);
+    const min = minPrivilege(csr);
     // Hypervisor and VS CSRs belong to HS-mode, which is S-mode with V=0.
-    if ((min === CSR_PRIV_HYPERVISOR ? CSR_PRIV_S : min) > priv) return Cause.IllegalInstruction;
+    if ((min === PRIV_HYPERVISOR ? CSR_PRIV_S : min) > priv) return ILLEGAL_INSTRUCTION;
+    return this.checkPermittedAccess(csr, write, priv);
+  }
+
+  /** checkAccess() once the privilege suffices: writes, TVM, Sstc, the counter enables. */
+  private checkPermittedAccess(csr: number, write: boolean, priv: PrivLevel): number {
     if (write && csrIsReadOnly(csr)) return Cause.IllegalInstruction;
     if ((csr === CSR.satp || csr === CSR.hgatp) && priv === Priv.S && (this.mstatus & MSTATUS.TVM) !== 0) {
       return Cause.IllegalInstruction;

@@ -79,6 +79,17 @@ export interface TrapStop {
   virt: boolean;
 }
 
+/**
+ * The host a vCPU's hart hands its exits to without returning from run() (Hart.exitHandler):
+ * the host handles the exit and either resumes the guest — run() carries on as though it had
+ * been entered anew with what is left of its instructions and time, sparing the return of the
+ * stop and the re-entry — or declines, and run() returns the stop, already handled.
+ */
+export interface HostExitHandler {
+  /** Handle the exit `stop` (valid only during the call); true to resume the guest. */
+  resumeAfterExit(stop: TrapStop): boolean;
+}
+
 /** The stop at the end of a slice of time, shared (it carries nothing). */
 const BUDGET_STOP: HartStop = Object.freeze({ kind: 'budget' });
 
@@ -117,6 +128,39 @@ const ADDRESS_CAUSES = new Set<number>([
   Cause.StoreAccessFault, Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault,
   Cause.InstructionGuestPageFault, Cause.LoadGuestPageFault, Cause.StoreGuestPageFault,
 ]);
+
+// Module-level copies of the imported constants and functions on the path of every slow-path
+// instruction and every exit: an imported binding is a cell load with a hole check at each use,
+// and an imported object's field one more load, which V8 does not fold into a constant — on
+// that path they cost more than the work they take part in.
+const INTERRUPT_BIT = CAUSE_INTERRUPT;
+const PRIV_S = Priv.S;
+const PRIV_M = Priv.M;
+const MSTATUS_MPRV = MSTATUS.MPRV;
+const REGION_SLOW_EXIT = SLOW_EXIT;
+const PAGE_BITS = PAGE_SHIFT;
+const PAGE_OFFSET_MASK = PAGE_SIZE - 1;
+const TLB_SLOT_MASK = TLB_MASK;
+const VS_LINES = VS_INTERRUPTS;
+const ILLEGAL_INSTRUCTION = Cause.IllegalInstruction;
+const CSR_ACCESS_OK = CSR_OK;
+const decodeWord = decode;
+const flowOfOp = flowOf;
+const sourceOf = csrSource;
+const writesCsr = csrWrites;
+const readsCsr = csrReads;
+
+/** The cause of an ecall by the privilege it is made from, V=1 privileges after the V=0 ones
+ *  (VIRT_PRIVS on): a table load, where the chain of tests read three imported causes. */
+const VIRT_PRIVS = 4;
+const ECALL_CAUSE: Int32Array = (() => {
+  // U is U, S is S or VS, anything else is M (as the tests this replaces had it).
+  const table = new Int32Array(2 * VIRT_PRIVS).fill(Cause.EnvironmentCallFromM);
+  table[Priv.U] = table[VIRT_PRIVS + Priv.U] = Cause.EnvironmentCallFromU;
+  table[Priv.S] = Cause.EnvironmentCallFromS;
+  table[VIRT_PRIVS + Priv.S] = Cause.EnvironmentCallFromVS;
+  return table;
+})();
 
 const HYPERVISOR_STORES = new Set<Op>([Op.HSV_B, Op.HSV_H, Op.HSV_W]);
 
@@ -160,7 +204,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * plays the part of M-mode software, as a KVM host does for its guests.
    */
   exitToHost = false;
-  private pendingExit: HartStop | null = null;
+  /** With `exitToHost`: the host that handles each exit inside run() (see HostExitHandler);
+   *  null: run() returns every exit for its caller to handle. */
+  exitHandler: HostExitHandler | null = null;
+  private pendingExit: TrapStop | null = null;
   private readonly trapStop: TrapStop = { kind: 'trap', cause: 0, tval: 0, pc: 0, tval2: 0, tinst: 0, virt: false };
   /** Inside injectVirtualTrap(): deliver to VS whatever the delegation says. */
   private injecting = false;
@@ -329,6 +376,8 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       if (this.pendingExit !== null) {
         const s = this.pendingExit;
         this.pendingExit = null;
+        // Resumed: what follows is what a fresh run() would begin with.
+        if (this.exitHandler?.resumeAfterExit(s) === true) continue;
         return s;
       }
       if (this.trapLoop !== null) {
@@ -395,9 +444,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const fOff = fetchSet.fetchOff;
     const dataTlb = dataSet.entries;
     // Module-level imports are cell loads with a hole check on every use; locals are registers.
-    const pageShift = PAGE_SHIFT;
-    const pageMask = PAGE_SIZE - 1;
-    const tlbMask = TLB_MASK;
+    const pageShift = PAGE_BITS;
+    const pageMask = PAGE_OFFSET_MASK;
+    const tlbMask = TLB_SLOT_MASK;
     let n = 0;
 
     while (n < budget) {
@@ -448,9 +497,9 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       }
       this.dispatches++;
       const done = region.fn(this, x, base, label, budget - n, m8, ms8, m16, ms16, m32, dataTlb);
-      if (done >= SLOW_EXIT) {
+      if (done >= REGION_SLOW_EXIT) {
         // The slow path commits everything and ends the slice.
-        this.slowStep(n + done - SLOW_EXIT);
+        this.slowStep(n + done - REGION_SLOW_EXIT);
         return;
       }
       n += done;
@@ -476,11 +525,11 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     // Charged to the privilege it ran in, not the one an xRET leaves behind.
     const priv = this.priv;
     const traps = this.trapCount;
-    const op = decode(insn);
+    const op = decodeWord(insn);
     const x = this.x;
     const rd = (insn >>> 7) & 31;
     const rs1 = (insn >>> 15) & 31;
-    switch (flowOf(op)) {
+    switch (flowOfOp(op)) {
       case Flow.Branch: this.trap(Cause.InstructionAddressMisaligned, (pc + immB(insn)) >>> 0); break;
       case Flow.Jal: this.trap(Cause.InstructionAddressMisaligned, (pc + immJ(insn)) >>> 0); break;
       case Flow.Jalr:
@@ -563,9 +612,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const rs2 = (insn >>> 20) & 31;
     switch (op) {
       case Op.ECALL:
-        this.trap(this.priv === Priv.U ? Cause.EnvironmentCallFromU
-          : this.priv === Priv.S ? (this.virt ? Cause.EnvironmentCallFromVS : Cause.EnvironmentCallFromS)
-            : Cause.EnvironmentCallFromM, 0);
+        this.trap(ECALL_CAUSE[this.virt ? this.priv + VIRT_PRIVS : this.priv] as number, 0);
         break;
       case Op.EBREAK: this.trap(Cause.Breakpoint, this.pc); break;
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
@@ -580,7 +627,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       case Op.HLVX_WU: case Op.HSV_B: case Op.HSV_H: case Op.HSV_W:
         this.hypervisorAccess(op, insn, rd, rs1);
         break;
-      case Op.ILLEGAL: this.trap(Cause.IllegalInstruction, insn >>> 0); break;
+      case Op.ILLEGAL: this.trap(ILLEGAL_INSTRUCTION, insn >>> 0); break;
       default: this.atomic(op, rd, rs1, rs2); break;
     }
   }
@@ -598,7 +645,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
   /** Privilege that loads and stores are checked and translated with (mstatus.MPRV). */
   private dataPriv(): PrivLevel {
     const ms = this.csr.mstatus;
-    if (this.priv === Priv.M && (ms & MSTATUS.MPRV) !== 0) {
+    if (this.priv === PRIV_M && (ms & MSTATUS_MPRV) !== 0) {
       return ((ms & MSTATUS.MPP) >>> MSTATUS.MPP_SHIFT) as PrivLevel;
     }
     return this.priv;
@@ -606,7 +653,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
 
   /** V that loads and stores are translated with: MPRV in M-mode borrows MPV with MPP. */
   private dataVirt(): boolean {
-    if (this.priv === Priv.M && (this.csr.mstatus & MSTATUS.MPRV) !== 0) {
+    if (this.priv === PRIV_M && (this.csr.mstatus & MSTATUS_MPRV) !== 0) {
       return this.dataPriv() !== Priv.M && (this.csr.mstatush & MSTATUSH.MPV) !== 0;
     }
     return this.virt;
@@ -865,14 +912,14 @@ export class Hart implements CsrHost, Clock, InterruptPins {
     const named = insn >>> 20;
     // With V=1 the supervisor CSRs a guest kernel names are its VS copies.
     const csr = this.virt && VS_SUBSTITUTED.has(named) ? named + VS_CSR_OFFSET : named;
-    const src = csrSource(op, rs1, this.x);
-    const isWrite = csrWrites(op, rs1);
+    const src = sourceOf(op, rs1, this.x);
+    const isWrite = writesCsr(op, rs1);
     const access = this.csr.checkAccess(named, isWrite);
-    if (access !== CSR_OK) {
+    if (access !== CSR_ACCESS_OK) {
       this.exception(access, insn >>> 0);
       return;
     }
-    const old = csrReads(op, rd) ? (this.csr.read(csr) as number) : 0;
+    const old = readsCsr(op, rd) ? (this.csr.read(csr) as number) : 0;
     if (isWrite) {
       // The read-modify-write starts from the writable state (mip.SEIP: the software bit
       // only, not the PLIC's signal that a plain read ORs in).
@@ -1045,29 +1092,50 @@ export class Hart implements CsrHost, Clock, InterruptPins {
    * for a trap into HS or M (guest-page faults).
    */
   trap(cause: number, tval: number, tval2 = 0, tinst = 0): void {
-    const csr = this.csr;
     this.trapCount++;
-    const isInterrupt = (cause & CAUSE_INTERRUPT) !== 0;
-    const code = cause & ~CAUSE_INTERRUPT;
-    const bit = 1 << code;
+    const isInterrupt = (cause & INTERRUPT_BIT) !== 0;
+    const toS = this.delegatedToS(cause, isInterrupt);
+    const toVS = this.injecting || (toS && this.virt && this.delegatedToVS(cause, isInterrupt));
+    if (!toVS && this.exitToHost) this.handToHost(cause, tval, tval2, tinst);
+    else this.deliver(cause, tval, tval2, tinst, isInterrupt, toS, toVS);
+  }
+
+  /** medeleg/mideleg send the trap from the current privilege to S (HS or, with hideleg, VS). */
+  private delegatedToS(cause: number, isInterrupt: boolean): boolean {
+    const csr = this.csr;
+    const bit = 1 << (cause & ~INTERRUPT_BIT);
+    return this.priv <= PRIV_S && ((isInterrupt ? csr.mideleg | VS_LINES : csr.medeleg) & bit) !== 0;
+  }
+
+  /** hedeleg/hideleg send a trap from V=1 that went to S on to VS. */
+  private delegatedToVS(cause: number, isInterrupt: boolean): boolean {
+    const csr = this.csr;
+    const bit = 1 << (cause & ~INTERRUPT_BIT);
+    return ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0;
+  }
+
+  /** exitToHost: stop at the trapping instruction with the exit for the host (TrapStop). */
+  private handToHost(cause: number, tval: number, tval2: number, tinst: number): void {
+    const epc = this.pc | 0;
+    const stop = this.trapStop;
+    stop.cause = cause >>> 0;
+    stop.tval = tval >>> 0;
+    stop.pc = epc >>> 0;
+    stop.tval2 = tval2 >>> 0;
+    stop.tinst = tinst >>> 0;
+    stop.virt = this.virt;
+    this.pendingExit = stop;
+    this.reservation = -1;
+    this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, this.priv);
+  }
+
+  /** trap() into M, HS or VS: stack the status bits, write the cause registers, vector. */
+  private deliver(cause: number, tval: number, tval2: number, tinst: number, isInterrupt: boolean, toS: boolean, toVS: boolean): void {
+    const csr = this.csr;
+    const code = cause & ~INTERRUPT_BIT;
     const from = this.priv;
     const fromV = this.virt;
-    const toS = from <= Priv.S && ((isInterrupt ? csr.mideleg | VS_INTERRUPTS : csr.medeleg) & bit) !== 0;
-    const toVS = this.injecting || (toS && fromV && ((isInterrupt ? csr.hideleg : csr.hedeleg) & bit) !== 0);
     const epc = this.pc | 0;
-    if (!toVS && this.exitToHost) {
-      const stop = this.trapStop;
-      stop.cause = cause >>> 0;
-      stop.tval = tval >>> 0;
-      stop.pc = epc >>> 0;
-      stop.tval2 = tval2 >>> 0;
-      stop.tinst = tinst >>> 0;
-      stop.virt = fromV;
-      this.pendingExit = stop;
-      this.reservation = -1;
-      this.probe?.exit?.(cause >>> 0, tval >>> 0, epc >>> 0, from);
-      return;
-    }
     // A trap into HS or M records whether tval is a guest virtual address: it is one for a
     // trap from V = 1, and for the data access of an instruction that translated it as though
     // V = 1 (M-mode with MPRV and MPV, hlv/hsv) whatever V was.

@@ -14,12 +14,28 @@ import type { ExitContext } from '../exit-context.js';
 import type { ExitKind } from '../exits.js';
 import { fail, NO_RETURN, type HcOutcome } from './hypercall-result.js';
 
-/** One hypercall's handler on a back-end `T`; args are a0..a5 (unsigned). */
-export type HypercallHandler<T> = (backend: T, args: readonly number[]) => HcOutcome;
+/** A hypercall's arguments, a0..a5 (unsigned): the exit's (a Uint32Array refilled at every
+ *  exit) or one MULTICALL entry's. */
+export type HypercallArgs = ArrayLike<number>;
+/** One hypercall's handler on a back-end `T`. */
+export type HypercallHandler<T> = (backend: T, args: HypercallArgs) => HcOutcome;
 /** Handlers by ABI name. */
 export type HandlerTable<T> = Readonly<Record<string, HypercallHandler<T>>>;
 
 const ARG_REGS = [XREG.a0, XREG.a1, XREG.a2, XREG.a3, XREG.a4, XREG.a5] as const;
+
+// Module-level copies of imported constants used at every hypercall: an imported binding is a
+// cell load with a hole check at each use, and an imported object's field one more load, which
+// V8 does not fold into a constant (see Hart's copies).
+const A0 = XREG.a0;
+/** The arguments are the registers a0..a5, in a row (checked at load). */
+const FIRST_ARG = XREG.a0;
+const ARG_COUNT = ARG_REGS.length;
+if (ARG_REGS.some((r, i) => r !== FIRST_ARG + i)) throw new Error('hypercall argument registers a0..a5 are not consecutive');
+const A1 = XREG.a1;
+const A6 = XREG.a6;
+const ECALL_FROM_S = Cause.EnvironmentCallFromS;
+const DOES_NOT_RETURN: typeof NO_RETURN = NO_RETURN;
 
 /** A registered handler with its ABI entry. */
 interface Registered<T> {
@@ -33,8 +49,10 @@ export class HypercallDispatcher<T> {
   lastCall = -1;
   /** By function number (the ABI's numbers are small): an array index, not a hash lookup. */
   private readonly handlers: (Registered<T> | undefined)[] = [];
-  /** An exit's arguments, refilled at every exit: a handler reads them before it returns. */
-  private readonly args: number[] = ARG_REGS.map(() => 0);
+  /** An exit's arguments, refilled at every exit: a handler reads them before it returns. A
+   *  Uint32Array: a store makes the register unsigned, and a value past 2^30 is no heap number
+   *  (which an array of numbers would allocate for it at every exit). */
+  private readonly args = new Uint32Array(ARG_REGS.length);
 
   /** `afterCall` runs after every call (pvio: the event line follows the events word). */
   constructor(private readonly ctx: ExitContext, private readonly backend: T, table: HandlerTable<T>, private readonly afterCall?: () => void) {
@@ -50,23 +68,23 @@ export class HypercallDispatcher<T> {
   serve(): ExitKind {
     const ctx = this.ctx;
     const x = ctx.hart.x;
-    const fn = (x[XREG.a6] as number) >>> 0;
+    const fn = (x[A6] as number) >>> 0;
     this.lastCall = fn;
     const args = this.args;
-    for (let i = 0; i < ARG_REGS.length; i++) args[i] = (x[ARG_REGS[i] as number] as number) >>> 0;
+    for (let i = 0; i < ARG_COUNT; i++) args[i] = x[FIRST_ARG + i] as number;
     // Natively an ecall from S is a trap into the firmware; count it the same way.
-    ctx.host.accounting.countGuestTrap(Cause.EnvironmentCallFromS);
+    ctx.host.accounting.countGuestTrap(ECALL_FROM_S);
     const r = this.call(fn, args, false);
-    if (r !== NO_RETURN) {
-      x[XREG.a0] = r.error | 0;
-      x[XREG.a1] = r.value | 0;
+    if (r !== DOES_NOT_RETURN) {
+      x[A0] = r.error | 0;
+      x[A1] = r.value | 0;
       ctx.hart.pc = (ctx.hart.pc + 4) | 0;
     }
     return 'hypercall';
   }
 
   /** One call — by an exit, or one of a MULTICALL's (`inner`): dispatch cost, count, handler. */
-  call(fn: number, args: readonly number[], inner: boolean): HcOutcome {
+  call(fn: number, args: HypercallArgs, inner: boolean): HcOutcome {
     this.ctx.charge('hypercall');
     this.ctx.host.accounting.countHypercall(fn);
     const r = this.invoke(fn, args, inner);
@@ -74,7 +92,7 @@ export class HypercallDispatcher<T> {
     return r;
   }
 
-  private invoke(fn: number, args: readonly number[], inner: boolean): HcOutcome {
+  private invoke(fn: number, args: HypercallArgs, inner: boolean): HcOutcome {
     const registered = fn < this.handlers.length ? this.handlers[fn] : undefined;
     if (registered === undefined) return fail(SBI_ERR.NOT_SUPPORTED);
     if (inner && !registered.spec.inMulticall) return fail(SBI_ERR.INVALID_PARAM);

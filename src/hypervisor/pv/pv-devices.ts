@@ -16,7 +16,7 @@ import { PAGE_SIZE } from '../../isa/csr.js';
 import { Access } from '../../machine/mmu.js';
 import type { ExitContext } from '../exit-context.js';
 import type { PvAddressSpace } from './address-space.js';
-import type { HandlerTable } from './dispatcher.js';
+import type { HandlerTable, HypercallArgs } from './dispatcher.js';
 import { fail, ok, type HcResult } from './hypercall-result.js';
 import { PvBlockRing } from './pv-blk.js';
 
@@ -83,5 +83,5 @@ export const DEVICE_HANDLERS: HandlerTable<PvDevices> = {
 
 /** A device table on a back-end that holds its devices in `devices`. */
 export function deviceHandlers<T extends { readonly devices: PvDevices }>(): HandlerTable<T> {
-  return Object.fromEntries(Object.entries(DEVICE_HANDLERS).map(([name, h]) => [name, (b: T, a: readonly number[]) => h(b.devices, a)]));
+  return Object.fromEntries(Object.entries(DEVICE_HANDLERS).map(([name, h]) => [name, (b: T, a: HypercallArgs) => h(b.devices, a)]));
 }

@@ -95,6 +95,9 @@ export interface ShadowMapping {
 
 // ---- constants ---------------------------------------------------------------------------------
 
+/** The bits of the guest's sstatus a shadow view depends on. */
+const VIEW_BITS = SSTATUS.SUM | SSTATUS.MXR;
+
 const CTX_BARE = 0;
 const CTX_USER = 1; // + MXR
 const CTX_KERNEL = 3; // + SUM + 2·MXR
@@ -178,6 +181,10 @@ export class ShadowMmu {
   private mxr = false;
   /** The satp value we last wrote to the hart. */
   private hartSatp = -1;
+  /** enter()'s arguments last time (its view bits of vsstatus), for its quick check. */
+  private enteredPriv = -1;
+  private enteredSatp = -1;
+  private enteredView = -1;
 
   // Outputs of guestWalk besides the address.
   private leafPte = 0;
@@ -225,6 +232,20 @@ export class ShadowMmu {
    * mstatus.MXR must be 0 (shadow leaves encode MXR themselves).
    */
   enter(vpriv: PrivLevel, vsatp: number, vsstatus: number): void {
+    // Every exit enters again, nearly always with what the last entry had: compared as given,
+    // before anything is derived from it.
+    if (vpriv === this.enteredPriv && vsatp === this.enteredSatp && (vsstatus & VIEW_BITS) === this.enteredView &&
+      this.hartRoot() === this.hartSatp) return;
+    // Remembered only once entered: an entry that fails is not repeated by the check.
+    this.enteredPriv = -1;
+    this.enterView(vpriv, vsatp, vsstatus);
+    this.enteredPriv = vpriv;
+    this.enteredSatp = vsatp;
+    this.enteredView = vsstatus & VIEW_BITS;
+  }
+
+  /** enter() when something may have changed: find or make the view's root, point the hart. */
+  private enterView(vpriv: PrivLevel, vsatp: number, vsstatus: number): void {
     if (vpriv !== Priv.S && vpriv !== Priv.U) throw new RangeError(`a guest runs in S or U, not ${vpriv}`);
     const satp = vsatp >>> 0;
     const sum = (vsstatus & SSTATUS.SUM) !== 0;

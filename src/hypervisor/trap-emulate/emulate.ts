@@ -18,6 +18,12 @@ import { csrSource, csrWriteValue, csrWrites } from '../../isa/zicsr.js';
 import { CsrEffect } from './vcsr.js';
 // ASSIGNMENT trap-emulate END
 
+// Module-level copies of imported constants and functions used at every exit: an imported
+// binding is a cell load with a hole check at each use, and an imported object's field one more
+// load, which V8 does not fold into a constant (see Hart's copies).
+const PRIV_S = Priv.S;
+const decodeWord = decode;
+
 /** What the emulation needs of the trap-and-emulate vCPU (trap-emulate.ts). */
 export interface EmulationTarget {
   readonly hart: Hart;
@@ -33,8 +39,8 @@ export interface EmulationTarget {
 }
 
 export function emulatePrivileged(v: EmulationTarget, insn: number, pc: number): ExitKind {
-  const op = decode(insn);
-  if (v.vpriv !== Priv.S) return illegal(v, insn, pc);
+  const op = decodeWord(insn);
+  if (v.vpriv !== PRIV_S) return illegal(v, insn, pc);
   switch (op) {
     case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
       return csr(v, op, insn, pc);

@@ -26,7 +26,7 @@ import type { ExitKind } from '../exits.js';
 import type { ShadowMmu } from '../shadow/shadow-mmu.js';
 import type { VirtualCsrs } from './vcsr.js';
 import { physicalSpace } from '../pv/address-space.js';
-import { assertCoverage, handlerCoverage, HypercallDispatcher, type HandlerTable } from '../pv/dispatcher.js';
+import { assertCoverage, handlerCoverage, HypercallDispatcher, type HandlerTable, type HypercallArgs } from '../pv/dispatcher.js';
 import { fail, NO_RETURN, ok, type HcOutcome, type HcResult } from '../pv/hypercall-result.js';
 import { deviceHandlers, PvDevices } from '../pv/pv-devices.js';
 import { PvMmu } from './pv-mmu.js';
@@ -266,8 +266,8 @@ export class PvInterface {
   }
 }
 
-const a0 = (a: readonly number[]): number => a[0] as number;
-const a1 = (a: readonly number[]): number => a[1] as number;
+const a0 = (a: HypercallArgs): number => a[0] as number;
+const a1 = (a: HypercallArgs): number => a[1] as number;
 
 const CPU_HANDLERS: HandlerTable<PvInterface> = {
   SET_CALLBACK: (pv, a) => pv.setCallback(a0(a)),

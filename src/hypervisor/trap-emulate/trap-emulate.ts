@@ -33,6 +33,15 @@ import { VirtualCsrs } from './vcsr.js';
 /** Supervisor interrupts in the order the spec takes them: SEI, SSI, STI. */
 const S_INTERRUPT_PRIORITY = [Interrupt.SupervisorExternal, Interrupt.SupervisorSoftware, Interrupt.SupervisorTimer] as const;
 
+// Module-level copies of imported constants and functions used at every exit: an imported
+// binding is a cell load with a hole check at each use, and an imported object's field one more
+// load, which V8 does not fold into a constant (see Hart's copies).
+const PRIV_S = Priv.S;
+const SSTATUS_SIE = SSTATUS.SIE;
+const PV_FUNCTION_EXT = PV_EXT;
+const A7 = XREG.a7;
+const emulate = emulatePrivileged;
+
 export class TrapEmulation implements TechniquePolicy {
   readonly delivery = 'reflect';
   readonly interruptsExit = true;
@@ -46,8 +55,11 @@ export class TrapEmulation implements TechniquePolicy {
   waiting = false;
   /** Interrupt lines driven by the VM's devices and virtual timer. */
   private lines = 0;
+  /** The vCPU's hart (a field, not a getter: the emulation reaches it at every exit). */
+  readonly hart: ExitContext['hart'];
 
   constructor(readonly ctx: ExitContext, offerParavirt: boolean) {
+    this.hart = ctx.hart;
     // A paravirtual guest's tables change only by validated hypercall: nothing to trace.
     this.shadow = new ShadowMmu(ctx.mem, ctx.hart, (gpa) => ctx.host.isDevice(gpa), false, offerParavirt ? 'fence' : ctx.host.shadowPaging);
     this.paravirt = offerParavirt ? new PvInterface(ctx, this) : null;
@@ -66,9 +78,6 @@ export class TrapEmulation implements TechniquePolicy {
     return this.paravirt;
   }
 
-  get hart() {
-    return this.ctx.hart;
-  }
 
   get mem() {
     return this.ctx.mem;
@@ -125,7 +134,7 @@ export class TrapEmulation implements TechniquePolicy {
   deliverableInterrupt(): number {
     const pending = this.vcsr.sip & this.vcsr.sie;
     if (pending === 0) return -1;
-    if (this.vpriv === Priv.S && (this.vcsr.sstatus & SSTATUS.SIE) === 0) return -1;
+    if (this.vpriv === PRIV_S && (this.vcsr.sstatus & SSTATUS_SIE) === 0) return -1;
     for (const code of S_INTERRUPT_PRIORITY) if (pending & (1 << code)) return code;
     return -1;
   }
@@ -199,7 +208,7 @@ export class TrapEmulation implements TechniquePolicy {
 
   handle(exit: TechniqueExit): ExitKind {
     switch (exit.reason) {
-      case 'illegal-instruction': return emulatePrivileged(this, exit.insn, exit.pc);
+      case 'illegal-instruction': return emulate(this, exit.insn, exit.pc);
       case 'ecall': return this.ecall(exit.pc);
       case 'page-fault': return answerShadowFault(this.ctx, this.shadow, exit.access, exit.va, exit.pc);
       case 'virtual-instruction': case 'guest-page-fault': return impossibleExit(exit, 'trap-and-emulate');
@@ -211,12 +220,12 @@ export class TrapEmulation implements TechniquePolicy {
   }
 
   private ecall(pc: number): ExitKind {
-    if (this.vpriv !== Priv.S) {
+    if (this.vpriv !== PRIV_S) {
       this.ctx.deliver(Cause.EnvironmentCallFromU, 0, pc);
       return 'reflect-syscall';
     }
     const pv = this.paravirt;
-    if (pv !== null && ((this.ctx.hart.x[XREG.a7] as number) >>> 0) === PV_EXT) return pv.serve();
+    if (pv !== null && ((this.ctx.hart.x[A7] as number) >>> 0) === PV_FUNCTION_EXT) return pv.serve();
     serveSbi(this.ctx);
     return 'sbi';
   }

@@ -21,6 +21,38 @@ export const enum CsrEffect {
   Interrupts = 4,
 }
 
+/**
+ * The virtual CSRs by a dense slot, looked up once by number (SLOT_OF). The exit path reads and
+ * writes one of them at every trapped CSR access: a switch over the slot has literal cases,
+ * which V8 turns into a jump table, where one over `CSR.name` compares against a property
+ * load of an imported object, case after case.
+ */
+const enum Slot { None, Sstatus, Sie, Sip, Stvec, Sscratch, Sepc, Scause, Stval, Satp, Scounteren, Senvcfg }
+
+/** CSR numbers are 12 bits (inst[31:20]). */
+const CSR_NUMBERS = 1 << 12;
+const SLOT_OF: Uint8Array = (() => {
+  const table = new Uint8Array(CSR_NUMBERS);
+  const slots: [number, Slot][] = [
+    [CSR.sstatus, Slot.Sstatus], [CSR.sie, Slot.Sie], [CSR.sip, Slot.Sip], [CSR.stvec, Slot.Stvec],
+    [CSR.sscratch, Slot.Sscratch], [CSR.sepc, Slot.Sepc], [CSR.scause, Slot.Scause], [CSR.stval, Slot.Stval],
+    [CSR.satp, Slot.Satp], [CSR.scounteren, Slot.Scounteren], [CSR.senvcfg, Slot.Senvcfg],
+  ];
+  for (const [csr, slot] of slots) table[csr] = slot;
+  return table;
+})();
+
+/** S_INTERRUPTS as a module-level copy: sip is read at every entry (see SLOT_OF on imports). */
+const S_LINES = S_INTERRUPTS;
+
+function slotOf(csr: number): Slot {
+  return csr >= 0 && csr < CSR_NUMBERS ? (SLOT_OF[csr] as Slot) : Slot.None;
+}
+
+function missing(csr: number): never {
+  throw new Error(`virtual CSR 0x${csr.toString(16)} does not exist`);
+}
+
 export class VirtualCsrs {
   sstatus = 0;
   sie = 0;
@@ -38,74 +70,67 @@ export class VirtualCsrs {
   senvcfg = 0;
 
   get sip(): number {
-    return (this.sipSoftware | this.sipHardware) & S_INTERRUPTS;
+    return (this.sipSoftware | this.sipHardware) & S_LINES;
   }
 
   /** The supervisor CSRs a guest kernel may touch; everything else is illegal for it (M-level
    *  CSRs, counters beyond the shadows the hardware serves, unknown numbers). */
   exists(csr: number): boolean {
-    switch (csr) {
-      case CSR.sstatus: case CSR.sie: case CSR.sip: case CSR.stvec: case CSR.sscratch:
-      case CSR.sepc: case CSR.scause: case CSR.stval: case CSR.satp: case CSR.scounteren:
-      case CSR.senvcfg:
-        return true;
-      default:
-        return false;
-    }
+    return slotOf(csr) !== Slot.None;
   }
 
   read(csr: number): number {
-    switch (csr) {
-      case CSR.sstatus: return this.sstatus >>> 0;
-      case CSR.sie: return this.sie >>> 0;
-      case CSR.sip: return this.sip >>> 0;
-      case CSR.stvec: return this.stvec >>> 0;
-      case CSR.sscratch: return this.sscratch >>> 0;
-      case CSR.sepc: return this.sepc >>> 0;
-      case CSR.scause: return this.scause >>> 0;
-      case CSR.stval: return this.stval >>> 0;
-      case CSR.satp: return this.satp >>> 0;
-      case CSR.scounteren: return this.scounteren >>> 0;
-      case CSR.senvcfg: return this.senvcfg >>> 0;
-      default: throw new Error(`virtual CSR 0x${csr.toString(16)} does not exist`);
+    switch (slotOf(csr)) {
+      case Slot.Sstatus: return this.sstatus >>> 0;
+      case Slot.Sie: return this.sie >>> 0;
+      case Slot.Sip: return this.sip >>> 0;
+      case Slot.Stvec: return this.stvec >>> 0;
+      case Slot.Sscratch: return this.sscratch >>> 0;
+      case Slot.Sepc: return this.sepc >>> 0;
+      case Slot.Scause: return this.scause >>> 0;
+      case Slot.Stval: return this.stval >>> 0;
+      case Slot.Satp: return this.satp >>> 0;
+      case Slot.Scounteren: return this.scounteren >>> 0;
+      case Slot.Senvcfg: return this.senvcfg >>> 0;
+      case Slot.None: return missing(csr);
     }
   }
 
   write(csr: number, value: number): CsrEffect {
     const v = value >>> 0;
-    switch (csr) {
-      case CSR.sstatus: {
+    switch (slotOf(csr)) {
+      case Slot.Sstatus: {
         const old = this.sstatus;
         this.sstatus = v & VSSTATUS_WRITABLE;
         const changed = old ^ this.sstatus;
         return ((changed & (SSTATUS.SUM | SSTATUS.MXR)) !== 0 ? CsrEffect.ViewChanged : 0) |
           ((changed & SSTATUS.SIE) !== 0 ? CsrEffect.Interrupts : 0);
       }
-      case CSR.sie:
+      case Slot.Sie:
         this.sie = v & S_INTERRUPTS;
         return CsrEffect.Interrupts;
-      case CSR.sip:
+      case Slot.Sip:
         // Only SSIP is writable through sip; STIP and SEIP follow the timer and the PLIC.
         this.sipSoftware = v & MIP.SSIP;
         return CsrEffect.Interrupts;
-      case CSR.stvec: {
+      case Slot.Stvec: {
         const mode = v & TVEC.MODE;
         this.stvec = mode === TVEC.MODE_DIRECT || mode === TVEC.MODE_VECTORED ? v : (v & ~TVEC.MODE) | (this.stvec & TVEC.MODE);
         return CsrEffect.None;
       }
-      case CSR.sscratch: this.sscratch = v; return CsrEffect.None;
-      case CSR.sepc: this.sepc = (v & ~3) >>> 0; return CsrEffect.None;
-      case CSR.scause: this.scause = v; return CsrEffect.None;
-      case CSR.stval: this.stval = v; return CsrEffect.None;
-      case CSR.satp: {
+      case Slot.Sscratch: this.sscratch = v; return CsrEffect.None;
+      case Slot.Sepc: this.sepc = (v & ~3) >>> 0; return CsrEffect.None;
+      case Slot.Scause: this.scause = v; return CsrEffect.None;
+      case Slot.Stval: this.stval = v; return CsrEffect.None;
+      case Slot.Satp: {
         // Sv32's ASID field is WARL; we keep all 9 bits (as the hart does).
         const changed = v !== this.satp;
         this.satp = v;
         return changed ? CsrEffect.FlushShadow : CsrEffect.None;
       }
-      case CSR.scounteren: this.scounteren = v & (COUNTEREN.CY | COUNTEREN.TM | COUNTEREN.IR); return CsrEffect.None;
-      case CSR.senvcfg: this.senvcfg = 0; return CsrEffect.None;
-      default: throw new Error(`virtual CSR 0x${csr.toString(16)} does not exist`);
+      case Slot.Scounteren: this.scounteren = v & (COUNTEREN.CY | COUNTEREN.TM | COUNTEREN.IR); return CsrEffect.None;
+      case Slot.Senvcfg: this.senvcfg = 0; return CsrEffect.None;
+      case Slot.None: return missing(csr);
     }
   }
 
