@@ -94,6 +94,10 @@ describe('pvlab merge and report', () => {
     expect(readFileSync(join(out, 'slowdown.png'))).toEqual(readFileSync(join(dir, 'slowdown.png')));
     const again = await pvlab('report', join(dir, 'results.json'));
     expect(again.stdout.trim()).toBe(dir);
+    // The directory pvlab run printed stands for its results.json.
+    const byDir = await pvlab('report', dir);
+    expect(byDir.status).toBe(0);
+    expect(byDir.stdout.trim()).toBe(dir);
     const bad = await pvlab('report', join(tmp, 'nope.json'));
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/cannot read/);

@@ -36,6 +36,11 @@ describe('the breakdown as shares beside totals', () => {
     expect(sharesOf({}, ['a'])).toEqual([0]);
   });
 
+  it('the legend is on top, so the row labels keep the width (a legend at the right halves it and clips them)', () => {
+    const c = buildBreakdownChart(rows, { shares: true }) as unknown as { options: { plugins: { legend: { position: string } } } };
+    expect(c.options.plugins.legend.position).toBe('top');
+  });
+
   it('the totals chart holds the totals, log when they span more than 100×', () => {
     const c = buildTotalsChart([{ workload: 'a', technique: 'native', total: 10 }, { workload: 'b', technique: 'paravirt', total: 5000 }],
       { axisTitle: 'simulated cycles per operation' }) as unknown as AnyConfig;

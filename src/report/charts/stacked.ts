@@ -154,7 +154,9 @@ function sharesChart<K extends string>(spec: StackedSpec<K>, rows: readonly Stac
       ticks: { callback: (v: number | string) => `${v}%`, font: { family: FONT_FAMILY, size: 12 }, color: '#333333' } },
     y: categoryScale('workload · technique', { stacked: true, ticks: { font: { family: FONT_FAMILY, size: 12 }, color: '#222222', autoSkip: false } }),
   } as never;
-  options.plugins!.legend!.position = 'right';
+  // The legend stays on top (baseOptions): Chart.js gives each box at a side at most half the
+  // width over the number of side boxes, so a legend on the right would halve what the row
+  // labels ("null-syscall p4-vtx · hw-assist-shadow") may take, and clip them.
   return {
     type: 'bar',
     data: {
