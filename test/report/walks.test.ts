@@ -50,6 +50,26 @@ describe('the walks chart', () => {
     expect(c.options.plugins.subtitle.text).toMatch(/reads per TLB miss/);
   });
 
+  it('writes a bar\'s reads per miss upright when it fits the bar, standing on end when it does not', () => {
+    const c = buildWalksChart(WALKS) as unknown as { plugins: { id: string; afterDatasetsDraw(chart: unknown): void }[] };
+    const plugin = c.plugins.find((p) => p.id === PER_MISS_LABEL_PLUGIN_ID);
+    const drawn = (barWidth: number): { text: string; rotated: boolean }[] => {
+      const out: { text: string; rotated: boolean }[] = [];
+      let rotated = false;
+      const ctx = {
+        save: () => {}, restore: () => { rotated = false; }, translate: () => {}, rotate: () => { rotated = true; },
+        measureText: (t: string) => ({ width: 6 * t.length }), fillText: (text: string) => { out.push({ text, rotated }); },
+      };
+      const bar = { x: 10, y: 100, width: barWidth };
+      plugin?.afterDatasetsDraw({ ctx, chartArea: { top: 0 }, getDatasetMeta: () => ({ data: [bar, bar] }) });
+      return out;
+    };
+    // "1.2" is 18 px wide here: a bar of 20 px holds it upright, one of 12 px does not.
+    expect(drawn(20).every((d) => !d.rotated)).toBe(true);
+    expect(drawn(12).length).toBeGreaterThan(0);
+    expect(drawn(12).every((d) => d.rotated)).toBe(true);
+  });
+
   it('groups by workload in row order, one dataset per technique in canonical order with its colour, gaps as null', () => {
     const c = buildWalksChart(WALKS) as AnyConfig;
     expect(c.data.labels).toEqual(['page-fault', 'tlb-walk pages=1024']);

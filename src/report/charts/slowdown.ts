@@ -45,7 +45,7 @@ export function buildSlowdownChart(rows: readonly SlowdownRow[], opts: SlowdownC
     opts.subtitle ?? 'simulated cycles per operation ÷ native; dashed line: native = 1.0; lower is better');
   options.scales = {
     x: categoryScale('workload'),
-    y: valueScale('slowdown vs native (× native simulated cycles per op)', log, log ? { min: 0.5 * Math.min(1, ...rows.map((r) => r.slowdown)) } : {}),
+    y: valueScale('× native simulated cycles per op', log, log ? { min: 0.5 * Math.min(1, ...rows.map((r) => r.slowdown)) } : {}),
   } as never;
   return {
     type: 'bar',
