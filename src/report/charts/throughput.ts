@@ -21,7 +21,7 @@ export interface ThroughputRow {
 }
 
 export interface ThroughputChartOptions extends CommonChartOptions {
-  /** The throughput unit; default "operations per million simulated cycles". */
+  /** The throughput unit; default "ops per 10⁶ simulated cycles" (short enough for the axis title to fit the plot's height). */
   unit?: string;
   scale?: ScaleChoice;
 }
@@ -47,7 +47,7 @@ export function buildThroughputChart(rows: readonly ThroughputRow[], opts: Throu
   const runs = [...new Set(rows.map((r) => r.run))];
   const ordered = runs.flatMap((run) => rows.filter((r) => r.run === run));
   const log = chooseLogScale(CHART, 'y', rows.map((r, i) => ({ value: r.throughput, where: `row ${i} throughput` })), opts.scale);
-  const unit = opts.unit ?? 'operations per million simulated cycles';
+  const unit = opts.unit ?? 'ops per 10⁶ simulated cycles';
   const options = baseOptions<'bar'>(opts.title ?? 'Per-VM throughput in mixed runs', opts.subtitle);
   options.scales = {
     x: categoryScale('VM / run'),
