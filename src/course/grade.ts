@@ -139,12 +139,14 @@ function gradingView(tree: string, view: string): string {
 }
 
 /** The vitest configuration of one grading: only the assignment's tests, generous host-time
- *  limits, and vitest's cache kept in the scratch directory. */
+ *  limits, and vitest's cache kept in the scratch directory. The test files share one module
+ *  registry per worker (isolate: false, as the project's own suite runs them): each file would
+ *  otherwise load and translate the simulator again, most of a grading's time. */
 function writeGradeConfig(work: string, a: Assignment, stageName: string, timeout: number): string {
   const config = join(work, 'vitest.grade.config.mjs');
   const include = a.tests.map((t) => `assignments/${stageName}/${t.file}`);
   writeFileSync(config, `export default { cacheDir: ${JSON.stringify(join(work, 'cache'))}, test: { include: ${JSON.stringify(include)}, ` +
-    `testTimeout: ${timeout}, hookTimeout: ${timeout}, watch: false } };\n`);
+    `testTimeout: ${timeout}, hookTimeout: ${timeout}, watch: false, isolate: false } };\n`);
   return config;
 }
 
