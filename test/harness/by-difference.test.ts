@@ -13,10 +13,12 @@
 import { describe, expect, it } from 'vitest';
 import { validateSuite } from '../../src/harness/suite.js';
 import { expandMatrix, type MatrixCell } from '../../src/harness/matrix.js';
-import { runCell } from '../../src/harness/suite-run.js';
+import { runCell, type ZeroRun } from '../../src/harness/suite-run.js';
 import { TECHNIQUES } from '../../src/hypervisor/techniques.js';
 
 const PRESET = 'p4-vtx';
+/** Every N of a sweep is measured against the same run with 0 operations: run it once. */
+const zeroRuns = new Map<string, ZeroRun>();
 
 function perOpCycles(workload: string, n: number, params: Record<string, number> = {}): Map<string, number> {
   const suite = validateSuite({
@@ -24,7 +26,7 @@ function perOpCycles(workload: string, n: number, params: Record<string, number>
     presets: [PRESET], operations: n, params: { [workload]: params },
   });
   const out = new Map<string, number>();
-  for (const cell of expandMatrix(suite) as MatrixCell[]) out.set(`${cell.technique}/${cell.build}`, runCell(cell).perOp.cycles);
+  for (const cell of expandMatrix(suite) as MatrixCell[]) out.set(`${cell.technique}/${cell.build}`, runCell(cell, { zeroRuns }).perOp.cycles);
   return out;
 }
 
@@ -60,3 +62,20 @@ describe('per-operation figures do not depend on N (issue 13)', () => {
     ] as const)('%s', (workload, ns) => expectSameFigures(workload, ns));
   });
 });
+
+describe('a sweep of N shares its run with 0 operations', () => {
+  it('runCell with zeroRuns measures what it measures without, and runs the 0-run once per configuration', () => {
+    const suite = (n: number) => validateSuite({
+      name: 'zero-runs', description: 'N sweep', workloads: ['null-syscall'], techniques: ['trap-emulate'], presets: [PRESET], operations: n,
+    });
+    const kept = new Map<string, ZeroRun>();
+    for (const n of [3, 7]) {
+      const cell = expandMatrix(suite(n))[0] as MatrixCell;
+      const { hostMs: _a, ...plain } = runCell(cell);
+      const { hostMs: _b, ...shared } = runCell(cell, { zeroRuns: kept });
+      expect(shared).toEqual(plain);
+    }
+    expect(kept.size).toBe(1);
+  });
+});
+
