@@ -17,6 +17,17 @@ fw_uart_putc:
     sb      a0, UART_THR(t0)
     ret
 
+# fw_uart_drain(): wait until the UART has sent every byte it holds (LSR.TEMT: holding register
+# or FIFO, and shift register, empty). Before a power-off or reset: QEMU sends the bytes of an
+# enabled FIFO after the first from its main loop, so a guest that powers off at once can lose
+# the last byte it wrote (the final newline, when the host is busy). Clobbers t0, t1.
+fw_uart_drain:
+    li      t0, VIRT_UART0_BASE
+1:  lbu     t1, UART_LSR(t0)
+    andi    t1, t1, UART_LSR_TEMT
+    beqz    t1, 1b
+    ret
+
 # fw_uart_getc() → a0 = the next received byte, or -1 if there is none.
 # Clobbers t0, t1.
 fw_uart_getc:

@@ -180,12 +180,14 @@ sbi_system_reset:
     j       sbi_invalid_param
 
 sbi_shutdown:
+    jal     fw_uart_drain               # the console's last bytes out before the board stops
     li      t0, SBI_SRST_REASON_NONE
     bne     a1, t0, sbi_shutdown_failure
     FINISHER_COMMAND FINISHER_PASS
 sbi_shutdown_failure:
     FINISHER_COMMAND (FW_EXIT_SYSTEM_FAILURE << FINISHER_CODE_SHIFT) | FINISHER_FAIL
 sbi_reboot:
+    jal     fw_uart_drain
     FINISHER_COMMAND FINISHER_RESET
 
 # --- legacy console --------------------------------------------------------------------------
