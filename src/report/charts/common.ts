@@ -153,14 +153,15 @@ export function linearTick(value: number | string): string {
   return formatNumber(Number(value));
 }
 
-/** Fills the canvas white before anything is drawn: chart.js leaves it transparent. */
+/** Fills the canvas white before anything is drawn: chart.js leaves it transparent. Plain
+ *  painting (source-over), as nothing is drawn yet: cairo's SVG surface cannot express
+ *  'destination-over', and would embed the whole chart as one raster image instead of vectors. */
 export const WHITE_BACKGROUND_PLUGIN_ID = 'pvlabWhiteBackground';
 export const whiteBackgroundPlugin: Plugin = {
   id: WHITE_BACKGROUND_PLUGIN_ID,
   beforeDraw(chart) {
     const ctx = chart.ctx;
     ctx.save();
-    ctx.globalCompositeOperation = 'destination-over';
     ctx.fillStyle = '#FFFFFF';
     ctx.fillRect(0, 0, chart.width, chart.height);
     ctx.restore();
