@@ -17,12 +17,50 @@
  */
 import { workloadByName } from '../guest/workloads.js';
 
-/** One run's events, each as a string key (kind@pc). */
+/** Kind names by small number, shared by every log of the process: a log stores numbers, so
+ *  recording an event allocates nothing (a run can take a million of them). */
+const kindIds = new Map<string, number>();
+const kindNames: string[] = [];
+
+function kindId(kind: string): number {
+  let id = kindIds.get(kind);
+  if (id === undefined) {
+    id = kindNames.length;
+    kindNames.push(kind);
+    kindIds.set(kind, id);
+  }
+  return id;
+}
+
+/** One run's events: kind and pc of each, in order. */
 export class EventLog {
-  readonly events: string[] = [];
+  private kinds = new Uint16Array(1024);
+  private pcs = new Int32Array(1024);
+  length = 0;
 
   add(kind: string, pc: number): void {
-    this.events.push(`${kind}@${(pc >>> 0).toString(16)}`);
+    if (this.length === this.kinds.length) this.grow();
+    this.kinds[this.length] = kindId(kind);
+    this.pcs[this.length++] = pc | 0;
+  }
+
+  /** The kind of event `i`, as a number (kindName gives its name). */
+  kindAt(i: number): number {
+    return this.kinds[i] as number;
+  }
+
+  /** Event `i` is event `j` of `other`: the same kind at the same pc. */
+  same(i: number, other: EventLog, j: number): boolean {
+    return this.kinds[i] === other.kinds[j] && this.pcs[i] === other.pcs[j];
+  }
+
+  private grow(): void {
+    const kinds = new Uint16Array(this.kinds.length * 2);
+    kinds.set(this.kinds);
+    const pcs = new Int32Array(this.pcs.length * 2);
+    pcs.set(this.pcs);
+    this.kinds = kinds;
+    this.pcs = pcs;
   }
 }
 
@@ -30,31 +68,26 @@ export class EventLog {
 export const MAX_MISSED_SHARE = 0.01;
 
 /** Why the two runs differ outside the loop, or null when they do not. */
-export function loopOnlyDifference(withN: readonly string[], withZero: readonly string[]): string | null {
+export function loopOnlyDifference(withN: EventLog, withZero: EventLog): string | null {
   let prefix = 0;
-  while (prefix < withN.length && prefix < withZero.length && withN[prefix] === withZero[prefix]) prefix++;
+  while (prefix < withN.length && prefix < withZero.length && withN.same(prefix, withZero, prefix)) prefix++;
   // After setup, by kind: where a page is first touched may move with N (the loop may touch it
   // first), so places are not compared — only that nothing the run with none pays for is missing.
-  const kind = (e: string): string => e.slice(0, e.indexOf('@'));
-  const left = new Map<string, number>();
-  for (let i = prefix; i < withN.length; i++) {
-    const k = kind(withN[i] as string);
-    left.set(k, (left.get(k) ?? 0) + 1);
-  }
-  const missing = new Map<string, number>();
+  const left = new Int32Array(kindNames.length);
+  for (let i = prefix; i < withN.length; i++) left[withN.kindAt(i)]++;
+  const missing = new Int32Array(kindNames.length);
   let missed = 0;
   for (let i = prefix; i < withZero.length; i++) {
-    const k = kind(withZero[i] as string);
-    const n = left.get(k) ?? 0;
-    if (n > 0) left.set(k, n - 1);
-    else { missing.set(k, (missing.get(k) ?? 0) + 1); missed++; }
+    const k = withZero.kindAt(i);
+    if (left[k]! > 0) left[k]--;
+    else { missing[k]++; missed++; }
   }
   // A cache the hypervisor keeps (shadow tables) may hold a little more or less at the end of
   // one run than of the other; that changes the difference by far less than the operations'
   // own events and is tolerated up to MAX_MISSED_SHARE of them. More is a real bias.
   const operationEvents = withN.length - withZero.length;
   if (missed === 0 || missed <= MAX_MISSED_SHARE * operationEvents) return null;
-  const what = [...missing].map(([k, n]) => `${n} ${k}`).join(', ');
+  const what = [...missing].flatMap((n, k) => (n > 0 ? [`${n} ${kindNames[k]}`] : [])).join(', ');
   return `after setup the run with none takes events the run with N operations never takes (${what}), against ${operationEvents} events the operations added`;
 }
 

@@ -180,7 +180,7 @@ function checkLoopOnly(what: string, withN?: { events: EventLog; outside: string
   if (withN.outside !== withZero.outside) {
     throw new CellError(`${what}: the runs with N operations and with none print different consoles outside the workload's own output, so their difference is not the operations' alone`);
   }
-  const why = loopOnlyDifference(withN.events.events, withZero.events.events);
+  const why = loopOnlyDifference(withN.events, withZero.events);
   if (why !== null) throw new CellError(`${what}: the runs differ outside the measured loop — ${why}`);
 }
 
