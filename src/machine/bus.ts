@@ -72,6 +72,15 @@ export class Bus implements DmaPort {
     return off >= 0 && off + len <= r.ram.size ? off : -1;
   }
 
+  /** The aligned 32-bit word at physical `addr` when it is in RAM, else undefined: a walk's
+   *  page-table read, without the search of `read` (tables are almost always in RAM). */
+  readRamWord(addr: number): number | undefined {
+    const r = this.ramMap;
+    if (r === undefined) return undefined;
+    const off = addr - r.base;
+    return off >= 0 && off + 4 <= r.ram.size && (off & 3) === 0 ? (r.ram.i32[off >>> 2] as number) >>> 0 : undefined;
+  }
+
   /** A physical read; returns undefined where nothing is mapped (an access fault). */
   read(addr: number, width: AccessWidth): number | undefined {
     const m = this.find(addr);

@@ -36,7 +36,7 @@ import { HTINST_PTE_READ, HTINST_PTE_WRITE, transformedInstruction } from './hti
 import type { Probe } from './probe.js';
 import { CodeCache } from './code-cache.js';
 import { Flow, flowOf } from './leaders.js';
-import { TLB_MASK, Tlb, tagOf } from './tlb.js';
+import { TLB_LAYOUT, TLB_MASK, Tlb, tagOf } from './tlb.js';
 import { SLOW_EXIT, translateOne, type Region } from './translator.js';
 
 /** Modeled costs, in cycles, added on top of one cycle per instruction. */
@@ -699,11 +699,11 @@ export class Hart implements CsrHost, Clock, InterruptPins {
       const tag = tagOf(vpn);
       const pageOff = off & ~(PAGE_SIZE - 1);
       switch (access) {
-        case Access.Fetch: set.fetchTag[slot] = tag; set.fetchOff[slot] = pageOff; break;
+        case Access.Fetch: set.fill(TLB_LAYOUT.fetchTag, slot, tag, pageOff); break;
         case Access.Load:
           // HLVX's translation checked execute permission, not read: not one for loads.
           if (this.accessExecute) break;
-          set.loadTag[slot] = tag; set.loadOff[slot] = pageOff; break;
+          set.fill(TLB_LAYOUT.loadTag, slot, tag, pageOff); break;
         case Access.Store:
           // Never map a page translated code was made from for fast-path stores: they would
           // bypass block invalidation. (A translation need not be followed by a write — a
@@ -712,7 +712,7 @@ export class Hart implements CsrHost, Clock, InterruptPins {
           // Nor a page another hart holds a reservation in: its stores must break it.
           if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0 ||
             this.bus.ram.reservedPages[pageOff >>> PAGE_SHIFT] !== 0) break;
-          set.storeTag[slot] = tag; set.storeOff[slot] = pageOff; break;
+          set.fill(TLB_LAYOUT.storeTag, slot, tag, pageOff); break;
       }
     }
     return pa;

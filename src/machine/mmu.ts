@@ -23,7 +23,7 @@
  * something other than RAM yields an access fault, never a host error.
  */
 import { Cause } from '../isa/causes.js';
-import { HGATP, MEGAPAGE_SHIFT, PAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, type PrivLevel } from '../isa/csr.js';
+import { HGATP, MEGAPAGE_SHIFT, PAGE_SIZE, PTE, Priv, SATP, type PrivLevel } from '../isa/csr.js';
 import type { Bus } from './bus.js';
 
 export const enum Access {
@@ -57,6 +57,7 @@ const PPN0_MASK = VPN_MASK;
 /** Sv32x4's VPN[1] is 12 bits wide (guest-physical bits 33:22). */
 const SV32X4_ROOT_VPN_BITS = 12;
 const PHYS_SPAN = 2 ** 32;
+const MEGAPAGE_SIZE = 2 ** MEGAPAGE_SHIFT;
 
 export interface WalkContext {
   satp: number;
@@ -102,8 +103,8 @@ function walkStage(
 ): number {
   let table = root;
   for (let level = 1; level >= 0; level--) {
-    const shift = PAGE_SHIFT + level * VPN_BITS;
-    const vpn = Math.floor(addr / 2 ** shift) & ((1 << (level === 1 ? rootVpnBits : VPN_BITS)) - 1);
+    // addr may exceed 32 bits (a guest-physical address under Sv32x4): divide, do not shift.
+    const vpn = Math.floor(addr / (level === 1 ? MEGAPAGE_SIZE : PAGE_SIZE)) & ((1 << (level === 1 ? rootVpnBits : VPN_BITS)) - 1);
     const pteGpa = table + vpn * PTE_SIZE;
     let pteAddr = pteGpa;
     if (locate !== null) {
@@ -112,7 +113,7 @@ function walkStage(
     }
     if (pteAddr >= PHYS_SPAN) return WALK_ACCESS_FAULT;
     stats.pteReads++;
-    const raw = bus.read(pteAddr, 4);
+    const raw = bus.readRamWord(pteAddr) ?? bus.read(pteAddr, 4);
     if (raw === undefined) return WALK_ACCESS_FAULT;
     let pte = raw;
     if ((pte & PTE.V) === 0 || ((pte & PTE.R) === 0 && (pte & PTE.W) !== 0)) return WALK_PAGE_FAULT;
@@ -137,9 +138,8 @@ function walkStage(
       if (!bus.write(writeAddr, 4, pte)) return WALK_ACCESS_FAULT;
     }
     stats.lastLeafLevel = level;
-    const offsetBits = level > 0 ? MEGAPAGE_SHIFT : PAGE_SHIFT;
-    const pageBase = level > 0 ? (ppn >>> VPN_BITS) * 2 ** MEGAPAGE_SHIFT : ppn * PAGE_SIZE;
-    return pageBase + (addr % 2 ** offsetBits);
+    const pageBase = level > 0 ? (ppn >>> VPN_BITS) * MEGAPAGE_SIZE : ppn * PAGE_SIZE;
+    return pageBase + (addr % (level > 0 ? MEGAPAGE_SIZE : PAGE_SIZE));
   }
   return WALK_PAGE_FAULT;
 }

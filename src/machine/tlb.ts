@@ -31,6 +31,8 @@ export const TLB_LAYOUT = {
   storeTag: 4 * TLB_ENTRIES, storeOff: 5 * TLB_ENTRIES,
 } as const;
 const SET_SIZE = 6 * TLB_ENTRIES;
+/** Fills a set remembers for its next flush (tlb.ts, TlbSet.dirty). */
+const DIRTY_MAX = 64;
 
 export class TlbSet {
   readonly entries = new Int32Array(SET_SIZE);
@@ -41,6 +43,14 @@ export class TlbSet {
   readonly storeTag = this.view(TLB_LAYOUT.storeTag);
   readonly storeOff = this.view(TLB_LAYOUT.storeOff);
 
+  /**
+   * Where in `entries` the tags filled since the last flush are, so that a flush rewrites those
+   * and not the whole set: presets without VPIDs flush at every world switch, and a set rarely
+   * holds more than a few dozen entries between two. Past DIRTY_MAX fills, a flush rewrites all.
+   */
+  private readonly dirty = new Int32Array(DIRTY_MAX);
+  private dirtyCount = DIRTY_MAX + 1;
+
   constructor() {
     this.flush();
   }
@@ -49,10 +59,29 @@ export class TlbSet {
     return this.entries.subarray(at, at + TLB_ENTRIES);
   }
 
+  /** Caches `tag` → `pageOff` in the array pair at `layoutAt` (a TLB_LAYOUT tag offset). */
+  fill(layoutAt: number, slot: number, tag: number, pageOff: number): void {
+    const at = layoutAt + slot;
+    this.entries[at] = tag;
+    this.entries[at + TLB_ENTRIES] = pageOff;
+    const n = this.dirtyCount;
+    if (n < DIRTY_MAX) {
+      this.dirty[n] = at;
+      this.dirtyCount = n + 1;
+    } else {
+      this.dirtyCount = DIRTY_MAX + 1;
+    }
+  }
+
   flush(): void {
-    this.fetchTag.fill(INVALID);
-    this.loadTag.fill(INVALID);
-    this.storeTag.fill(INVALID);
+    if (this.dirtyCount > DIRTY_MAX) {
+      this.fetchTag.fill(INVALID);
+      this.loadTag.fill(INVALID);
+      this.storeTag.fill(INVALID);
+    } else {
+      for (let i = 0; i < this.dirtyCount; i++) this.entries[this.dirty[i] as number] = INVALID;
+    }
+    this.dirtyCount = 0;
   }
 
   /** Forget store translations to the RAM page at byte offset `pageOff`. */
