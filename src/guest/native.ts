@@ -9,7 +9,7 @@ import { causeName } from '../isa/causes.js';
 import { Priv } from '../isa/csr.js';
 import { VirtBoard, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MemoryDisk, type DiskBackend } from '../machine/devices/disk.js';
-import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
+import { placeFdt, virtBoardFdt } from '../machine/fdt.js';
 import type { HartStop, MachineTiming } from '../machine/hart.js';
 import { VIRT } from '../machine/memory-map.js';
 import type { Probe } from '../machine/probe.js';
@@ -80,11 +80,11 @@ export function runNative(opts: NativeOptions): NativeResult {
   });
   for (const part of image.parts) board.loadPhysical(part.addr, part.bytes);
 
-  const fdt = writeFdt(virtBoardTree({
+  const { bytes: fdt } = virtBoardFdt({
     ramBase: VIRT.DRAM_BASE, ramBytes, harts: 1, timebaseHz: VIRT.TIMEBASE_HZ,
     virtioSlots: VIRT.VIRTIO_COUNT, hasDisk: disk !== undefined,
     ...(opts.bootargs !== undefined ? { bootargs: opts.bootargs } : {}),
-  }));
+  });
   const fdtAddr = placeFdt(VIRT.DRAM_BASE, ramBytes, fdt.length);
   board.loadPhysical(fdtAddr, fdt);
 

@@ -354,6 +354,7 @@ const DEFINITIONS: Definition[] = [
 ];
 
 function makeWorkload(d: Definition): Workload {
+  const expectedLines = new Map<string, string>();
   const w: Workload = {
     name: d.name,
     source: `user/${d.name}.S`,
@@ -366,8 +367,16 @@ function makeWorkload(d: Definition): Workload {
     mirrors: d.mirrors,
     expected(params = {}) {
       const p = resolveParams(w, params);
-      const shown = d.params.map((q) => ` ${q.name}=${resultNumber(n(p, q.name))}`).join('');
-      return `result ${d.name}${shown} checksum=${d.checksum(p).hex()}`;
+      const key = JSON.stringify(p);
+      let line = expectedLines.get(key);
+      if (line === undefined) {
+        const shown = d.params.map((q) => ` ${q.name}=${resultNumber(n(p, q.name))}`).join('');
+        line = `result ${d.name}${shown} checksum=${d.checksum(p).hex()}`;
+        // The checksum replays the workload (N operations); a suite asks for each line twice per run.
+        if (expectedLines.size >= 256) expectedLines.clear();
+        expectedLines.set(key, line);
+      }
+      return line;
     },
     expectedOutput(params = {}) {
       const p = resolveParams(w, params);

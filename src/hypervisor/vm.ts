@@ -13,7 +13,7 @@ import { Bus } from '../machine/bus.js';
 import { HostDisk } from './host-disk.js';
 import { Clint, MemoryDisk, Plic, SifiveTest, Uart16550, VirtioBlk, VirtioMmio, type DiskBackend } from '../machine/devices/index.js';
 import { EventQueue } from '../machine/events.js';
-import { placeFdt, virtBoardTree, writeFdt } from '../machine/fdt.js';
+import { placeFdt, virtBoardFdt } from '../machine/fdt.js';
 import { VIRT } from '../machine/memory-map.js';
 import { DEFAULT_DISK_BYTES, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MIP } from '../isa/csr.js';
@@ -198,10 +198,10 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
 
   powerOn(): void {
     if (this.state !== 'created' && this.state !== 'stopped') throw new VmConfigError(`VM ${this.name} is ${this.state}; power it off first`);
-    const fdt = writeFdt(virtBoardTree({
+    const { bytes: fdt } = virtBoardFdt({
       ramBase: VIRT.DRAM_BASE, ramBytes: this.ramBytes, harts: 1, timebaseHz: VIRT.TIMEBASE_HZ,
       virtioSlots: VIRT.VIRTIO_COUNT,
-    }));
+    });
     this.fdtAddr = placeFdt(VIRT.DRAM_BASE, this.ramBytes, fdt.length);
     const parts = this.image.parts.filter((p) => p.name !== 'firmware');
     // In too little RAM the device tree lands on the image (QEMU's placement: 2 MiB aligned,

@@ -805,12 +805,22 @@ export interface PlacedFdt {
   address: number;
 }
 
+/** Blobs by configuration: every run of the same board loads the same bytes (a suite boots
+ *  hundreds), so each is built once. */
+const virtBlobs = new Map<string, Uint8Array>();
+
 /**
  * What a loader needs for a native boot on the virt board: the board's tree as a blob and the
  * address QEMU 7.2 would load it at. Copy `bytes` to `address` and start the firmware with
- * a1 = `address`.
+ * a1 = `address`. The bytes are shared by every caller with the same options: copy, never change.
  */
 export function virtBoardFdt(opts: VirtBoardTreeOptions): PlacedFdt {
-  const bytes = writeFdt(virtBoardTree(opts));
+  const key = JSON.stringify(opts);
+  let bytes = virtBlobs.get(key);
+  if (bytes === undefined) {
+    if (virtBlobs.size >= 64) virtBlobs.clear();
+    bytes = writeFdt(virtBoardTree(opts));
+    virtBlobs.set(key, bytes);
+  }
   return { bytes, address: placeFdt(opts.ramBase, opts.ramBytes, bytes.length) };
 }
