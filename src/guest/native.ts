@@ -10,7 +10,7 @@ import { Priv } from '../isa/csr.js';
 import { VirtBoard, DEFAULT_RAM_BYTES } from '../machine/board.js';
 import { MemoryDisk, type DiskBackend } from '../machine/devices/disk.js';
 import { placeFdt, virtBoardFdt } from '../machine/fdt.js';
-import type { HartStop, MachineTiming } from '../machine/hart.js';
+import type { Hart, HartStop, MachineTiming } from '../machine/hart.js';
 import { VIRT } from '../machine/memory-map.js';
 import type { Probe } from '../machine/probe.js';
 import type { PrivLevel } from '../isa/csr.js';
@@ -65,9 +65,10 @@ export function runNative(opts: NativeOptions): NativeResult {
   const ramBytes = opts.ramBytes ?? DEFAULT_RAM_BYTES;
   const consoleLog = new ConsoleLog();
   const sink = opts.consoleOut;
+  const blankDisk = opts.disk === undefined ? new MemoryDisk(DEFAULT_DISK_BYTES) : undefined;
   const disk = opts.disk === false ? undefined
     : opts.disk instanceof Uint8Array ? new MemoryDisk(opts.disk)
-    : opts.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
+    : opts.disk ?? blankDisk;
   const board = new VirtBoard({
     ramBytes,
     consoleOut: (b) => {
@@ -95,7 +96,14 @@ export function runNative(opts: NativeOptions): NativeResult {
   hart.x[XREG.a1] = fdtAddr | 0; // the device tree
   hart.pc = image.entry | 0;
   const stop = board.run(opts.maxInsns ?? DEFAULT_MAX_INSNS);
+  const result = nativeResult(stop, consoleLog, hart, traps, image, fdtAddr);
+  // The figures are read: the board's RAM and blank disk go to the next run (Ram.release).
+  board.ram.release();
+  blankDisk?.release();
+  return result;
+}
 
+function nativeResult(stop: HartStop, consoleLog: ConsoleLog, hart: Hart, traps: TrapCounter, image: GuestImage, fdtAddr: number): NativeResult {
   return {
     stop,
     console: consoleLog.text(),

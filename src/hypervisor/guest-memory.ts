@@ -27,9 +27,17 @@ export class GuestMemory {
 
   constructor(readonly ramBytes: number, shadowPoolBytes: number) {
     this.ram = new Ram(ramBytes);
-    this.shadowPool = new Ram(shadowPoolBytes);
+    // The shadow and G-stage tables write the pool through their own views, unseen by the
+    // Ram's write tracking: a release zeroes it whole.
+    this.shadowPool = new Ram(shadowPoolBytes, { writesTracked: false });
     this.bus.mapRam(this.ramBase, this.ram);
     this.bus.map(SHADOW_POOL_BASE, this.shadowPool);
+  }
+
+  /** The VM is gone: both RAMs' buffers go to the next VM (Ram.release). */
+  release(): void {
+    this.ram.release();
+    this.shadowPool.release();
   }
 
   /** Whether [gpa, gpa+len) lies in guest RAM. */

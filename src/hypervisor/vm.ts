@@ -122,6 +122,8 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
   stopReason: VmStopReason | null = null;
   fdtAddr = 0;
   private readonly consoleLog: ConsoleLog;
+  /** The blank disk the VM made itself when given none (released with the VM). */
+  private readonly blankDisk: MemoryDisk | undefined;
   private readonly devices = new Bus();
   private readonly uart: Uart16550;
   private readonly consoleSink: ((b: number) => void) | undefined;
@@ -143,9 +145,10 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
     if (refusal !== null) throw new VmConfigError(`VM ${config.name}: ${refusal}`);
     this.image = config.image;
     this.shadowPaging = config.shadowPaging ?? config.preset.shadowPaging;
+    this.blankDisk = config.disk === undefined ? new MemoryDisk(DEFAULT_DISK_BYTES) : undefined;
     const disk = config.disk === false ? undefined
       : config.disk instanceof Uint8Array ? new MemoryDisk(config.disk)
-      : config.disk ?? new MemoryDisk(DEFAULT_DISK_BYTES);
+      : config.disk ?? this.blankDisk;
     // Both the emulated device and the PV back-end reach the disk through the host, which pays
     // its own device's costs for each request (host-disk.ts).
     this.disk = disk && new HostDisk(disk, () => this.cpu.charge('host-blk-request'));
@@ -221,6 +224,16 @@ export class Vm<I extends VmImage = VmImage> implements VmHost {
 
   resume(): void {
     if (this.state === 'paused') this.state = 'running';
+  }
+
+  /**
+   * Done with the VM for good (its figures read): its RAM and the blank disk it made go to the
+   * next VM of their sizes (Ram.release). The VM must not run or be read afterwards.
+   */
+  release(): void {
+    this.state = 'stopped';
+    this.mem.release();
+    this.blankDisk?.release();
   }
 
   /** Power off and on again: fresh memory contents, devices and vCPU state. */

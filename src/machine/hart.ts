@@ -712,7 +712,10 @@ export class Hart implements CsrHost, Clock, InterruptPins {
           // Nor a page another hart holds a reservation in: its stores must break it.
           if (this.bus.ram.codePages[pageOff >>> PAGE_SHIFT] !== 0 ||
             this.bus.ram.reservedPages[pageOff >>> PAGE_SHIFT] !== 0) break;
-          set.fill(TLB_LAYOUT.storeTag, slot, tag, pageOff); break;
+          set.fill(TLB_LAYOUT.storeTag, slot, tag, pageOff);
+          // Stores through the entry bypass noteWrite: the page counts as written from now.
+          this.bus.ram.written[pageOff >>> PAGE_SHIFT] = 1;
+          break;
       }
     }
     return pa;

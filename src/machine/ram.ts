@@ -21,7 +21,34 @@ export interface WriteWatcher {
   dropStoresTo(pageOff: number): void;
 }
 
+/**
+ * Buffers of released RAMs, all zero again, by size. A suite boots hundreds of guests of
+ * 128 MiB each; a fresh ArrayBuffer that large makes V8 collect garbage at once (external
+ * memory pressure), which cost most of a short run's host time. A released RAM zeroes only the
+ * pages any write reached (`written`), so the next one starts as a fresh one would.
+ */
+interface Spare {
+  buffer: ArrayBuffer;
+  written: Uint8Array;
+}
+const spares = new Map<number, Spare[]>();
+/** Spare buffers kept per size: a run has two VMs at most at once, a mixed cell a few. */
+const SPARES_PER_SIZE = 4;
+
+export interface RamOptions {
+  /**
+   * Whether every write reaches noteWrite or a hart's store TLB (guest RAM); false for memory
+   * the hypervisor writes through its own views (the shadow-table pool), which a release zeroes
+   * whole.
+   */
+  writesTracked?: boolean;
+}
+
 export class Ram implements Device {
+  /** Tests: release() throws when the RAM holds data its write tracking did not see (which
+   *  the recycled buffer would carry to the next RAM). Reads the whole RAM on every release. */
+  static checkReleases = false;
+
   readonly name = 'ram';
   readonly buffer: ArrayBuffer;
   readonly u8: Uint8Array;
@@ -39,12 +66,23 @@ export class Ram implements Device {
   readonly reservedPages: Uint16Array;
   /** Called with every write to a page in reservedPages. */
   onReservedWrite: ((offset: number, len: number) => void) | null = null;
+  /**
+   * Per 4 KiB page: a write may have reached it — through noteWrite, or a store TLB entry a hart
+   * filled for it (Hart.translate), which together see every write to a tracked RAM. What
+   * release() zeroes.
+   */
+  readonly written: Uint8Array;
+  private readonly writesTracked: boolean;
+  private released = false;
   /** Each hart's code cache and store TLB (one per hart): told when code goes stale. */
   private readonly watchers: WriteWatcher[] = [];
 
-  constructor(readonly size: number) {
+  constructor(readonly size: number, options: RamOptions = {}) {
     if (size <= 0 || size % PAGE_SIZE !== 0) throw new Error(`RAM size ${size} must be a positive multiple of 4 KiB`);
-    this.buffer = new ArrayBuffer(size);
+    const spare = spares.get(size)?.pop();
+    this.buffer = spare?.buffer ?? new ArrayBuffer(size);
+    this.written = spare?.written ?? new Uint8Array(size / PAGE_SIZE);
+    this.writesTracked = options.writesTracked ?? true;
     this.u8 = new Uint8Array(this.buffer);
     this.i8 = new Int8Array(this.buffer);
     this.u16 = new Uint16Array(this.buffer);
@@ -78,12 +116,62 @@ export class Ram implements Device {
     const first = offset >>> PAGE_SHIFT;
     const last = (offset + len - 1) >>> PAGE_SHIFT;
     for (let page = first; page <= last; page++) {
+      this.written[page] = 1;
       if (this.codePages[page] !== 0) {
         // Every hart's translations of the page go: another hart may have written its code.
         for (const w of this.watchers) w.codeWritten(page);
       }
       if (this.reservedPages[page] !== 0) this.onReservedWrite?.(offset, len);
     }
+  }
+
+  /**
+   * The RAM's owner is done with it (the run is over and nothing reads it again): its buffer,
+   * zeroed, goes to the next RAM of its size. Using the RAM afterwards is a bug; a RAM never
+   * released is simply collected.
+   */
+  release(): void {
+    if (this.released) return;
+    if (Ram.checkReleases && this.writesTracked) {
+      const untracked = this.untrackedPages();
+      if (untracked.length > 0) throw new Error(`Ram.release: ${untracked.length} pages hold data no tracked write put there, the first at offset 0x${((untracked[0] as number) << PAGE_SHIFT).toString(16)}`);
+    }
+    this.released = true;
+    const written = this.written;
+    if (!this.writesTracked) {
+      this.u8.fill(0);
+    } else {
+      // Runs of written pages, each zeroed by one fill.
+      for (let page = 0; page < written.length; page++) {
+        if (written[page] === 0) continue;
+        const first = page;
+        while (page < written.length && written[page] !== 0) page++;
+        this.u8.fill(0, first << PAGE_SHIFT, page << PAGE_SHIFT);
+      }
+    }
+    written.fill(0);
+    const list = spares.get(this.size) ?? [];
+    if (list.length < SPARES_PER_SIZE) {
+      list.push({ buffer: this.buffer, written });
+      spares.set(this.size, list);
+    }
+  }
+
+  /** Pages holding a non-zero byte that no write was seen to reach: [] unless a writer bypasses
+   *  the tracking release() relies on (for tests; reads the whole RAM). */
+  untrackedPages(): number[] {
+    const out: number[] = [];
+    const words = PAGE_SIZE / 4;
+    for (let page = 0; page < this.written.length; page++) {
+      if (this.written[page] !== 0) continue;
+      for (let i = page * words; i < (page + 1) * words; i++) {
+        if (this.i32[i] !== 0) {
+          out.push(page);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   read(offset: number, width: AccessWidth): number {

@@ -66,7 +66,9 @@ export interface CaseSpec {
   readonly guests: readonly GuestSpec[];
 }
 
-export type Verdict = 'host-exception' | 'livelock' | 'bound-exceeded' | 'neighbour-effect' | 'nondeterministic' | 'hang';
+/** untracked-write: guest RAM holds data no write the RAM tracks put there, so a recycled buffer
+ *  (Ram.release) would not be zeroed where it must. */
+export type Verdict = 'host-exception' | 'livelock' | 'bound-exceeded' | 'neighbour-effect' | 'nondeterministic' | 'hang' | 'untracked-write';
 
 export interface Finding {
   readonly verdict: Verdict;
@@ -149,6 +151,8 @@ function judgeGuest(spec: CaseSpec, g: Ran['guests'][number], config: FuzzConfig
   if (g.vm.state === 'running') out.push(found('bound-exceeded', 'still running after Hypervisor.run() returned'));
   if (hart.retired > config.limits.maxInsnsPerVm) out.push(found('bound-exceeded', `${hart.retired} instructions retired, bound ${config.limits.maxInsnsPerVm}`));
   if (g.vm.cpu.exits > config.limits.maxExitsPerVm) out.push(found('bound-exceeded', `${g.vm.cpu.exits} exits, bound ${config.limits.maxExitsPerVm}`));
+  const untracked = g.vm.mem.ram.untrackedPages();
+  if (untracked.length > 0) out.push(found('untracked-write', `${untracked.length} RAM pages written unseen, the first at offset 0x${((untracked[0] as number) * 4096).toString(16)}`));
   return out;
 }
 

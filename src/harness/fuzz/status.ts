@@ -10,6 +10,7 @@ const MIB = 1024 * 1024;
 const VERDICT_LABELS: readonly [Verdict, string][] = [
   ['host-exception', 'host exceptions'], ['livelock', 'livelocks'], ['neighbour-effect', 'neighbour effects'],
   ['bound-exceeded', 'bounds exceeded'], ['hang', 'hangs'], ['nondeterministic', 'nondeterministic'],
+  ['untracked-write', 'untracked writes'],
 ];
 
 export function clock(ms: number): string {

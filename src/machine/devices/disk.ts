@@ -21,15 +21,39 @@ export interface DiskBackend {
   close(): void;
 }
 
+/** Zeroed disks of released blank MemoryDisks, by size (as Ram recycles its buffers: a suite
+ *  gives each of hundreds of VMs a blank disk). */
+const blankSpares = new Map<number, Uint8Array[]>();
+const SPARES_PER_SIZE = 4;
+
 /** A disk image held in host memory. */
 export class MemoryDisk implements DiskBackend {
   readonly bytes: Uint8Array;
   readonly readOnly: boolean;
+  /** Made blank by this class (a size, not an image): its bytes may be recycled on release. */
+  private readonly blank: boolean;
+  private released = false;
 
   /** `image`: the initial contents (used in place, not copied), or a size for a zeroed disk. */
   constructor(image: Uint8Array | number, options: { readOnly?: boolean } = {}) {
-    this.bytes = typeof image === 'number' ? new Uint8Array(image) : image;
+    this.blank = typeof image === 'number';
+    this.bytes = typeof image === 'number' ? (blankSpares.get(image)?.pop() ?? new Uint8Array(image)) : image;
     this.readOnly = options.readOnly ?? false;
+  }
+
+  /**
+   * The disk's owner is done with it: a blank disk's bytes, zeroed, go to the next blank disk of
+   * its size (an image the caller gave stays the caller's). Using the disk afterwards is a bug.
+   */
+  release(): void {
+    if (!this.blank || this.released) return;
+    this.released = true;
+    this.bytes.fill(0);
+    const list = blankSpares.get(this.bytes.length) ?? [];
+    if (list.length < SPARES_PER_SIZE) {
+      list.push(this.bytes);
+      blankSpares.set(this.bytes.length, list);
+    }
   }
 
   get size(): number {
