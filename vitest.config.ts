@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { INLINING_BUDGET_FLAG } from './src/util/v8-tuning.js';
 
 /**
  * The course's assignment tests. The reference solution (this checkout) must pass every one of
@@ -43,6 +44,8 @@ export default defineConfig({
     testTimeout: 300_000,
     // vitest's default leaves one core idle; the suite is CPU-bound, so use them all.
     maxWorkers: availableParallelism(),
+    // The engine setting the pvlab command uses (host speed only; src/util/v8-tuning.ts).
+    execArgv: [INLINING_BUDGET_FLAG],
     sequence: { sequencer: LongestFirst },
     projects: [
       { extends: true, test: { name: 'shared', include, exclude: OWN_MODULES, isolate: false } },

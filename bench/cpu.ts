@@ -19,6 +19,10 @@ import { fromAsm } from '../src/cli/program.js';
 import { guestPath } from '../src/guest/paths.js';
 import { CbenchMode, loadCbench, runCbench, type CbenchRun } from './cbench.js';
 import { measureQemu, qemuAvailable, qemuVersion } from './qemu-mips.js';
+import { tuneV8 } from '../src/util/v8-tuning.js';
+
+// As the pvlab command does (src/util/v8-tuning.ts): the figures are the command's.
+tuneV8();
 
 const ITERATIONS = Number(process.env.PVLAB_BENCH_ITERATIONS ?? 3_000_000);
 const RUNS = Number(process.env.PVLAB_BENCH_RUNS ?? 5);

@@ -20,6 +20,10 @@ import {
 } from '../src/harness/host-bench.js';
 import { presetByName, DEFAULT_PRESET_NAME } from '../src/hypervisor/cost-presets.js';
 import { runGuest } from '../src/harness/run-guest.js';
+import { tuneV8 } from '../src/util/v8-tuning.js';
+
+// As the pvlab command does (src/util/v8-tuning.ts): the figures are the command's.
+tuneV8();
 
 const preset = presetByName(DEFAULT_PRESET_NAME);
 

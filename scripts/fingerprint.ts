@@ -14,6 +14,7 @@
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { SUITES } from '../experiments/index.js';
 import { runSuite } from '../src/harness/runner.js';
+import { tuneV8 } from '../src/util/v8-tuning.js';
 
 const DEFAULT_SUITES = ['default', 'microbench', 'lmbench', 'paging', 'pvio'];
 const NOT_SIMULATED = new Set(['hostMs', 'startedAt', 'runId', 'hostBench', 'hostBenchError', 'jobs', 'provenance']);
@@ -45,6 +46,7 @@ function differences(a: Json, b: Json, path: string, out: string[], limit: numbe
 }
 
 async function main(): Promise<number> {
+  tuneV8(); // as the pvlab command does (src/util/v8-tuning.ts)
   const args = process.argv.slice(2);
   let out: string | undefined;
   let compare: string | undefined;

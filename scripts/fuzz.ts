@@ -22,6 +22,7 @@ import { GENERATORS, generatorByName } from '../src/harness/fuzz/generators/inde
 import { runPool } from '../src/harness/fuzz/pool.js';
 import { clock, coverageLines, rssMiB, statusLine } from '../src/harness/fuzz/status.js';
 import { FUZZ_TARGETS, targetByName, targetName } from '../src/harness/fuzz/targets.js';
+import { tuneV8 } from '../src/util/v8-tuning.js';
 
 interface Args {
   seed: number;
@@ -132,6 +133,7 @@ async function campaign(a: Args, config: FuzzConfig): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  tuneV8(); // as the pvlab command does (src/util/v8-tuning.ts)
   const a = parse(process.argv.slice(2));
   if (a.list) {
     list();
